@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// fdfa: a REPL workbench for Forward Direct Feedback Alignment and its relatives.
+///
+/// The targets follow the architecture, each layer depending only on those below it:
+/// engine (tensors, layers, rules) ← data ← analysis ← language ← REPL ← `fdfa` command line.
+let releaseSpeed: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+
+let package = Package(
+    name: "fdfa",
+    products: [
+        .executable(name: "fdfa", targets: ["fdfa"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries: OpenBLAS (cblas), libedit (line editing), zlib (gzip'd IDX files).
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        .systemLibrary(name: "CEditLine", path: "Sources/CEditLine"),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+
+        .target(name: "FDFAEngine", dependencies: ["CBLAS"], swiftSettings: releaseSpeed),
+        .target(name: "FDFAData", dependencies: ["FDFAEngine", "CZlib"], swiftSettings: releaseSpeed),
+        .target(name: "FDFAAnalysis", dependencies: ["FDFAEngine"], swiftSettings: releaseSpeed),
+        .target(name: "FDFALanguage", dependencies: ["FDFAEngine", "FDFAData", "FDFAAnalysis"]),
+        .target(name: "FDFARepl", dependencies: ["FDFALanguage", "CEditLine"]),
+        .executableTarget(
+            name: "fdfa",
+            dependencies: [
+                "FDFAEngine", "FDFAData", "FDFAAnalysis", "FDFALanguage", "FDFARepl",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: releaseSpeed
+        ),
+
+        .testTarget(name: "FDFAEngineTests", dependencies: ["FDFAEngine"]),
+        .testTarget(name: "FDFADataTests", dependencies: ["FDFAData"]),
+        .testTarget(name: "FDFAAnalysisTests", dependencies: ["FDFAAnalysis"]),
+        .testTarget(name: "FDFALanguageTests", dependencies: ["FDFALanguage", "FDFARepl"]),
+        .testTarget(name: "FDFACommandLineTests", dependencies: ["fdfa"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

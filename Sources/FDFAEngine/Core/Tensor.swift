@@ -1,0 +1,94 @@
+/// A float32 tensor: a shape over contiguous, row-major storage.
+///
+/// `Tensor` is a reference type on purpose. Training updates parameters, gradients and workspaces in
+/// place, step after step, and a value type would hide copies (and allocations) in the hot loop.
+/// Several tensors may share one `Storage` (see `viewed(as:)`), e.g. Flatten's output is its input
+/// seen with another shape. The first dimension is the batch wherever a batch is involved.
+public final class Tensor: CustomStringConvertible {
+    /// The owner of a buffer of floats; freed when the last tensor viewing it goes away.
+    public final class Storage {
+        public let pointer: UnsafeMutablePointer<Float>
+        public let capacity: Int
+
+        init(capacity: Int) {
+            self.capacity = capacity
+            pointer = .allocate(capacity: max(capacity, 1))
+            pointer.initialize(repeating: 0, count: max(capacity, 1))
+        }
+
+        deinit { pointer.deallocate() }
+    }
+
+    public let shape: [Int]
+    public let count: Int
+    public let storage: Storage
+
+    /// The first element; all `count` elements follow contiguously.
+    @inlinable public var data: UnsafeMutablePointer<Float> { storage.pointer }
+
+    /// A new tensor of zeros.
+    public init(zeros shape: [Int]) {
+        precondition(shape.allSatisfy { $0 >= 0 }, "negative dimension in \(shape)")
+        self.shape = shape
+        count = shape.reduce(1, *)
+        storage = Storage(capacity: count)
+    }
+
+    /// A new tensor holding `values` (row-major) with the given shape.
+    public convenience init(shape: [Int], values: [Float]) {
+        self.init(zeros: shape)
+        precondition(values.count == count, "\(values.count) values for shape \(shape)")
+        values.withUnsafeBufferPointer { data.update(from: $0.baseAddress!, count: count) }
+    }
+
+    /// A new tensor filled with `value`.
+    public convenience init(shape: [Int], repeating value: Float) {
+        self.init(zeros: shape)
+        data.update(repeating: value, count: count)
+    }
+
+    /// A tensor over the first `shape.reduce(1, *)` floats of an existing storage (no copy).
+    public init(shape: [Int], sharing storage: Storage) {
+        self.shape = shape
+        self.count = shape.reduce(1, *)
+        precondition(count <= storage.capacity, "shape \(shape) does not fit a storage of \(storage.capacity)")
+        self.storage = storage
+    }
+
+    /// The same storage seen with another shape of the same element count (no copy).
+    public func viewed(as newShape: [Int]) -> Tensor {
+        precondition(newShape.reduce(1, *) == count, "cannot view \(shape) as \(newShape)")
+        return Tensor(shape: newShape, sharing: storage)
+    }
+
+    /// A deep copy with its own storage.
+    public func copy() -> Tensor {
+        let t = Tensor(zeros: shape)
+        t.data.update(from: data, count: count)
+        return t
+    }
+
+    /// Copies `other`'s elements into this tensor (the counts must match).
+    public func assign(_ other: Tensor) {
+        precondition(other.count == count, "assign: \(other.shape) into \(shape)")
+        data.update(from: other.data, count: count)
+    }
+
+    public func fill(_ value: Float) { data.update(repeating: value, count: count) }
+
+    /// The elements as an array (row-major); for tests, printing and files, not for hot loops.
+    public var array: [Float] { Array(UnsafeBufferPointer(start: data, count: count)) }
+
+    public subscript(flat index: Int) -> Float {
+        get { data[index] }
+        set { data[index] = newValue }
+    }
+
+    /// Number of samples (first dimension), 1 for a scalar.
+    public var batch: Int { shape.first ?? 1 }
+
+    /// Elements per sample: the product of all dimensions but the first.
+    public var sampleCount: Int { shape.count <= 1 ? 1 : shape.dropFirst().reduce(1, *) }
+
+    public var description: String { "Tensor\(shape)" }
+}
