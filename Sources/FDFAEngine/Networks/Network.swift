@@ -1,0 +1,83 @@
+/// A network: a stack of layers built from specs for a per-sample input shape, ending in the logits.
+///
+/// The last layer must be a Linear: it is the output layer, which every learning rule trains with its
+/// true gradient. Taps mark the hidden layers' outputs where feedback rules inject their signals.
+public final class Network {
+    public let inputShape: [Int]
+    public let specs: [LayerSpec]
+    public let layers: [Layer]
+    public let taps: [Tap]
+
+    /// A spec that cannot be built on the shape that reaches it.
+    public struct BuildError: Error, CustomStringConvertible {
+        public let layerIndex: Int
+        public let spec: LayerSpec
+        public let inputShape: [Int]
+        public let reason: String
+        public var description: String {
+            "layer \(layerIndex + 1) (\(spec)) on input \(format(inputShape)): \(reason)"
+        }
+    }
+
+    /// Builds the layers in order, each on the shape the previous one produces, drawing the
+    /// initial parameters from a generator seeded with `seed`.
+    public init(inputShape: [Int], specs: [LayerSpec], seed: UInt64) throws {
+        var rng = Random(seed: seed)
+        var shape = inputShape
+        var layers: [Layer] = []
+        var taps: [Tap] = []
+        for (i, spec) in specs.enumerated() {
+            do {
+                let layer = try spec.build(input: shape, tapIndex: taps.count + 1, rng: &rng)
+                if let tap = layer as? Tap { taps.append(tap) }
+                layers.append(layer)
+                shape = layer.outputShape
+            } catch let error as ShapeError {
+                throw BuildError(layerIndex: i, spec: spec, inputShape: shape, reason: error.message)
+            }
+        }
+        guard layers.last is Linear else {
+            throw BuildError(
+                layerIndex: max(specs.count - 1, 0), spec: specs.last ?? .flatten, inputShape: shape,
+                reason: "a network must end in a linear output layer (the logits)")
+        }
+        self.inputShape = inputShape
+        self.specs = specs
+        self.layers = layers
+        self.taps = taps
+    }
+
+    /// The output layer (the last Linear).
+    public var outputLayer: Linear { layers.last as! Linear }
+    public var classes: Int { outputLayer.outputs }
+    public var parameters: [Parameter] { layers.flatMap(\.parameters) }
+    public var parameterCount: Int { layers.reduce(0) { $0 + $1.parameterCount } }
+
+    /// The logits for a batch shaped [B] + inputShape.
+    public func forward(_ x: Tensor, mode: Mode) -> Tensor {
+        precondition(Array(x.shape.dropFirst()) == inputShape,
+                     "input \(format(Array(x.shape.dropFirst()))) does not match the network's \(format(inputShape))")
+        var h = x
+        for layer in layers { h = layer.forward(h, mode: mode) }
+        return h
+    }
+
+    /// The tangent of the logits at the last forward's point, for an input tangent `dx` (nil: zero),
+    /// the parameters' tangents and the taps' perturbations. `nil` when every tangent is zero.
+    public func tangent(_ dx: Tensor? = nil) -> Tensor? {
+        var t = dx
+        for layer in layers { t = layer.tangent(t) }
+        return t
+    }
+
+    /// Ordinary backpropagation of dL/dlogits through every layer (taps are identities), filling
+    /// every parameter's gradient. Returns dL/dx of the input only when asked.
+    @discardableResult
+    public func backpropagate(_ error: Tensor, inputGradient: Bool = false) -> Tensor? {
+        var g: Tensor? = error
+        for (i, layer) in layers.enumerated().reversed() {
+            g = layer.adjoint(g!, needInputGradient: i > 0 || inputGradient)
+        }
+        return g
+    }
+}

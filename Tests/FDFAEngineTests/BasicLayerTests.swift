@@ -1,0 +1,82 @@
+import XCTest
+@testable import FDFAEngine
+
+final class BasicLayerTests: XCTestCase {
+    func testLinearChecks() {
+        var rng = Random(seed: 3)
+        LayerCheck.check(Linear(inputs: 7, outputs: 5, rng: &rng), batch: 4, mode: .training)
+    }
+
+    func testLinearWorkedByHand() {
+        var rng = Random(seed: 0)
+        let layer = Linear(inputs: 2, outputs: 2, rng: &rng)
+        layer.weight.value.assign(Tensor(shape: [2, 2], values: [1, 2, 3, 4]))
+        layer.bias.value.assign(Tensor(shape: [2], values: [0.5, -1]))
+        let y = layer.forward(Tensor(shape: [1, 2], values: [1, -1]), mode: .evaluation)
+        XCTAssertEqual(y.array, [1 - 2 + 0.5, 3 - 4 - 1])
+        _ = layer.adjoint(Tensor(shape: [1, 2], values: [1, 2]), needInputGradient: false)
+        XCTAssertEqual(layer.weight.grad.array, [1, -1, 2, -2])
+        XCTAssertEqual(layer.bias.grad.array, [1, 2])
+    }
+
+    func testLinearInitialisationBound() {
+        var rng = Random(seed: 9)
+        let layer = Linear(inputs: 400, outputs: 50, rng: &rng)
+        let bound: Float = 1 / 20
+        let w = layer.weight.value.array
+        XCTAssertLessThanOrEqual(w.map(abs).max()!, bound)
+        XCTAssertGreaterThan(w.map(abs).max()!, 0.95 * bound)
+    }
+
+    func testReLUChecks() {
+        LayerCheck.check(ReLU(shape: [3, 4, 4]), batch: 2, mode: .training)
+        let relu = ReLU(shape: [4])
+        let y = relu.forward(Tensor(shape: [1, 4], values: [-1, 0, 2, -3]), mode: .training)
+        XCTAssertEqual(y.array, [0, 0, 2, 0])
+        XCTAssertEqual(relu.adjoint(Tensor(shape: [1, 4], values: [5, 6, 7, 8]), needInputGradient: true)!.array, [0, 0, 7, 0])
+    }
+
+    func testFlattenAndTapChecks() {
+        LayerCheck.check(Flatten(shape: [2, 3, 3]), batch: 3, mode: .training)
+        LayerCheck.check(Tap(shape: [6], index: 1), batch: 3, mode: .training)
+    }
+
+    func testTapAddsItsPerturbationToTheTangent() {
+        var rng = Random(seed: 5)
+        let tap = Tap(shape: [3], index: 1)
+        _ = tap.forward(Tensor(zeros: [2, 3]), mode: .training)
+        XCTAssertNil(tap.tangent(nil))
+        tap.perturb(batch: 2, rng: &rng)
+        let u = tap.perturbation!.array
+        XCTAssertEqual(tap.tangent(nil)!.array, u)
+        let dx = Tensor(shape: [2, 3], values: [1, 2, 3, 4, 5, 6])
+        XCTAssertEqual(tap.tangent(dx)!.array, zip(dx.array, u).map { $0 + $1 })
+    }
+
+    func testCrossEntropyGradientAgainstFiniteDifferences() {
+        var rng = Random(seed: 11)
+        let logits = LayerCheck.normal([3, 4], &rng)
+        let labels: [Int32] = [0, 3, 2]
+        var loss = SoftmaxCrossEntropy()
+        let result = loss.evaluate(logits: logits, labels: labels)
+        let e = result.error.array
+        let eps: Float = 1e-2
+        for i in 0 ..< logits.count {
+            let saved = logits.data[i]
+            logits.data[i] = saved + eps
+            let plus = loss.evaluate(logits: logits, labels: labels).loss
+            logits.data[i] = saved - eps
+            let minus = loss.evaluate(logits: logits, labels: labels).loss
+            logits.data[i] = saved
+            XCTAssertEqual((plus - minus) / (2 * eps), e[i], accuracy: 2e-4)
+        }
+    }
+
+    func testCrossEntropyWorkedByHand() {
+        var loss = SoftmaxCrossEntropy()
+        // Two equal logits: p = 1/2 each, loss = log 2; e = (p − onehot) / B.
+        let r = loss.evaluate(logits: Tensor(shape: [1, 2], values: [3, 3]), labels: [1])
+        XCTAssertEqual(r.loss, logf(2), accuracy: 1e-6)
+        XCTAssertEqual(r.error.array, [0.5, -0.5])
+    }
+}
