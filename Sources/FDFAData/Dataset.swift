@@ -1,0 +1,48 @@
+import FDFAEngine
+
+/// One split of a data set (train or test): normalised images in one contiguous tensor and their labels.
+public struct Split {
+    /// All samples, [count, C, H, W] (or [count] + any per-sample shape for synthetic data),
+    /// pixels normalised to [−1, 1] as (x / 255 − 0.5) / 0.5.
+    public let images: Tensor
+    /// One class index per sample, in 0..<classCount.
+    public let labels: [Int32]
+
+    public init(images: Tensor, labels: [Int32]) {
+        precondition(images.batch == labels.count, "\(images.batch) images but \(labels.count) labels")
+        self.images = images
+        self.labels = labels
+    }
+
+    public var count: Int { labels.count }
+    /// Per-sample shape, without the leading sample dimension.
+    public var sampleShape: [Int] { Array(images.shape.dropFirst()) }
+}
+
+/// A data set held in memory, as the reference's torchvision data sets give it after ToTensor and
+/// Normalize: what training, evaluation and analysis read from. Immutable once built, so one copy is
+/// shared by every run of a session (see `DatasetCache`).
+public struct Dataset {
+    /// Display name, e.g. "FashionMNIST".
+    public let name: String
+    /// Per-sample shape, e.g. [1, 28, 28] or [3, 32, 32].
+    public let sampleShape: [Int]
+    public let classCount: Int
+    /// Human-readable class names (index = label).
+    public let classNames: [String]
+    public let train: Split
+    public let test: Split
+
+    public init(name: String, classCount: Int, classNames: [String]? = nil, train: Split, test: Split) {
+        precondition(train.sampleShape == test.sampleShape, "train \(train.sampleShape) vs test \(test.sampleShape)")
+        self.name = name
+        self.sampleShape = train.sampleShape
+        self.classCount = classCount
+        self.classNames = classNames ?? (0 ..< classCount).map { "class \($0)" }
+        self.train = train
+        self.test = test
+    }
+
+    /// Numbers per sample (784 for MNIST, 3072 for CIFAR): the input width of a fully connected net.
+    public var featureCount: Int { sampleShape.reduce(1, *) }
+}

@@ -1,0 +1,66 @@
+import Dispatch
+import FDFAEngine
+
+/// Builds `Dataset`s from files under a data root (or from a seed, for synthetic data).
+public enum DatasetLoader {
+    /// Where data sets live unless told otherwise, as in the reference (`../data` there, `./data` here).
+    public static let defaultRoot = "./data"
+
+    /// Loads `name` from `root`; `synthetic` configures the synthetic data set and is ignored otherwise.
+    public static func load(_ name: DatasetName, root: String = defaultRoot,
+                            synthetic: SyntheticSpec = SyntheticSpec()) throws -> Dataset {
+        guard let layout = DatasetLayout.of(name) else { return synthetic.make() }
+        let paths = try layout.locate(root: root, dataset: name)
+        // Train and test decode concurrently: the train split dominates, but the test split then costs nothing.
+        let fileLists = [layout.trainFiles, layout.testFiles]
+        var results = [Result<Split, Error>?](repeating: nil, count: 2)
+        results.withUnsafeMutableBufferPointer { slots in
+            let slots = slots
+            DispatchQueue.concurrentPerform(iterations: 2) { i in
+                slots[i] = Result { try split(name, files: fileLists[i].map { paths[$0]! }) }
+            }
+        }
+        let train = try results[0]!.get(), test = try results[1]!.get()
+        guard train.sampleShape == test.sampleShape else {
+            throw DataError.malformed(file: paths[layout.testFiles[0]]!,
+                                      reason: "samples are \(test.sampleShape) but the training samples are \(train.sampleShape)")
+        }
+        return Dataset(name: name.rawValue, classCount: name.classCount, classNames: name.classNames, train: train, test: test)
+    }
+
+    private static func split(_ name: DatasetName, files: [String]) throws -> Split {
+        switch name {
+        case .mnist, .fashionMNIST: return try idxSplit(images: files[0], labels: files[1], classCount: name.classCount)
+        case .cifar10: return try cifarSplit(files, format: .cifar10)
+        case .cifar100: return try cifarSplit(files, format: .cifar100)
+        case .synthetic: preconditionFailure("synthetic data has no files")
+        }
+    }
+
+    private static func idxSplit(images imageFile: String, labels labelFile: String, classCount: Int) throws -> Split {
+        let images = try IDX.images(FileBytes.read(imageFile), file: imageFile)
+        let labels = try IDX.labels(FileBytes.read(labelFile), file: labelFile, classCount: classCount)
+        guard images.batch == labels.count else {
+            throw DataError.malformed(file: labelFile, reason: "\(labels.count) labels but \(imageFile) has \(images.batch) images")
+        }
+        guard images.shape == [labels.count, 1, 28, 28] else {
+            throw DataError.malformed(file: imageFile, reason: "images are \(images.shape[2])×\(images.shape[3]), expected 28×28")
+        }
+        return Split(images: images, labels: labels)
+    }
+
+    /// Concatenates the records of several CIFAR files (the five training batches) into one split.
+    private static func cifarSplit(_ files: [String], format: CIFARFormat) throws -> Split {
+        let contents = try files.map { try FileBytes.readRaw($0) }
+        let counts = try zip(contents, files).map { try format.recordCount($0, file: $1) }
+        let total = counts.reduce(0, +)
+        let images = Tensor(zeros: [total, 3, 32, 32])
+        var labels = [Int32](repeating: 0, count: total)
+        var offset = 0
+        for (i, bytes) in contents.enumerated() {
+            try format.decode(bytes, file: files[i], into: images, labels: &labels, at: offset)
+            offset += counts[i]
+        }
+        return Split(images: images, labels: labels)
+    }
+}
