@@ -71,11 +71,14 @@ public final class Network {
     }
 
     /// Ordinary backpropagation of dL/dlogits through every layer (taps are identities), filling
-    /// every parameter's gradient. Returns dL/dx of the input only when asked.
+    /// every parameter's gradient. `atTap` sees the true dL/dh_l arriving at each tap (a buffer that
+    /// is reused: copy it to keep it). Returns dL/dx of the input only when asked.
     @discardableResult
-    public func backpropagate(_ error: Tensor, inputGradient: Bool = false) -> Tensor? {
+    public func backpropagate(_ error: Tensor, inputGradient: Bool = false,
+                              atTap: (Tap, Tensor) -> Void = { _, _ in }) -> Tensor? {
         var g: Tensor? = error
         for (i, layer) in layers.enumerated().reversed() {
+            if let tap = layer as? Tap { atTap(tap, g!) }
             g = layer.adjoint(g!, needInputGradient: i > 0 || inputGradient)
         }
         return g

@@ -1,0 +1,21 @@
+/// A training step that produced a non-finite loss or gradient. The step's update was not applied:
+/// the parameters and feedback matrices keep the values they had before it.
+public struct DivergenceError: Error, CustomStringConvertible {
+    /// 1-based number of the step that diverged.
+    public let step: Int
+    /// What went non-finite, e.g. "loss" or "gradient of layer 3, Linear(800 → 800), weight".
+    public let quantity: String
+
+    public var description: String {
+        "training diverged at step \(step): non-finite \(quantity); the update was not applied, parameters keep their last finite values"
+    }
+}
+
+/// Whether every element of `t` is finite. (x · 0 is NaN exactly when x is NaN or ±∞, and NaN
+/// propagates through the sum, so one branch-free pass decides.)
+func isFinite(_ t: Tensor) -> Bool {
+    let p = t.data
+    var acc: Float = 0
+    for i in 0 ..< t.count { acc += p[i] * 0 }
+    return acc == 0
+}

@@ -1,0 +1,25 @@
+/// The knobs of a training run, with the reference implementation's defaults (SPEC §4).
+public struct Hyperparameters: Equatable {
+    /// Adam learning rate of the forward parameters (the reference's --lr).
+    public var learningRate: Float = 1e-4
+    /// Adam learning rate of the feedback matrices, DKP and FDFA (--b-lr).
+    public var feedbackLearningRate: Float = 1e-4
+    /// L2 weight decay of the forward parameters (--weight-decay).
+    public var weightDecay: Float = 0
+    /// L2 weight decay of the feedback matrices (--feedback-decay; 1e-6 is recommended for DKP).
+    public var feedbackDecay: Float = 0
+    /// Learning-rate multiplier applied after every epoch (StepLR with step 1, --gamma).
+    public var gamma: Float = 0.95
+    /// How FDFA moves B_l toward the batch mean of d ⊗ u_l.
+    public var feedbackUpdate: FeedbackUpdate = .adam
+
+    public init() {}
+
+    /// FDFA's feedback update.
+    public enum FeedbackUpdate: Equatable {
+        /// The reference: Adam on the gradient B_l − mean(d ⊗ u_l), with the feedback learning rate.
+        case adam
+        /// The paper's momentum form: B_l ← β B_l + (1 − β) mean(d ⊗ u_l).
+        case movingAverage(beta: Float)
+    }
+}

@@ -1,0 +1,224 @@
+/// Trains a network with one learning rule: one call of `step` is one optimiser step on one batch.
+///
+/// A step has two halves, usable apart (the analysis measures the first without taking the second):
+/// 1. `computeGradients`: the forward pass (with its tangent, for FDFA, FG-A and FG-W), the loss, the
+///    rule's signals δ_l at the taps, every parameter's gradient and the feedback matrices' gradients;
+/// 2. `applyUpdates`: Adam on the parameters, the feedback update on the B_l.
+/// A non-finite loss or gradient throws a `DivergenceError` between the two, so nothing is updated.
+public final class Trainer {
+    public let network: Network
+    public let rule: Rule
+    public var hyperparameters: Hyperparameters {
+        didSet {
+            optimizer.learningRate = hyperparameters.learningRate
+            optimizer.weightDecay = hyperparameters.weightDecay
+            feedbackOptimizer?.learningRate = hyperparameters.feedbackLearningRate
+            feedbackOptimizer?.weightDecay = hyperparameters.feedbackDecay
+        }
+    }
+    /// The generator of every random draw of training (perturbations; the data order is the loader's).
+    public var rng: Random
+    public let optimizer: Adam
+    /// Adam over the feedback matrices (DKP, and FDFA in its reference form).
+    public let feedbackOptimizer: Adam?
+    /// Steps taken so far.
+    public internal(set) var steps = 0
+    /// Epochs finished so far (each one multiplied the learning rate by gamma).
+    public internal(set) var epochs = 0
+
+    /// The rule's signal δ_l at each tap from the last `computeGradients` (nil for BP and FG-W).
+    public private(set) var signals: [Tensor?]
+    /// Gradients of the feedback matrices from the last `computeGradients` (DKP, FDFA with Adam).
+    public let feedbackGradients: [Tensor]
+    /// The logits' tangent d from the last `computeGradients` (FDFA, FG-A, FG-W).
+    public private(set) var outputTangent: Tensor?
+
+    private let parameters: [Parameter]
+    private var loss = SoftmaxCrossEntropy()
+    private var signalBuffers: [Workspace]
+
+    public struct StepResult {
+        public let loss: Float
+        public let correct: Int
+        public let batch: Int
+    }
+
+    /// Sets up `rule` on `network`: fresh feedback matrices where the rule has them (DFA: fixed,
+    /// kaiming-uniform in ±sqrt(6/n_l); DKP and FDFA: zeros), fresh optimiser state, no perturbations.
+    public init(network: Network, rule: Rule, hyperparameters: Hyperparameters = .init(), seed: UInt64) {
+        self.network = network
+        self.rule = rule
+        self.hyperparameters = hyperparameters
+        rng = Random(seed: seed)
+        parameters = network.parameters
+        optimizer = Adam(shapes: parameters.map(\.value.shape), learningRate: hyperparameters.learningRate,
+                         weightDecay: hyperparameters.weightDecay)
+        let k = network.classes
+        for tap in network.taps {
+            tap.perturbation = nil
+            tap.feedback = nil
+            guard rule.usesFeedback else { continue }
+            let b = Tensor(zeros: [k, tap.width])
+            if rule == .dfa {
+                let bound = (6 / Float(tap.width)).squareRoot()
+                rng.fillUniform(b, low: -bound, high: bound)
+            }
+            tap.feedback = b
+        }
+        feedbackGradients = rule.trainsFeedback ? network.taps.map { Tensor(zeros: [k, $0.width]) } : []
+        feedbackOptimizer = rule.trainsFeedback
+            ? Adam(shapes: feedbackGradients.map(\.shape), learningRate: hyperparameters.feedbackLearningRate,
+                   weightDecay: hyperparameters.feedbackDecay)
+            : nil
+        for p in parameters { p.tangent = rule == .fgw ? Tensor(zeros: p.value.shape) : nil }
+        signals = Array(repeating: nil, count: network.taps.count)
+        signalBuffers = Array(repeating: Workspace(), count: network.taps.count)
+    }
+
+    /// One training step: gradients, then updates. Throws `DivergenceError` (and updates nothing) if
+    /// the loss or a gradient is not finite.
+    @discardableResult
+    public func step(images: Tensor, labels: [Int32]) throws -> StepResult {
+        let result = try computeGradients(images: images, labels: labels)
+        applyUpdates()
+        return result
+    }
+
+    /// The first half of a step: fills every parameter's `grad`, `signals` and `feedbackGradients`.
+    /// `updateStatistics: false` leaves BatchNorm's running estimates untouched (for measurements).
+    @discardableResult
+    public func computeGradients(images: Tensor, labels: [Int32], updateStatistics: Bool = true) throws -> StepResult {
+        let batch = images.batch, number = steps + 1
+        if rule.perturbsActivities {
+            for tap in network.taps { tap.perturb(batch: batch, rng: &rng) }
+        }
+        if rule == .fgw {
+            for p in parameters { rng.fillNormal(p.tangent!) }
+        }
+        let logits = network.forward(images, mode: .training(updateStatistics: updateStatistics))
+        outputTangent = rule.perturbsActivities || rule == .fgw ? network.tangent(nil) : nil
+        let result = loss.evaluate(logits: logits, labels: labels)
+        guard result.loss.isFinite else { throw DivergenceError(step: number, quantity: "loss (\(result.loss))") }
+        let e = result.error
+        switch rule {
+        case .bp:
+            network.backpropagate(e)
+        case .fgw:
+            forwardGradient(e: e)
+        case .dfa, .dkp, .fdfa, .fga:
+            backpropagateWithSignals(e: e)
+            computeFeedbackGradients(e: e)
+        }
+        if let bad = firstNonFiniteGradient() { throw DivergenceError(step: number, quantity: bad) }
+        steps = number
+        return StepResult(loss: result.loss, correct: result.correct, batch: batch)
+    }
+
+    /// The second half of a step: Adam on the parameters, then the feedback update.
+    public func applyUpdates() {
+        optimizer.update(values: parameters.map(\.value), gradients: parameters.map(\.grad))
+        switch (rule, hyperparameters.feedbackUpdate) {
+        case (.fdfa, .movingAverage(let beta)):
+            movingAverageFeedback(beta: beta)
+        case (.dkp, _), (.fdfa, .adam):
+            feedbackOptimizer!.update(values: network.taps.map { $0.feedback! }, gradients: feedbackGradients)
+        default:
+            break
+        }
+    }
+
+    /// Ends an epoch: the learning rate of the forward parameters is multiplied by gamma (StepLR).
+    public func finishEpoch() {
+        epochs += 1
+        optimizer.learningRate *= hyperparameters.gamma
+    }
+
+    /// Loss and correct count of a batch in evaluation mode (BatchNorm's running statistics).
+    public func evaluate(images: Tensor, labels: [Int32]) -> StepResult {
+        let r = loss.evaluate(logits: network.forward(images, mode: .evaluation), labels: labels)
+        return StepResult(loss: r.loss, correct: r.correct, batch: images.batch)
+    }
+
+    // MARK: The rules' backward passes
+
+    /// Backward pass in which every tap replaces the gradient from above with the rule's signal.
+    /// The layer just above a tap is not asked for its input gradient: the tap would discard it.
+    private func backpropagateWithSignals(e: Tensor) {
+        let layers = network.layers
+        var g: Tensor? = e
+        for i in layers.indices.reversed() {
+            if let tap = layers[i] as? Tap {
+                g = signal(at: tap, e: e)
+                signals[tap.index - 1] = g
+            } else {
+                let needInput = i > 0 && !(layers[i - 1] is Tap)
+                g = layers[i].adjoint(g!, needInputGradient: needInput)
+            }
+        }
+    }
+
+    /// δ_l at `tap`: e B_l (DFA, DKP, FDFA) or (e_i · d_i) u_l,i per sample (FG-A).
+    private func signal(at tap: Tap, e: Tensor) -> Tensor {
+        let batch = e.batch, k = e.sampleCount, n = tap.width
+        let delta = signalBuffers[tap.index - 1].tensor([batch] + tap.inputShape)
+        if rule == .fga {
+            let d = outputTangent!, u = tap.perturbation!
+            for i in 0 ..< batch {
+                let s = BLAS.dot(e.data + i * k, d.data + i * k, count: k)
+                let src = u.data + i * n, dst = delta.data + i * n
+                for j in 0 ..< n { dst[j] = s * src[j] }
+            }
+        } else {
+            BLAS.gemm(e.data, tap.feedback!.data, into: delta.data, m: batch, n: n, k: k)
+        }
+        return delta
+    }
+
+    /// FG-W: every parameter's gradient is (∇L · v) v, where v is the joint direction drawn into the
+    /// parameters' tangents and ∇L · v = Σ_i e_i · d_i is the loss's directional derivative.
+    private func forwardGradient(e: Tensor) {
+        let d = outputTangent!
+        let directional = BLAS.dot(e.data, d.data, count: e.count)
+        for p in parameters {
+            let v = p.tangent!.data, g = p.grad.data
+            for j in 0 ..< p.grad.count { g[j] = directional * v[j] }
+        }
+    }
+
+    /// DKP: ∇B_l = eᵀ h_l.  FDFA (Adam form): ∇B_l = B_l − (1/B) dᵀ u_l.
+    private func computeFeedbackGradients(e: Tensor) {
+        guard rule.trainsFeedback, !(rule == .fdfa && hyperparameters.feedbackUpdate != .adam) else { return }
+        let batch = e.batch, k = e.sampleCount
+        for (tap, grad) in zip(network.taps, feedbackGradients) {
+            if rule == .dkp {
+                BLAS.gemm(e.data, transposeA: true, tap.lastInput!.data, into: grad.data, m: k, n: tap.width, k: batch)
+            } else {
+                grad.assign(tap.feedback!)
+                BLAS.gemm(outputTangent!.data, transposeA: true, tap.perturbation!.data, into: grad.data,
+                          m: k, n: tap.width, k: batch, alpha: -1 / Float(batch), beta: 1)
+            }
+        }
+    }
+
+    /// FDFA (paper form): B_l ← β B_l + (1 − β) (1/B) dᵀ u_l.
+    private func movingAverageFeedback(beta: Float) {
+        let d = outputTangent!, batch = d.batch, k = d.sampleCount
+        for tap in network.taps {
+            BLAS.gemm(d.data, transposeA: true, tap.perturbation!.data, into: tap.feedback!.data,
+                      m: k, n: tap.width, k: batch, alpha: (1 - beta) / Float(batch), beta: beta)
+        }
+    }
+
+    /// Names the first non-finite gradient, parameters first (from the input up), then feedback.
+    private func firstNonFiniteGradient() -> String? {
+        for (i, layer) in network.layers.enumerated() {
+            for p in layer.parameters where !isFinite(p.grad) {
+                return "gradient of layer \(i + 1), \(layer.description), \(p.name)"
+            }
+        }
+        for (tap, g) in zip(network.taps, feedbackGradients) where !isFinite(g) {
+            return "feedback gradient of \(tap.description)"
+        }
+        return nil
+    }
+}
