@@ -1,0 +1,120 @@
+import FDFAEngine
+
+/// Hands out the batches of one split, epoch after epoch, as the reference's DataLoader does:
+/// shuffled anew every epoch (training) or in file order (test), the last partial batch kept.
+///
+/// `while let batch = loader.next() { … }` runs one epoch; the `nil` at its end makes the next call
+/// begin the next epoch. Batches live in buffers the loader reuses, so steady-state iteration
+/// allocates nothing; a batch's tensor is therefore valid only until the next call to `next()`.
+public final class BatchLoader {
+    /// One batch: images [B, C, H, W] (or [B, features] when flattened) and their labels.
+    public struct Batch {
+        public let images: Tensor
+        public let labels: [Int32]
+        public var count: Int { labels.count }
+    }
+
+    public let split: Split
+    public let batchSize: Int
+    public let shuffle: Bool
+    public let transform: ImageTransform?
+    /// Per-sample shape of the batches handed out (after transform and flattening).
+    public let sampleShape: [Int]
+    /// Epochs begun so far (1 during the first epoch).
+    public private(set) var epoch = 0
+
+    private var order: [Int] = []
+    private var cursor: Int?
+    /// Two independent streams, so that augmenting or not does not change the sample order.
+    private var shuffleRandom: Random
+    private var augmentRandom: Random
+    private var imageBuffer = Workspace()
+    private var labelBuffer: [Int32] = []
+    private var crops: [ImageTransform.Crop] = []
+
+    /// - Parameters:
+    ///   - shuffle: a new random order each epoch (training); otherwise file order (test).
+    ///   - seed: seeds the shuffling and the augmentation; the same seed gives the same batches.
+    ///   - transform: per-batch image transform (CIFAR-100 for AlexNet), or nil to copy samples as stored.
+    ///   - flatten: hand out [B, features] instead of [B, C, H, W] (same numbers, for fully connected nets).
+    public init(_ split: Split, batchSize: Int, shuffle: Bool, seed: UInt64 = 0,
+                transform: ImageTransform? = nil, flatten: Bool = false) {
+        precondition(batchSize > 0, "batch size must be positive")
+        self.split = split
+        self.batchSize = batchSize
+        self.shuffle = shuffle
+        self.transform = transform
+        let shape = transform?.outputShape(for: split.sampleShape) ?? split.sampleShape
+        sampleShape = flatten ? [shape.reduce(1, *)] : shape
+        shuffleRandom = Random(seed: seed)
+        augmentRandom = Random(seed: seed ^ 0x9E37_79B9_7F4A_7C15)
+        labelBuffer.reserveCapacity(batchSize)
+        crops.reserveCapacity(batchSize)
+    }
+
+    /// Batches per epoch, the last one possibly partial (⌈N / batchSize⌉).
+    public var batchCount: Int { (split.count + batchSize - 1) / batchSize }
+
+    /// Begins a new epoch (drawing a fresh order when shuffling) even if the current one is unfinished.
+    public func startEpoch() {
+        epoch += 1
+        if shuffle {
+            order = shuffleRandom.permutation(split.count)
+        } else if order.count != split.count {
+            order = Array(0 ..< split.count)
+        }
+        cursor = 0
+    }
+
+    /// The next batch of the current epoch, or nil once it is exhausted (the call after that starts
+    /// the next epoch).
+    public func next() -> Batch? {
+        if cursor == nil { startEpoch() }
+        let start = cursor!
+        guard start < split.count else {
+            cursor = nil
+            return nil
+        }
+        let indices = order[start ..< min(start + batchSize, split.count)]
+        cursor = indices.endIndex
+        let images = imageBuffer.tensor([indices.count] + sampleShape)
+        if let transform {
+            fillTransformed(images, indices, transform)
+        } else {
+            fillCopied(images, indices)
+        }
+        labelBuffer.removeAll(keepingCapacity: true)
+        for i in indices { labelBuffer.append(split.labels[i]) }
+        return Batch(images: images, labels: labelBuffer)
+    }
+
+    private func fillCopied(_ images: Tensor, _ indices: ArraySlice<Int>) {
+        let n = split.images.sampleCount, src = split.images.data, dst = images.data
+        let base = indices.startIndex
+        order.withUnsafeBufferPointer { order in
+            parallelFor(indices.count, minimumPerThread: max(1, 32_768 / max(n, 1))) { range in
+                for b in range { (dst + b * n).update(from: src + order[base + b] * n, count: n) }
+            }
+        }
+    }
+
+    private func fillTransformed(_ images: Tensor, _ indices: ArraySlice<Int>, _ transform: ImageTransform) {
+        let shape = split.sampleShape
+        let (c, h, w) = (shape[0], shape[1], shape[2])
+        // Parameters are drawn in batch order on this thread, so they do not depend on the thread count.
+        crops.removeAll(keepingCapacity: true)
+        for _ in indices { crops.append(transform.crop(height: h, width: w, random: &augmentRandom)) }
+        let inCount = c * h * w, size = transform.size, outCount = c * size * size
+        let src = split.images.data, dst = images.data, base = indices.startIndex
+        order.withUnsafeBufferPointer { order in
+            crops.withUnsafeBufferPointer { crops in
+                parallelFor(indices.count, minimumPerThread: 4) { range in
+                    for b in range {
+                        ImageTransform.resample(src + order[base + b] * inCount, channels: c, height: h, width: w,
+                                                crop: crops[b], into: dst + b * outCount, size: size)
+                    }
+                }
+            }
+        }
+    }
+}
