@@ -21,7 +21,7 @@ public final class Trainer {
     public let optimizer: Adam
     /// Adam over the feedback matrices (DKP, and FDFA in its reference form).
     public let feedbackOptimizer: Adam?
-    /// Steps taken so far.
+    /// Steps taken so far (by `step`; measuring with `computeGradients` alone does not count).
     public internal(set) var steps = 0
     /// Epochs finished so far (each one multiplied the learning rate by gamma).
     public internal(set) var epochs = 0
@@ -81,11 +81,13 @@ public final class Trainer {
     public func step(images: Tensor, labels: [Int32]) throws -> StepResult {
         let result = try computeGradients(images: images, labels: labels)
         applyUpdates()
+        steps += 1
         return result
     }
 
     /// The first half of a step: fills every parameter's `grad`, `signals` and `feedbackGradients`.
-    /// `updateStatistics: false` leaves BatchNorm's running estimates untouched (for measurements).
+    /// `updateStatistics: false` leaves BatchNorm's running estimates untouched (for measurements);
+    /// the perturbations are drawn from `rng`, which a measurement may swap out and restore.
     @discardableResult
     public func computeGradients(images: Tensor, labels: [Int32], updateStatistics: Bool = true) throws -> StepResult {
         let batch = images.batch, number = steps + 1
@@ -110,7 +112,6 @@ public final class Trainer {
             computeFeedbackGradients(e: e)
         }
         if let bad = firstNonFiniteGradient() { throw DivergenceError(step: number, quantity: bad) }
-        steps = number
         return StepResult(loss: result.loss, correct: result.correct, batch: batch)
     }
 
