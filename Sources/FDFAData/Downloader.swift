@@ -33,8 +33,14 @@ public struct Downloader {
     @discardableResult
     public func download(_ name: DatasetName) throws -> [String] {
         guard let plan = DownloadPlan.of(name) else { return [] }
+        return try download(plan, name: name.rawValue)
+    }
+
+    /// Fetches and verifies a plan's files (and extracts its archives); `download(_:)` with the plan
+    /// of a known data set, or a test's own plan.
+    func download(_ plan: DownloadPlan, name: String) throws -> [String] {
         if let layout = plan.extracts, let present = try? extractedFiles(layout) {
-            log("\(name.rawValue): already present in \(join(root, layout.directory))")
+            log("\(name): already present in \(join(root, layout.directory))")
             return present
         }
         let fetcher = HTTPFetcher(idleTimeout: timeout, totalTimeout: max(600, timeout))

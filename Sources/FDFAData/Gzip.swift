@@ -26,7 +26,7 @@ enum Gzip {
                     guard output.count < limit else {
                         throw DataError.malformed(file: file, reason: "decompresses to more than \(limit >> 20) MiB; refusing (corrupt or not a data set file)")
                     }
-                    output.append(contentsOf: repeatElement(0, count: min(limit, output.count * 2) - output.count))
+                    output += [UInt8](repeating: 0, count: min(limit, output.count * 2) - output.count)
                 }
                 let room = min(output.count - produced, Int(UInt32.max))
                 let status: Int32 = output.withUnsafeMutableBufferPointer { out in
