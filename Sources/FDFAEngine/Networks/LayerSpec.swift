@@ -43,8 +43,14 @@ public enum LayerSpec: Equatable, CustomStringConvertible {
             return Flatten(shape: input)
         case .tap:
             return Tap(shape: input, index: tapIndex)
-        case .conv2d, .batchNorm, .maxPool, .adaptiveAvgPool:
-            throw ShapeError("\(self) is not available yet")
+        case let .conv2d(outputs, kernel, stride, padding):
+            return try Conv2d(input: input, outputs: outputs, kernel: kernel, stride: stride, padding: padding, rng: &rng)
+        case .batchNorm:
+            return try BatchNorm(shape: input)
+        case let .maxPool(kernel, stride):
+            return try MaxPool2d(input: input, kernel: kernel, stride: stride)
+        case let .adaptiveAvgPool(height, width):
+            return try AdaptiveAvgPool2d(input: input, height: height, width: width)
         }
     }
 }

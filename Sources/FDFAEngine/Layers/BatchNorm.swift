@@ -1,0 +1,191 @@
+import Foundation
+
+/// Batch normalisation over features (input [B, F], PyTorch's BatchNorm1d) or channels (input
+/// [B, C, H, W], BatchNorm2d, statistics over B·H·W). Both are the same layer on a [B, C, S] view
+/// (S = 1 for features); `n` = B·S values per channel.
+///
+/// Forward:  x̂ = (x − μ) / σ,  y = γ x̂ + β
+///           training: μ, σ² the batch mean and biased variance, σ = sqrt(σ² + ε); with
+///             `updateStatistics`, running ← (1 − m) running + m · batch, using the unbiased
+///             variance σ² · n / (n − 1) for the running variance (PyTorch's rule);
+///           evaluation: μ, σ² the running estimates.
+/// Tangent:  training: dx̂ = (dx − mean(dx) − x̂ · mean(dx ⊙ x̂)) / σ  (the batch statistics move
+///             with x, so their derivative is part of the JVP);  evaluation: dx̂ = dx / σ.
+///           dy = γ dx̂ + dγ x̂ + dβ               (dγ, dβ: the parameters' tangents, when set)
+/// Adjoint:  dβ = Σ dy,  dγ = Σ dy ⊙ x̂;
+///           training: dx = γ/σ · (dy − dβ/n − x̂ · dγ/n);  evaluation: dx = γ/σ · dy.
+/// (In training mode ∂x̂/∂x is symmetric, so the adjoint has the tangent's form with γ·dy for dx.)
+public final class BatchNorm: Layer {
+    public let inputShape: [Int]
+    public let channels: Int
+    public let gamma: Parameter
+    public let beta: Parameter
+    /// Running estimates used in evaluation mode (not trained; part of a checkpoint).
+    public let runningMean: Tensor
+    public let runningVariance: Tensor
+    public let momentum: Float = 0.1
+    public let epsilon: Float = 1e-5
+
+    /// Values per channel and sample (H·W, or 1 for features).
+    private let spatial: Int
+    private var output = Workspace()
+    private var outputTangent = Workspace()
+    private var inputGradient = Workspace()
+    private var normalizedBuffer = Workspace()
+    /// x̂ of the last forward.
+    private var normalized: Tensor?
+    /// 1/σ per channel of the last forward.
+    private let inverseDeviation: Tensor
+    /// Per-channel scratch pair for the tangent's and adjoint's two means.
+    private let firstMoment: Tensor, secondMoment: Tensor
+    private var lastMode = Mode.evaluation
+
+    /// BatchNorm for a per-sample `shape`: [F] (over features) or [C, H, W] (over channels).
+    public init(shape: [Int]) throws {
+        guard shape.count == 1 || shape.count == 3 else {
+            throw ShapeError("expects features F or an image input C×H×W, got \(format(shape))")
+        }
+        inputShape = shape
+        channels = shape[0]
+        spatial = shape.dropFirst().reduce(1, *)
+        gamma = Parameter("gamma", Tensor(shape: [channels], repeating: 1))
+        beta = Parameter("beta", Tensor(zeros: [channels]))
+        runningMean = Tensor(zeros: [channels])
+        runningVariance = Tensor(shape: [channels], repeating: 1)
+        inverseDeviation = Tensor(zeros: [channels])
+        firstMoment = Tensor(zeros: [channels])
+        secondMoment = Tensor(zeros: [channels])
+    }
+
+    public var description: String { "BatchNorm\(inputShape.count == 1 ? "1d" : "2d")(\(channels))" }
+    public var outputShape: [Int] { inputShape }
+    public var parameters: [Parameter] { [gamma, beta] }
+
+    public func forward(_ x: Tensor, mode: Mode) -> Tensor {
+        lastMode = mode
+        let y = output.tensor(x.shape), xhat = normalizedBuffer.tensor(x.shape)
+        normalized = xhat
+        let batch = x.batch, c = channels, s = spatial, n = batch * s
+        let src = x.data, dst = y.data, nrm = xhat.data
+        let g = gamma.value.data, b = beta.value.data, inv = inverseDeviation.data
+        let rm = runningMean.data, rv = runningVariance.data
+        let update = mode == .training(updateStatistics: true)
+        let m = momentum, eps = epsilon
+        parallelFor(c, minimumPerThread: max(1, elementwiseGrain / max(n, 1))) { range in
+            for ch in range {
+                var mean: Float, variance: Float
+                if mode.isTraining {
+                    // Two passes, the mean then the centred squares; float within a sample's
+                    // plane, double across planes.
+                    var sum: Double = 0
+                    for i in 0 ..< batch {
+                        let p = src + (i * c + ch) * s
+                        var plane: Float = 0
+                        for j in 0 ..< s { plane += p[j] }
+                        sum += Double(plane)
+                    }
+                    mean = Float(sum / Double(n))
+                    var squares: Double = 0
+                    for i in 0 ..< batch {
+                        let p = src + (i * c + ch) * s
+                        var plane: Float = 0
+                        for j in 0 ..< s { let d = p[j] - mean; plane += d * d }
+                        squares += Double(plane)
+                    }
+                    variance = Float(squares / Double(n))
+                    if update {
+                        let unbiased = n > 1 ? Float(squares / Double(n - 1)) : variance
+                        rm[ch] = (1 - m) * rm[ch] + m * mean
+                        rv[ch] = (1 - m) * rv[ch] + m * unbiased
+                    }
+                } else {
+                    mean = rm[ch]
+                    variance = rv[ch]
+                }
+                let r = 1 / (variance + eps).squareRoot()
+                inv[ch] = r
+                let scale = g[ch], shift = b[ch]
+                for i in 0 ..< batch {
+                    let o = (i * c + ch) * s
+                    for j in 0 ..< s {
+                        let h = (src[o + j] - mean) * r
+                        nrm[o + j] = h
+                        dst[o + j] = scale * h + shift
+                    }
+                }
+            }
+        }
+        return y
+    }
+
+    public func tangent(_ dx: Tensor?) -> Tensor? {
+        let dg = gamma.tangent, db = beta.tangent
+        guard dx != nil || dg != nil || db != nil else { return nil }
+        return project(dx, xhat: normalized!, scale: gamma.value.data, addScale: dg?.data, addShift: db?.data,
+                       into: &outputTangent)
+    }
+
+    public func adjoint(_ dy: Tensor, needInputGradient: Bool) -> Tensor? {
+        let xhat = normalized!
+        channelSums(dy.data, xhat.data, batch: dy.batch, into: beta.grad.data, gamma.grad.data)
+        guard needInputGradient else { return nil }
+        return project(dy, xhat: xhat, scale: gamma.value.data, addScale: nil, addShift: nil, into: &inputGradient)
+    }
+
+    /// out = γ/σ · P(v) + a ⊙ x̂ + c, where P(v) = v − mean(v) − x̂ · mean(v ⊙ x̂) in training mode
+    /// and P(v) = v in evaluation mode (v = nil: zero). The tangent and the adjoint share it.
+    private func project(
+        _ v: Tensor?, xhat: Tensor, scale: UnsafePointer<Float>,
+        addScale: UnsafePointer<Float>?, addShift: UnsafePointer<Float>?, into buffer: inout Workspace
+    ) -> Tensor {
+        let out = buffer.tensor(xhat.shape)
+        let batch = xhat.batch, c = channels, s = spatial, n = Float(batch * s)
+        let training = lastMode.isTraining
+        if let v, training {
+            channelSums(v.data, xhat.data, batch: batch, into: firstMoment.data, secondMoment.data)
+        }
+        let src = v?.data, h = xhat.data, dst = out.data, inv = inverseDeviation.data
+        let sum = firstMoment.data, dot = secondMoment.data
+        parallelFor(c, minimumPerThread: max(1, elementwiseGrain / max(batch * s, 1))) { range in
+            for ch in range {
+                let k = scale[ch] * inv[ch]
+                let mean = training ? sum[ch] / n : 0, slope = training ? dot[ch] / n : 0
+                let a = addScale?[ch] ?? 0, b = addShift?[ch] ?? 0
+                for i in 0 ..< batch {
+                    let o = (i * c + ch) * s
+                    if let src {
+                        for j in o ..< o + s { dst[j] = k * (src[j] - mean - h[j] * slope) + a * h[j] + b }
+                    } else {
+                        for j in o ..< o + s { dst[j] = a * h[j] + b }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Per channel: first[c] = Σ v, second[c] = Σ v ⊙ x̂ (float within a plane, double across).
+    private func channelSums(
+        _ v: UnsafePointer<Float>, _ xhat: UnsafePointer<Float>, batch: Int,
+        into first: UnsafeMutablePointer<Float>, _ second: UnsafeMutablePointer<Float>
+    ) {
+        let c = channels, s = spatial
+        parallelFor(c, minimumPerThread: max(1, elementwiseGrain / max(batch * s, 1))) { range in
+            for ch in range {
+                var a: Double = 0, b: Double = 0
+                for i in 0 ..< batch {
+                    let o = (i * c + ch) * s
+                    var pa: Float = 0, pb: Float = 0
+                    for j in o ..< o + s {
+                        pa += v[j]
+                        pb += v[j] * xhat[j]
+                    }
+                    a += Double(pa)
+                    b += Double(pb)
+                }
+                first[ch] = Float(a)
+                second[ch] = Float(b)
+            }
+        }
+    }
+}

@@ -1,0 +1,95 @@
+/// The sizes of a 2-d sliding window over a C×H×W image (a convolution's or a pooling's):
+/// a k×k kernel moved by `stride`, over the image padded with `padding` zeros on every side.
+/// Output sizes are floor((H + 2·padding − k) / stride) + 1, as PyTorch's.
+struct WindowGeometry: Equatable {
+    let channels: Int, height: Int, width: Int
+    let kernel: Int, stride: Int, padding: Int
+
+    var outputHeight: Int { (height + 2 * padding - kernel) / stride + 1 }
+    var outputWidth: Int { (width + 2 * padding - kernel) / stride + 1 }
+    /// Output pixels per channel.
+    var outputArea: Int { outputHeight * outputWidth }
+    /// Rows of the column matrix: one per (channel, kernel row, kernel column).
+    var patchSize: Int { channels * kernel * kernel }
+    /// Input elements per sample.
+    var inputCount: Int { channels * height * width }
+
+    /// The reason the window does not fit an input of this size, or nil.
+    /// E.g. "input 15×4×4 is smaller than the 5×5 kernel".
+    private var misfit: String? {
+        guard kernel > 0 else { return "needs a kernel of at least 1, got \(kernel)" }
+        guard stride > 0 else { return "needs a stride of at least 1, got \(stride)" }
+        guard padding >= 0 else { return "needs a padding of at least 0, got \(padding)" }
+        guard height + 2 * padding >= kernel, width + 2 * padding >= kernel else {
+            let padded = padding > 0 ? " (padded by \(padding))" : ""
+            return "input \(format([channels, height, width]))\(padded) is smaller than the \(kernel)×\(kernel) kernel"
+        }
+        return nil
+    }
+}
+
+extension WindowGeometry {
+    /// The window of a k×k kernel over an image-shaped `input` (C×H×W); throws a `ShapeError`
+    /// saying what is wrong otherwise, e.g. "expects an image input C×H×W, got 800".
+    init(image input: [Int], kernel: Int, stride: Int, padding: Int) throws {
+        guard input.count == 3 else { throw ShapeError("expects an image input C×H×W, got \(format(input))") }
+        self.init(channels: input[0], height: input[1], width: input[2], kernel: kernel, stride: stride, padding: padding)
+        if let reason = misfit { throw ShapeError(reason) }
+    }
+}
+
+/// im2col: writes one sample's patches as columns of a patchSize × outputArea block.
+///
+/// Row (c, i, j) of the block holds, for every output pixel (oh, ow), the input pixel
+/// x[c, oh·stride − padding + i, ow·stride − padding + j] (zero outside the image). `ld` is the
+/// row stride of the destination matrix, so several samples' blocks can sit side by side in one
+/// wide matrix (one GEMM for a whole chunk of the batch).
+func im2col(_ x: UnsafePointer<Float>, _ g: WindowGeometry, into cols: UnsafeMutablePointer<Float>, ld: Int) {
+    let k = g.kernel, s = g.stride, p = g.padding
+    let oh = g.outputHeight, ow = g.outputWidth, h = g.height, w = g.width
+    for c in 0 ..< g.channels {
+        let plane = x + c * h * w
+        for i in 0 ..< k {
+            for j in 0 ..< k {
+                let row = cols + ((c * k + i) * k + j) * ld
+                for r in 0 ..< oh {
+                    let dst = row + r * ow
+                    let ih = r * s - p + i
+                    guard ih >= 0, ih < h else {
+                        dst.update(repeating: 0, count: ow)
+                        continue
+                    }
+                    let src = plane + ih * w
+                    for q in 0 ..< ow {
+                        let iw = q * s - p + j
+                        dst[q] = iw >= 0 && iw < w ? src[iw] : 0
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// col2im, the transpose of `im2col`: adds every column entry back onto the input pixel it was
+/// read from (overlapping windows sum). `dx` must be zeroed by the caller.
+func col2im(_ cols: UnsafePointer<Float>, ld: Int, _ g: WindowGeometry, into dx: UnsafeMutablePointer<Float>) {
+    let k = g.kernel, s = g.stride, p = g.padding
+    let oh = g.outputHeight, ow = g.outputWidth, h = g.height, w = g.width
+    for c in 0 ..< g.channels {
+        let plane = dx + c * h * w
+        for i in 0 ..< k {
+            for j in 0 ..< k {
+                let row = cols + ((c * k + i) * k + j) * ld
+                for r in 0 ..< oh {
+                    let ih = r * s - p + i
+                    guard ih >= 0, ih < h else { continue }
+                    let src = row + r * ow, dst = plane + ih * w
+                    for q in 0 ..< ow {
+                        let iw = q * s - p + j
+                        if iw >= 0 && iw < w { dst[iw] += src[q] }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+/// 2-d max pooling over k×k windows moved by `stride`, no padding, floor output size (PyTorch's
+/// defaults): input [B, C, H, W] → [B, C, H', W'].
+///
+/// Forward:  y[o] = x[a(o)],  a(o) = the argmax of window o (the first maximum in row-major order,
+///           as PyTorch picks it; a NaN replaces it, so NaNs propagate), recorded for the other two maps
+/// Tangent:  dy[o] = dx[a(o)]
+/// Adjoint:  dx[i] = Σ_{o : a(o) = i} dy[o]     (overlapping windows may share an argmax)
+public final class MaxPool2d: Layer {
+    let geometry: WindowGeometry
+    private var output = Workspace()
+    private var outputTangent = Workspace()
+    private var inputGradient = Workspace()
+    /// a(o) of the last forward, as an offset within the input's channel plane.
+    private var argmax: [Int32] = []
+
+    public init(input: [Int], kernel: Int, stride: Int) throws {
+        geometry = try WindowGeometry(image: input, kernel: kernel, stride: stride, padding: 0)
+    }
+
+    public var description: String { "MaxPool2d(\(geometry.kernel), s\(geometry.stride))" }
+    public var inputShape: [Int] { [geometry.channels, geometry.height, geometry.width] }
+    public var outputShape: [Int] { [geometry.channels, geometry.outputHeight, geometry.outputWidth] }
+
+    public func forward(_ x: Tensor, mode: Mode) -> Tensor {
+        let y = output.tensor([x.batch] + outputShape)
+        if argmax.count < y.count { argmax = [Int32](repeating: 0, count: y.count) }
+        let g = geometry, planeIn = g.height * g.width, planeOut = g.outputArea
+        let src = x.data, dst = y.data
+        argmax.withUnsafeMutableBufferPointer { buffer in
+            let index = buffer.baseAddress!
+            parallelFor(x.batch * g.channels) { planes in
+                for plane in planes {
+                    let xp = src + plane * planeIn, yp = dst + plane * planeOut, ap = index + plane * planeOut
+                    for r in 0 ..< g.outputHeight {
+                        for q in 0 ..< g.outputWidth {
+                            var best = (r * g.stride) * g.width + q * g.stride
+                            var value = xp[best]
+                            for i in 0 ..< g.kernel {
+                                let row = (r * g.stride + i) * g.width + q * g.stride
+                                for j in 0 ..< g.kernel where xp[row + j] > value || xp[row + j].isNaN {
+                                    value = xp[row + j]
+                                    best = row + j
+                                }
+                            }
+                            yp[r * g.outputWidth + q] = value
+                            ap[r * g.outputWidth + q] = Int32(best)
+                        }
+                    }
+                }
+            }
+        }
+        return y
+    }
+
+    public func tangent(_ dx: Tensor?) -> Tensor? {
+        guard let dx else { return nil }
+        let dy = outputTangent.tensor([dx.batch] + outputShape)
+        let planeIn = geometry.height * geometry.width, planeOut = geometry.outputArea
+        let src = dx.data, dst = dy.data
+        argmax.withUnsafeBufferPointer { buffer in
+            let index = buffer.baseAddress!
+            parallelFor(dx.batch * geometry.channels) { planes in
+                for plane in planes {
+                    let xp = src + plane * planeIn, yp = dst + plane * planeOut, ap = index + plane * planeOut
+                    for o in 0 ..< planeOut { yp[o] = xp[Int(ap[o])] }
+                }
+            }
+        }
+        return dy
+    }
+
+    public func adjoint(_ dy: Tensor, needInputGradient: Bool) -> Tensor? {
+        guard needInputGradient else { return nil }
+        let dx = inputGradient.tensor([dy.batch] + inputShape)
+        let planeIn = geometry.height * geometry.width, planeOut = geometry.outputArea
+        let src = dy.data, dst = dx.data
+        argmax.withUnsafeBufferPointer { buffer in
+            let index = buffer.baseAddress!
+            parallelFor(dy.batch * geometry.channels) { planes in
+                for plane in planes {
+                    let xp = dst + plane * planeIn, yp = src + plane * planeOut, ap = index + plane * planeOut
+                    xp.update(repeating: 0, count: planeIn)
+                    for o in 0 ..< planeOut { xp[Int(ap[o])] += yp[o] }
+                }
+            }
+        }
+        return dx
+    }
+}

@@ -1,0 +1,156 @@
+import XCTest
+@testable import FDFAEngine
+
+final class ConvolutionTests: XCTestCase {
+    private func conv(_ input: [Int], outputs: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
+                      columnBudget: Int = 1 << 24, seed: UInt64 = 2) -> Conv2d {
+        var rng = Random(seed: seed)
+        let g = try! WindowGeometry(image: input, kernel: kernel, stride: stride, padding: padding)
+        return Conv2d(geometry: g, outputs: outputs, columnBudget: columnBudget, rng: &rng)
+    }
+
+    /// The definition, written directly: y[b, o, r, q] = b[o] + Σ W[o, c, i, j] x[b, c, r·s − p + i, q·s − p + j].
+    private func directConvolution(_ layer: Conv2d, _ x: Tensor) -> [Float] {
+        let g = layer.geometry, w = layer.weight.value, out = [x.batch] + layer.outputShape
+        var y = [Float](repeating: 0, count: out.reduce(1, *))
+        for b in 0 ..< x.batch { for o in 0 ..< layer.outputs { for r in 0 ..< g.outputHeight { for q in 0 ..< g.outputWidth {
+            var sum = Double(layer.bias.value[flat: o])
+            for c in 0 ..< g.channels { for i in 0 ..< g.kernel { for j in 0 ..< g.kernel {
+                let ih = r * g.stride - g.padding + i, iw = q * g.stride - g.padding + j
+                guard ih >= 0, ih < g.height, iw >= 0, iw < g.width else { continue }
+                sum += Double(w[flat: ((o * g.channels + c) * g.kernel + i) * g.kernel + j])
+                    * Double(x[flat: ((b * g.channels + c) * g.height + ih) * g.width + iw])
+            } } }
+            y[((b * layer.outputs + o) * g.outputHeight + r) * g.outputWidth + q] = Float(sum)
+        } } } }
+        return y
+    }
+
+    func testConvolutionChecks() {
+        for mode in [Mode.training, .evaluation] {
+            LayerCheck.check(conv([2, 6, 5], outputs: 3, kernel: 3), batch: 3, mode: mode)
+            LayerCheck.check(conv([3, 7, 7], outputs: 4, kernel: 3, stride: 2, padding: 1), batch: 2, mode: mode)
+            LayerCheck.check(conv([1, 5, 5], outputs: 2, kernel: 5), batch: 2, mode: mode)
+        }
+    }
+
+    /// A column budget of one sample's patches forces one chunk per sample: the columns are rebuilt
+    /// in the tangent and adjoint, and dW accumulates over chunks.
+    func testChunkedConvolutionChecksAndAgreesWithOneChunk() {
+        let g = try! WindowGeometry(image: [2, 6, 6], kernel: 3, stride: 1, padding: 1)
+        let small = conv([2, 6, 6], outputs: 3, kernel: 3, padding: 1, columnBudget: g.patchSize * g.outputArea)
+        LayerCheck.check(small, batch: 3, mode: .training)
+        let whole = conv([2, 6, 6], outputs: 3, kernel: 3, padding: 1)
+        var rng = Random(seed: 8)
+        let x = LayerCheck.normal([3, 2, 6, 6], &rng), dy = LayerCheck.normal([3, 3, 6, 6], &rng)
+        XCTAssertEqual(small.forward(x, mode: .training).array, whole.forward(x, mode: .training).array)
+        let dxSmall = small.adjoint(dy, needInputGradient: true)!.array
+        let dxWhole = whole.adjoint(dy, needInputGradient: true)!.array
+        XCTAssertLessThan(LayerCheck.relativeError(dxSmall, dxWhole), 1e-6)
+        XCTAssertLessThan(LayerCheck.relativeError(small.weight.grad.array, whole.weight.grad.array), 1e-6)
+        XCTAssertLessThan(LayerCheck.relativeError(small.bias.grad.array, whole.bias.grad.array), 1e-6)
+    }
+
+    func testConvolutionMatchesTheDefinition() {
+        var rng = Random(seed: 4)
+        for (input, k, s, p) in [([3, 9, 8], 3, 1, 0), ([2, 11, 11], 5, 2, 2), ([4, 7, 6], 3, 3, 1)] {
+            let layer = conv(input, outputs: 5, kernel: k, stride: s, padding: p)
+            let x = LayerCheck.normal([2] + input, &rng)
+            let y = layer.forward(x, mode: .training).array
+            XCTAssertLessThan(LayerCheck.relativeError(y, directConvolution(layer, x)), 1e-6, "\(layer.description)")
+        }
+    }
+
+    func testConvolutionWorkedByHand() {
+        let layer = conv([1, 3, 3], outputs: 1, kernel: 2)
+        layer.weight.value.assign(Tensor(shape: [1, 1, 2, 2], values: [1, 2, 3, 4]))
+        layer.bias.value.assign(Tensor(shape: [1], values: [0.5]))
+        let x = Tensor(shape: [1, 1, 3, 3], values: [1, 2, 3, 4, 5, 6, 7, 8, 9])
+        XCTAssertEqual(layer.forward(x, mode: .training).array, [37.5, 47.5, 67.5, 77.5])
+        let dx = layer.adjoint(Tensor(shape: [1, 1, 2, 2], repeating: 1), needInputGradient: true)!
+        XCTAssertEqual(layer.weight.grad.array, [12, 16, 24, 28])
+        XCTAssertEqual(layer.bias.grad.array, [4])
+        XCTAssertEqual(dx.array, [1, 3, 2, 4, 10, 6, 3, 7, 4])
+
+        // Stride 2, padding 1: the windows hang over the zero border.
+        let padded = conv([1, 3, 3], outputs: 1, kernel: 2, stride: 2, padding: 1)
+        padded.weight.value.assign(Tensor(shape: [1, 1, 2, 2], values: [1, 2, 3, 4]))
+        padded.bias.value.assign(Tensor(shape: [1], values: [0]))
+        XCTAssertEqual(padded.outputShape, [1, 2, 2])
+        XCTAssertEqual(padded.forward(x, mode: .training).array, [4, 18, 36, 77])
+    }
+
+    func testConvolutionInitialisationBound() {
+        let layer = conv([15, 12, 12], outputs: 40, kernel: 5)
+        let bound = 1 / Float(15 * 25).squareRoot()
+        let w = layer.weight.value.array.map(abs)
+        XCTAssertEqual(layer.weight.value.shape, [40, 15, 5, 5])
+        XCTAssertLessThanOrEqual(w.max()!, bound)
+        XCTAssertGreaterThan(w.max()!, 0.95 * bound)
+        XCTAssertLessThanOrEqual(layer.bias.value.array.map(abs).max()!, bound)
+    }
+
+    func testMaxPoolChecks() {
+        var rng = Random(seed: 6)
+        for (input, k, s) in [([2, 6, 6], 2, 2), ([2, 7, 7], 3, 2), ([1, 5, 4], 2, 1)] {
+            let layer = try! MaxPool2d(input: input, kernel: k, stride: s)
+            // Distinct values 0.5 apart: a step of 1e-2 along the check's direction cannot move an argmax.
+            let count = 2 * input.reduce(1, *)
+            let x = Tensor(shape: [2] + input, values: rng.permutation(count).map { Float($0) * 0.5 - Float(count) / 4 })
+            for mode in [Mode.training, .evaluation] { LayerCheck.check(layer, batch: 2, mode: mode, input: x) }
+        }
+    }
+
+    func testMaxPoolWorkedByHand() throws {
+        let layer = try MaxPool2d(input: [1, 4, 4], kernel: 2, stride: 2)
+        let x = Tensor(shape: [1, 1, 4, 4], values: [1, 5, 2, 0,
+                                                     3, 4, 8, 1,
+                                                     0, 2, 7, 6,
+                                                     9, 1, 3, 5])
+        XCTAssertEqual(layer.forward(x, mode: .training).array, [5, 8, 9, 7])
+        let dx = Tensor(shape: [1, 1, 4, 4], values: (0 ..< 16).map(Float.init))
+        XCTAssertEqual(layer.tangent(dx)!.array, [1, 6, 12, 10])
+        let grad = layer.adjoint(Tensor(shape: [1, 1, 2, 2], values: [1, 2, 3, 4]), needInputGradient: true)!
+        XCTAssertEqual(grad.array, [0, 1, 0, 0,
+                                    0, 0, 2, 0,
+                                    0, 0, 4, 0,
+                                    3, 0, 0, 0])
+        // Floor output sizes, as PyTorch's: 5×5 by 2/2 is 2×2, 27×27 by 3/2 is 13×13.
+        XCTAssertEqual(try MaxPool2d(input: [3, 5, 5], kernel: 2, stride: 2).outputShape, [3, 2, 2])
+        XCTAssertEqual(try MaxPool2d(input: [64, 27, 27], kernel: 3, stride: 2).outputShape, [64, 13, 13])
+    }
+
+    func testOverlappingMaxPoolAdjointSumsSharedArgmax() throws {
+        // k3 s1 on a 1×3×4 plane with its maximum in the middle: both windows pick it.
+        let layer = try MaxPool2d(input: [1, 3, 4], kernel: 3, stride: 1)
+        let x = Tensor(shape: [1, 1, 3, 4], values: [0, 0, 0, 0, 0, 0, 9, 0, 0, 0, 0, 0])
+        XCTAssertEqual(layer.forward(x, mode: .training).array, [9, 9])
+        let dx = layer.adjoint(Tensor(shape: [1, 1, 1, 2], values: [2, 5]), needInputGradient: true)!
+        XCTAssertEqual(dx.array, [0, 0, 0, 0, 0, 0, 7, 0, 0, 0, 0, 0])
+    }
+
+    func testAdaptiveAveragePoolChecks() throws {
+        for (input, h, w) in [([2, 5, 5], 2, 2), ([3, 7, 6], 3, 4), ([1, 2, 3], 3, 5), ([2, 6, 6], 6, 6)] {
+            let layer = try AdaptiveAvgPool2d(input: input, height: h, width: w)
+            for mode in [Mode.training, .evaluation] { LayerCheck.check(layer, batch: 2, mode: mode) }
+        }
+    }
+
+    func testAdaptiveAveragePoolWorkedByHand() throws {
+        // 5×5 → 2×2: bins rows/columns 0..<3 and 2..<5 (they overlap on index 2).
+        let layer = try AdaptiveAvgPool2d(input: [1, 5, 5], height: 2, width: 2)
+        let x = Tensor(shape: [1, 1, 5, 5], values: (0 ..< 25).map(Float.init))
+        XCTAssertEqual(layer.forward(x, mode: .training).array, [6, 8, 16, 18])
+        let dx = layer.adjoint(Tensor(shape: [1, 1, 2, 2], repeating: 9), needInputGradient: true)!.array
+        let expected: [Float] = [1, 1, 2, 1, 1,
+                                 1, 1, 2, 1, 1,
+                                 2, 2, 4, 2, 2,
+                                 1, 1, 2, 1, 1,
+                                 1, 1, 2, 1, 1]
+        for (a, b) in zip(dx, expected) { XCTAssertEqual(a, b, accuracy: 1e-6) }
+        // 6×6 → 6×6 (AlexNet's case) is the identity.
+        let identity = try AdaptiveAvgPool2d(input: [2, 6, 6], height: 6, width: 6)
+        let y = Tensor(shape: [1, 2, 6, 6], values: (0 ..< 72).map { Float($0) * 0.25 })
+        XCTAssertEqual(identity.forward(y, mode: .training).array, y.array)
+    }
+}

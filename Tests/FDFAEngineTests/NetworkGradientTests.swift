@@ -1,0 +1,69 @@
+import XCTest
+@testable import FDFAEngine
+
+/// Whole-network backpropagation against central finite differences of the batch loss, on the
+/// presets at small sizes. BatchNorm runs in training mode without touching its running statistics,
+/// so the loss is a fixed function of the parameters (and of the whole batch).
+final class NetworkGradientTests: XCTestCase {
+    private func checkGradients(_ net: Network, batch: Int, seed: UInt64, samplesPerTensor: Int = 6,
+                                file: StaticString = #filePath, line: UInt = #line) {
+        var rng = Random(seed: seed)
+        let x = LayerCheck.normal([batch] + net.inputShape, &rng)
+        let labels = (0 ..< batch).map { Int32($0 % net.classes) }
+        var loss = SoftmaxCrossEntropy()
+        let mode = Mode.training(updateStatistics: false)
+        let result = loss.evaluate(logits: net.forward(x, mode: mode), labels: labels)
+        net.backpropagate(result.error)
+
+        func lossAt() -> Double { Double(loss.evaluate(logits: net.forward(x, mode: mode), labels: labels).loss) }
+        /// Central difference of the loss along entry i of p with step eps.
+        func difference(_ p: Parameter, _ i: Int, _ eps: Float) -> Float {
+            let saved = p.value.data[i]
+            p.value.data[i] = saved + eps
+            let plus = lossAt()
+            p.value.data[i] = saved - eps
+            let minus = lossAt()
+            p.value.data[i] = saved
+            return Float((plus - minus) / Double(2 * eps))
+        }
+        for (l, layer) in net.layers.enumerated() {
+            for p in layer.parameters {
+                var analytic: [Float] = [], numeric: [Float] = []
+                for _ in 0 ..< min(samplesPerTensor, p.value.count) {
+                    let i = rng.nextInt(below: p.value.count), g = p.grad.data[i]
+                    // A ReLU or max-pool switching within ±eps spoils one difference quotient; a
+                    // wrong gradient is wrong at every step, so the closer of two steps is taken.
+                    let coarse = difference(p, i, 1e-3)
+                    let fine = abs(coarse - g) <= 1e-2 * abs(g) + 1e-4 ? coarse : difference(p, i, 2.5e-4)
+                    analytic.append(g)
+                    numeric.append(abs(fine - g) < abs(coarse - g) ? fine : coarse)
+                }
+                let distance = zip(analytic, numeric).map { Double($0 - $1) * Double($0 - $1) }.reduce(0, +).squareRoot()
+                let size = numeric.map { Double($0) * Double($0) }.reduce(0, +).squareRoot()
+                XCTAssertLessThan(distance, 1e-2 * size + 1e-3, "layer \(l + 1) \(layer.description) \(p.name): \(analytic) vs \(numeric)",
+                                  file: file, line: line)
+            }
+        }
+    }
+
+    func testFullyConnectedBackpropagationMatchesFiniteDifferences() throws {
+        let net = try Network.fc(input: [1, 4, 4], hidden: [12, 10], classes: 5, seed: 21)
+        checkGradients(net, batch: 6, seed: 22)
+    }
+
+    func testShallowCNNBackpropagationMatchesFiniteDifferences() throws {
+        let net = try Network.shallowCNN(input: [2, 12, 12], classes: 4, seed: 31)
+        checkGradients(net, batch: 3, seed: 32)
+    }
+
+    func testSmallAlexNetLikeStackBackpropagationMatchesFiniteDifferences() throws {
+        let specs: [LayerSpec] = [
+            .conv2d(outputs: 4, kernel: 3, stride: 2, padding: 1), .batchNorm, .relu, .maxPool(kernel: 3, stride: 2), .tap,
+            .conv2d(outputs: 5, kernel: 3, padding: 1), .batchNorm, .relu, .tap,
+            .adaptiveAvgPool(height: 2, width: 2), .flatten, .tap,
+            .linear(outputs: 6), .batchNorm, .relu, .tap, .linear(outputs: 3),
+        ]
+        let net = try Network(inputShape: [3, 15, 15], specs: specs, seed: 41)
+        checkGradients(net, batch: 4, seed: 42)
+    }
+}
