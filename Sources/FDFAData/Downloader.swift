@@ -39,7 +39,7 @@ public struct Downloader {
     /// Fetches and verifies a plan's files (and extracts its archives); `download(_:)` with the plan
     /// of a known data set, or a test's own plan.
     func download(_ plan: DownloadPlan, name: String) throws -> [String] {
-        if let layout = plan.extracts, let present = try? extractedFiles(layout) {
+        if let layout = plan.extracts, let present = extractedFiles(layout) {
             log("\(name): already present in \(join(root, layout.directory))")
             return present
         }
@@ -102,12 +102,9 @@ public struct Downloader {
     }
 
     /// The layout's files, if all are already extracted (present, regular, non-empty).
-    private func extractedFiles(_ layout: DatasetLayout) throws -> [String] {
-        try layout.files.map { name in
-            let path = join(join(root, layout.directory), name)
-            _ = try FileBytes.readRaw(path)
-            return path
-        }
+    private func extractedFiles(_ layout: DatasetLayout) -> [String]? {
+        let paths = layout.files.map { join(join(root, layout.directory), $0) }
+        return paths.allSatisfy(FileBytes.isNonEmptyFile) ? paths : nil
     }
 
     /// Temp file in the same directory, then rename(2): readers see the old file or the whole new one.

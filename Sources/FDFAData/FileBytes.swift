@@ -49,9 +49,16 @@ enum FileBytes {
         return bytes
     }
 
-    /// Whether a regular file or a directory exists at `path` (anything that would block or be a data file).
+    /// Whether anything exists at `path`: a directory where a data file should be counts, so that
+    /// it is reported as an error instead of being skipped over.
     static func exists(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0
+    }
+
+    /// Whether `path` is a non-empty regular file (checked without reading it).
+    static func isNonEmptyFile(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG && info.st_size > 0
     }
 }
