@@ -1,0 +1,81 @@
+import FDFAEngine
+
+/// Records SPEC §7's quantities every N steps of a training run into a CSV file (and a `table`).
+///
+/// Use: make one before training with the groups, the period, the CSV path and a fixed measurement
+/// batch; call `maybeRecord` after every step (and once with step 0 before the first, for the
+/// starting point); `close` at the end. Every measurement is isolated (see `Isolation`): a run with
+/// tracking produces bit-identical parameters to the same run without.
+///
+/// Columns: `step`, `epoch`, then per group (see `TrackGroups`) one column per quantity and layer.
+/// Costs per record, on the measurement batch of size B: `cos` two forward and two backward passes;
+/// `align` the exact Jacobians, K backward passes, or B·K when BatchNorm lies above a tap (keep B
+/// small, e.g. 32); `var` one forward, one backward and `draws` tangent passes.
+public final class Tracker {
+    public let groups: TrackGroups
+    public let every: Int
+    public var path: String { file.path }
+    public private(set) var table = TrackedTable()
+
+    private let images: Tensor
+    private let labels: [Int32]
+    private let seed: UInt64
+    private let draws: Int
+    private let file: CSVFile
+
+    /// `seed` seeds the measurement's own perturbations (never the trainer's); `draws` is S for `var`.
+    public init(groups: TrackGroups, every: Int, path: String, images: Tensor, labels: [Int32],
+                seed: UInt64 = 0, draws: Int = 16) throws {
+        guard every > 0 else { throw TrackError("--track-every must be at least 1, got \(every)") }
+        guard draws > 0 else { throw TrackError("the variance needs at least one draw, got \(draws)") }
+        self.groups = groups
+        self.every = every
+        self.images = images
+        self.labels = labels
+        self.seed = seed
+        self.draws = draws
+        file = try CSVFile(path: path)
+    }
+
+    /// Records when `step` is a multiple of `every`; returns whether it did.
+    @discardableResult
+    public func maybeRecord(trainer: Trainer, step: Int, epoch: Int) throws -> Bool {
+        guard step % every == 0 else { return false }
+        try record(trainer: trainer, step: step, epoch: epoch)
+        return true
+    }
+
+    /// Measures now and appends one row (writing the header first, once).
+    public func record(trainer: Trainer, step: Int, epoch: Int) throws {
+        let drawSeed = seed &+ UInt64(step)
+        var cells: [(name: String, value: Double)] = [("step", Double(step)), ("epoch", Double(epoch))]
+        if !groups.isDisjoint(with: [.cos, .align]) {
+            let report = try Alignment.measure(trainer, images: images, labels: labels,
+                                               feedback: groups.contains(.align), seed: drawSeed)
+            if groups.contains(.cos) { cells += report.gradientColumns }
+            if groups.contains(.align) { cells += report.feedbackColumns }
+        }
+        if groups.contains(.variance) {
+            cells += varianceColumns(trainer.network, estimator: estimator(for: trainer), seed: drawSeed)
+        }
+        if table.rows.isEmpty { file.write(cells.map(\.name)) }
+        table.append(cells)
+        file.write(cells.map { $0.value.formatted(digits: 7) })
+    }
+
+    public func close() { file.close() }
+
+    /// The rule's own estimator; for rules that draw nothing, FDFA's Jacobian draw where there are
+    /// taps (how noisy an FDFA step would be here) and FG-W's otherwise.
+    private func estimator(for trainer: Trainer) -> Estimator {
+        Estimator(rule: trainer.rule) ?? (trainer.network.taps.isEmpty ? .fgw : .fdfa)
+    }
+
+    private func varianceColumns(_ network: Network, estimator: Estimator, seed: UInt64) -> [(name: String, value: Double)] {
+        EstimatorStudy.run(network, images: images, labels: labels, estimator: estimator, draws: draws, seed: seed)
+            .flatMap { s in
+                [("var_\(s.target)", s.variance), ("rel_var_\(s.target)", s.relativeVariance),
+                 ("cos_est_\(s.target)", s.meanCosine), ("cos_est_std_\(s.target)", s.stdCosine)]
+            }
+    }
+}
