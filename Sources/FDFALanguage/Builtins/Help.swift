@@ -1,0 +1,46 @@
+/// The text of `help` and `help name`, generated from the registry's declarations.
+enum Help {
+    /// Every group with one line per built-in.
+    static func index(_ registry: Registry) -> String {
+        let width = min(28, registry.groups.flatMap(\.builtins).map(\.signature.count).max() ?? 0)
+        var lines = ["Built-ins (help NAME for more; help \"syntax\" for the language):"]
+        for group in registry.groups {
+            lines.append("\n\(group.title):")
+            for builtin in group.builtins {
+                let signature = builtin.signature.padding(toLength: max(width, builtin.signature.count), withPad: " ", startingAt: 0)
+                lines.append("  \(signature)  \(builtin.summary)")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// Signature, parameter types, summary and details of one built-in.
+    static func page(_ builtin: Builtin) -> String {
+        var lines = [builtin.signature, "  \(builtin.summary)"]
+        if !builtin.parameters.isEmpty {
+            lines.append("Parameters:")
+            for parameter in builtin.parameters {
+                let requirement = parameter.variadic ? "any number of them"
+                    : parameter.defaultValue.map { "default \(Display.repr($0))" } ?? "required"
+                lines.append("  \(parameter.name): \(parameter.type.name), \(requirement)")
+            }
+        }
+        if !builtin.details.isEmpty { lines.append("\n" + builtin.details) }
+        return lines.joined(separator: "\n")
+    }
+
+    static let syntax = """
+        Values:      1  2.5  "text"  true  false  none  [1, 2, 3]  {lr: 0.1, epochs: 3}  1..3 (inclusive)  0..<3
+        Variables:   x = 1    x += 2    r.lr = 0.01    xs[0] = 5    t[1, :] = 0
+        Operators:   + - * / % ^  (tensors elementwise)   a @ b (matrix product)
+                     == != < <= > >=   and or not
+        Indexing:    xs[0]  xs[-1]  xs[1:3]  t[i, j]  t[:, 0]  (from 0; slices exclude the end)
+        Fields:      r.name  t.shape  dataset.count
+        Calls:       f(x, y, epochs=1)     command style: help zeros, seed 42
+        Blocks:      if c { … } else if d { … } else { … }
+                     for i in 1..10 { … }   while c { … }   break   continue
+                     fn name(a, b=2) { return a + b }    g = fn(x) { return x * 2 }
+                     time { … }  (prints how long the block took)
+        Comments:    # to the end of the line
+        """
+}

@@ -1,0 +1,83 @@
+import FDFAEngine
+
+extension BuiltinGroup {
+    static let tensors = BuiltinGroup("Tensors", [
+        Builtin("tensor", [.required("values", .tensorLike)],
+                summary: "A float32 tensor from a number, a range or a nested list: tensor([[1, 2], [3, 4]]).") { args, _ in
+            .tensor(try TensorMath.tensor(from: args["values"]))
+        },
+        Builtin("zeros", [.variadic("dims", .dimensions)], summary: "A tensor of zeros: zeros(2, 3) or zeros(t.shape).") { args, _ in
+            .tensor(Tensor(zeros: try args.shape("dims")))
+        },
+        Builtin("ones", [.variadic("dims", .dimensions)], summary: "A tensor of ones.") { args, _ in
+            .tensor(Tensor(shape: try args.shape("dims"), repeating: 1))
+        },
+        Builtin("randn", [.variadic("dims", .dimensions)],
+                summary: "Standard normal draws from the session's generator (see seed).") { args, session in
+            let t = Tensor(zeros: try args.shape("dims"))
+            session.random.fillNormal(t)
+            return .tensor(t)
+        },
+        Builtin("rand", [.variadic("dims", .dimensions)],
+                summary: "Uniform draws in [0, 1) from the session's generator (see seed).") { args, session in
+            let t = Tensor(zeros: try args.shape("dims"))
+            session.random.fillUniform(t)
+            return .tensor(t)
+        },
+        Builtin("shape", [.required("t", .tensor)], summary: "The tensor's shape as a list (the same as t.shape).") { args, _ in
+            .list(try args.tensor("t").shape.map { .number(Double($0)) })
+        },
+        Builtin("reshape", [.required("t", .tensor), .variadic("dims", .dimensions)],
+                summary: "The same values with another shape (a copy); one dimension may be -1 (inferred).") { args, _ in
+            let t = try args.tensor("t")
+            let shape = try args.shape("dims", count: t.count)
+            guard shape.reduce(1, *) == t.count else {
+                throw LanguageError.runtime("cannot reshape \(t.shape) (\(t.count) values) to \(shape)")
+            }
+            return .tensor(t.copy().viewed(as: shape))
+        },
+        Builtin("copy", [.required("t", .tensor)], summary: "A new tensor with the same values (tensors are shared, not copied, by =).") { args, _ in
+            .tensor(try args.tensor("t").copy())
+        },
+        Builtin("matmul", [.required("a", .tensorLike), .required("b", .tensorLike)],
+                summary: "Matrix product (the same as a @ b); vectors act as rows on the left, columns on the right.") { args, _ in
+            .tensor(try TensorMath.matmul(try args.tensor("a"), try args.tensor("b")))
+        },
+        Builtin("transpose", [.required("t", .tensor)], summary: "The transpose of a matrix.") { args, _ in
+            .tensor(try TensorMath.transpose(try args.tensor("t")))
+        },
+        Builtin("outer", [.required("a", .tensorLike), .required("b", .tensorLike)],
+                summary: "Outer product of two vectors (all elements of each): shape [len a, len b].",
+                details: "The forward-gradient estimate of a weight gradient is outer(d, u): outer(e, x) for a layer y = W x.") { args, _ in
+            let a = try args.tensor("a"), b = try args.tensor("b")
+            return .tensor(try TensorMath.matmul(a.viewed(as: [a.count, 1]), b.viewed(as: [1, b.count])))
+        },
+        Builtin("dot", [.required("a", .tensorLike), .required("b", .tensorLike)],
+                summary: "Sum of elementwise products of two tensors with the same number of elements.") { args, _ in
+            let (a, b) = try sameCount(args)
+            return .number(Double(BLAS.dot(a.data, b.data, count: a.count)))
+        },
+        Builtin("norm", [.required("t", .tensorLike)], summary: "Euclidean (Frobenius) norm: sqrt(dot(t, t)).") { args, _ in
+            let t = try args.tensor("t")
+            return .number(Double(BLAS.dot(t.data, t.data, count: t.count)).squareRoot())
+        },
+        Builtin("cosine", [.required("a", .tensorLike), .required("b", .tensorLike)],
+                summary: "Cosine similarity dot(a, b) / (norm(a) norm(b)); 0 if either is all zeros.",
+                details: "How well an estimated gradient points along the true one: 1 is the same direction.") { args, _ in
+            let (a, b) = try sameCount(args)
+            let norms = (Double(BLAS.dot(a.data, a.data, count: a.count)) * Double(BLAS.dot(b.data, b.data, count: b.count))).squareRoot()
+            return .number(norms == 0 ? 0 : Double(BLAS.dot(a.data, b.data, count: a.count)) / norms)
+        },
+        Builtin("summary", [.required("t", .tensor)],
+                summary: "Prints shape, mean, standard deviation, min, max and the first values.") { args, session in
+            session.write(Display.summary(try args.tensor("t")) + "\n")
+            return .none
+        },
+    ])
+
+    private static func sameCount(_ args: Arguments) throws -> (Tensor, Tensor) {
+        let a = try args.tensor("a"), b = try args.tensor("b")
+        guard a.count == b.count else { throw LanguageError.runtime("shapes \(a.shape) and \(b.shape) hold different numbers of values") }
+        return (a, b)
+    }
+}

@@ -1,0 +1,27 @@
+/// An object of the host program (a dataset, a network, a batch) that scripts can hold and inspect.
+///
+/// The language never looks inside; it asks for a type name, the fields `x.name` may read, and a
+/// one-line description for printing. Built-ins that know the concrete class cast it back:
+///
+///     final class DatasetValue: HostObject {
+///         let dataset: Dataset
+///         var typeName: String { "dataset" }
+///         var fieldNames: [String] { ["count", "classes"] }
+///         func field(_ name: String) -> Value? {
+///             switch name {
+///             case "count": return .number(Double(dataset.count))
+///             case "classes": return .number(Double(dataset.classes))
+///             default: return nil
+///             }
+///         }
+///         var description: String { "dataset \(dataset.name), \(dataset.count) samples" }
+///     }
+///
+/// A built-in parameter declared `.host("dataset")` accepts only objects with that type name.
+public protocol HostObject: AnyObject, CustomStringConvertible {
+    var typeName: String { get }
+    /// The fields `field(_:)` answers, for completion, `fields(x)` and error messages.
+    var fieldNames: [String] { get }
+    /// The field's value, or nil when there is no such field.
+    func field(_ name: String) -> Value?
+}

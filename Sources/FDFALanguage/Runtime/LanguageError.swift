@@ -1,0 +1,53 @@
+/// Every error a program can meet: syntax errors, runtime errors and interruption (Ctrl-C).
+///
+/// Built-ins throw errors without a location; the interpreter attaches the location of the call
+/// (and the built-in's name) on the way out, so messages always point at the source.
+public struct LanguageError: Error, CustomStringConvertible {
+    public enum Kind { case syntax, runtime, interrupted }
+
+    public let kind: Kind
+    public var message: String
+    public var location: SourceLocation?
+    /// Extra lines, e.g. "called from …" for errors inside functions.
+    public var notes: [String] = []
+    /// True for syntax errors at the end of the input: the REPL then asks for another line.
+    public let needsMoreInput: Bool
+
+    init(_ kind: Kind, _ message: String, at location: SourceLocation?, needsMoreInput: Bool = false) {
+        self.kind = kind
+        self.message = message
+        self.location = location
+        self.needsMoreInput = needsMoreInput
+    }
+
+    static func syntax(_ message: String, at location: SourceLocation, needsMoreInput: Bool = false) -> LanguageError {
+        LanguageError(.syntax, message, at: location, needsMoreInput: needsMoreInput)
+    }
+
+    /// A runtime error; built-ins throw these (the interpreter adds the location).
+    public static func runtime(_ message: String, at location: SourceLocation? = nil) -> LanguageError {
+        LanguageError(.runtime, message, at: location)
+    }
+
+    static let interrupted = LanguageError(.interrupted, "interrupted", at: nil)
+
+    /// The error as the user sees it, pointing at the place with a caret:
+    ///
+    ///     <repl>:1:5: error: unknown variable 'y'
+    ///       1 | x = y + 1
+    ///         |     ^
+    public var description: String {
+        let label = kind == .syntax ? "syntax error" : "error"
+        guard let location else { return ([ "\(label): \(message)" ] + notes).joined(separator: "\n") }
+        let text = location.source.lineText(location.line)
+        let gutter = String(location.line)
+        let pad = String(repeating: " ", count: gutter.count)
+        // Keep tabs so the caret lines up under the same characters as in the source line.
+        let indent = String(text.prefix(location.column - 1).map { $0 == "\t" ? "\t" : " " })
+        return ([
+            "\(location): \(label): \(message)",
+            " \(gutter) | \(text)",
+            " \(pad) | \(indent)^",
+        ] + notes).joined(separator: "\n")
+    }
+}

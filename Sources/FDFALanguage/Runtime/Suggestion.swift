@@ -1,0 +1,24 @@
+/// "Did you mean …?" for misspelt names, by edit distance.
+enum Suggestion {
+    /// " (did you mean 'x'?)" for the closest name within two edits, or "".
+    static func hint(for name: String, among candidates: some Sequence<String>) -> String {
+        let scored = candidates.map { ($0, distance(name, $0)) }.filter { $0.1 <= min(2, max(1, name.count / 2)) }
+        guard let best = scored.min(by: { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }) else { return "" }
+        return " (did you mean '\(best.0)'?)"
+    }
+
+    /// Levenshtein distance.
+    static func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        guard !a.isEmpty, !b.isEmpty else { return max(a.count, b.count) }
+        var previous = Array(0 ... b.count)
+        for i in 1 ... a.count {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1 ... b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
+}

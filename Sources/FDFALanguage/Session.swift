@@ -1,0 +1,64 @@
+import FDFAEngine
+import Foundation
+
+/// One input and the output it printed: the unit of the transcript, of `save` and of notebooks.
+public struct Cell: Equatable {
+    public let input: String
+    public let output: String
+
+    public init(input: String, output: String) {
+        self.input = input
+        self.output = output
+    }
+}
+
+/// A running workbench: variables, the random generator, where output goes, and the transcript
+/// of the cells run so far. The REPL, `fdfa run` and notebook replay all drive one of these.
+public final class Session {
+    public let registry: Registry
+    /// Every random draw (`randn`, `rand`, later initialisations and shuffles) comes from here;
+    /// `seed(n)` resets it, so the same seed gives the same session.
+    public var random: Random
+    /// Receives everything the program prints, as it is printed.
+    public var output: (String) -> Void
+    /// The cells that ran without error, in order.
+    public private(set) var transcript: [Cell] = []
+    private lazy var interpreter = Interpreter(session: self)
+    private var cellOutput = ""
+
+    public init(registry: Registry = .standard, seed: UInt64 = 0, output: @escaping (String) -> Void = Session.standardOutput) {
+        self.registry = registry
+        self.random = Random(seed: seed)
+        self.output = output
+    }
+
+    public static func standardOutput(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    /// Prints text (built-ins call this, never `print`, so notebooks capture everything).
+    public func write(_ text: String) {
+        cellOutput += text
+        output(text)
+    }
+
+    /// Parses and runs one cell; returns what it printed. On error the variables keep whatever
+    /// the statements before the failure assigned, and the cell is left out of the transcript.
+    @discardableResult
+    public func execute(_ text: String, name: String = "<repl>", firstLine: Int = 1) throws -> String {
+        Interrupt.clear()
+        cellOutput = ""
+        let source = Source(name: name, text: text, firstLine: firstLine)
+        try DeepStack.run {
+            try self.interpreter.run(try Parser.parse(source))
+        }
+        transcript.append(Cell(input: text, output: cellOutput))
+        return cellOutput
+    }
+
+    /// The value of a global variable, if there is one (for completion of fields).
+    public func variable(named name: String) -> Value? { interpreter.globals.variables[name] }
+
+    /// The names of the global variables.
+    public var variableNames: [String] { interpreter.globals.variables.keys.sorted() }
+}

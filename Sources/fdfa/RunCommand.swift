@@ -1,0 +1,44 @@
+import ArgumentParser
+import FDFALanguage
+import Foundation
+
+/// `fdfa run FILE.fdfa [--record NOTEBOOK.md]`: runs a script cell by cell (cells are blank-line
+/// separated chunks), stopping at the first error; optionally records a notebook of the cells run.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a script; with --record, also write a Markdown notebook of its cells and outputs."
+    )
+
+    @Argument(help: "The script to run (.fdfa).")
+    var file: String
+
+    @Option(help: "Write a notebook (Markdown) with every cell and its output to this path.")
+    var record: String?
+
+    @Option(help: "Seed of the session's random generator.")
+    var seed: UInt64 = 0
+
+    func run() throws {
+        guard let script = FileManager.default.contents(atPath: file).flatMap({ String(data: $0, encoding: .utf8) }) else {
+            throw ValidationError("cannot read \(file)")
+        }
+        let session = Session(seed: seed)
+        var failure: Error?
+        for cell in Cells.split(script) {
+            do {
+                try session.execute(cell.text, name: file, firstLine: cell.firstLine)
+            } catch {
+                failure = error
+                break
+            }
+        }
+        if let record {
+            try Notebook(cells: session.transcript).markdown.write(toFile: record, atomically: true, encoding: .utf8)
+        }
+        if let failure {
+            FileHandle.standardError.write(Data("\(failure)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+}

@@ -1,0 +1,203 @@
+import ArgumentParser
+import FDFAData
+import FDFAEngine
+import FDFATraining
+import Foundation
+
+/// `fdfa train`: the PyTorch original's command line, console lines and CSV log (SPEC §4–§5), plus
+/// the rules beyond it, checkpoints and resume. Flags keep the original's names and defaults.
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a network as the reference main.py does (same flags, console lines and CSV log).",
+        discussion: """
+        Examples:
+          fdfa train --dataset FashionMNIST --train-mode FDFA --n-layers 2 --epochs 1 --seed 0
+          fdfa train --dataset MNIST --conv --train-mode DKP --feedback-decay 1e-6
+          fdfa train --dataset FashionMNIST --train-mode FG-W          (lr 1e-3, one hidden layer)
+          fdfa train ... --checkpoint runs/a    then    fdfa train ... --resume runs/a/checkpoint.safetensors
+        """)
+
+    // MARK: The reference's flags
+
+    @Option(help: "Input batch size for training (and testing, as in the reference).")
+    var batchSize = 64
+    @Option(help: "Accepted for compatibility; the reference defines it but tests with --batch-size.")
+    var testBatchSize = 1000
+    @Option(help: "Number of epochs to train.")
+    var epochs = 100
+    @Option(help: "Learning rate of the forward parameters (default 1e-4; 1e-3 for FG-W).")
+    var lr: Float?
+    @Option(name: .customLong("b-lr"), help: "Learning rate of the feedback matrices (DKP, FDFA).")
+    var bLR: Float = 1e-4
+    @Option(help: "Learning-rate step gamma, applied after every epoch.")
+    var gamma: Float = 0.95
+    @Option(help: "L2 weight decay of the forward parameters.")
+    var weightDecay: Float = 0
+    @Option(help: "L2 weight decay of the feedback matrices (1e-6 recommended for DKP).")
+    var feedbackDecay: Float = 0
+    @Flag(help: "Accepted for compatibility; fdfa always runs on the CPU.")
+    var noCuda = false
+    @Flag(help: "One batch per epoch, to check a set-up quickly.")
+    var dryRun = false
+    @Option(help: "Batches between console lines.")
+    var logInterval = 100
+    @Option(help: "Learning rule: BP, DFA, DKP, FDFA, FDFA-EMA, FG-W or FG-A.")
+    var trainMode = "FDFA"
+    @Option(help: "Directory of the CSV logs ({log-dir}/{MODE}/{yymmdd_HHMMSS}.csv).")
+    var logDir = "results/"
+    @Option(help: "MNIST, FashionMNIST, CIFAR10, CIFAR100 (AlexNet) or synthetic.")
+    var dataset = "MNIST"
+    @Flag(help: "Train the shallow CNN instead of the fully connected network.")
+    var conv = false
+    @Option(help: "Hidden layers of the fully connected network (default 2; 1 for FG-W).")
+    var nLayers: Int?
+    @Option(help: "Random seed; negative for an unseeded run.")
+    var seed = -1
+
+    // MARK: Beyond the reference
+
+    @Option(help: "Root of the datasets (PyTorch's layouts; Fashion-MNIST falls back to Debian's copy).")
+    var dataDir = DatasetLoader.defaultRoot
+    @Option(help: "Threads for OpenBLAS and fdfa's own loops (default: all cores).")
+    var threads: Int?
+    @Option(help: "FDFA-EMA's momentum β in B ← βB + (1−β) mean(d ⊗ u).")
+    var feedbackMomentum: Float = 0.99
+    @Option(help: "Write the full training state to DIR/checkpoint.safetensors after every epoch.")
+    var checkpoint: String?
+    @Option(help: "Continue the run saved in this checkpoint (same flags as the run that wrote it).")
+    var resume: String?
+
+    func validate() throws {
+        guard Self.parseMode(trainMode) != nil else {
+            throw ValidationError("--train-mode '\(trainMode)' is not one of BP, DFA, DKP, FDFA, FDFA-EMA, FG-W, FG-A")
+        }
+        guard (try? DatasetName(parsing: dataset)) != nil else {
+            throw ValidationError("--dataset '\(dataset)' is not one of MNIST, FashionMNIST, CIFAR10, CIFAR100, synthetic")
+        }
+        guard batchSize > 0 else { throw ValidationError("--batch-size must be positive, got \(batchSize)") }
+        guard epochs >= 0 else { throw ValidationError("--epochs must not be negative, got \(epochs)") }
+        if let nLayers, nLayers < 1 { throw ValidationError("--n-layers must be at least 1, got \(nLayers)") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        guard feedbackMomentum >= 0, feedbackMomentum < 1 else { throw ValidationError("--feedback-momentum must be in [0, 1)") }
+    }
+
+    /// The rule and, for FDFA-EMA, the moving-average form of its feedback update.
+    static func parseMode(_ text: String) -> (Rule, ema: Bool)? {
+        let key = text.uppercased().replacingOccurrences(of: "_", with: "-")
+        if key == "FDFA-EMA" || key == "FDFAEMA" { return (.fdfa, true) }
+        return Rule(name: text).map { ($0, false) }
+    }
+
+    func run() throws {
+        if let threads {
+            Threads.count = threads
+            BLAS.threads = threads
+        }
+        let (rule, ema) = Self.parseMode(trainMode)!
+        let mode = ema ? "FDFA-EMA" : rule.rawValue
+        let name = try DatasetName(parsing: dataset)
+        let seeds = SeedPlan(flag: seed)
+        var hp = Hyperparameters()
+        hp.learningRate = lr ?? (rule == .fgw ? 1e-3 : 1e-4)
+        hp.feedbackLearningRate = bLR
+        hp.weightDecay = weightDecay
+        hp.feedbackDecay = feedbackDecay
+        hp.gamma = gamma
+        if ema { hp.feedbackUpdate = .movingAverage(beta: feedbackMomentum) }
+
+        let data: Dataset
+        do {
+            data = try DatasetCache.shared.dataset(name, root: dataDir)
+        } catch {
+            throw CommandFailure("\(error)")
+        }
+        let model = ReferenceModel(dataset: name, conv: conv, hiddenLayers: nLayers ?? (rule == .fgw ? 1 : 2), rule: rule)
+        let network = try model.network(for: data, seed: seeds.network)
+        let trainer = Trainer(network: network, rule: rule, hyperparameters: hp, seed: seeds.rule)
+        let run = TrainingRun(dataset: data, trainer: trainer, batchSize: batchSize, dataSeed: seeds.data,
+                              trainTransform: model.trainTransform, testTransform: model.testTransform)
+
+        var firstEpoch = 1
+        let log: CSVLog
+        if let resume {
+            let metadata: [String: String]
+            do { metadata = try Checkpoint.restore(trainer, from: resume) } catch { throw CommandFailure("\(error)") }
+            firstEpoch = trainer.epochs + 1
+            // Replay the data order of the finished epochs so the next one draws what it would have.
+            for _ in 0 ..< trainer.epochs { run.trainLoader.startEpoch() }
+            guard let csv = metadata["csv"], FileManager.default.fileExists(atPath: csv) else {
+                throw CommandFailure("\(resume): its CSV log \(metadata["csv"] ?? "(unrecorded)") is missing")
+            }
+            log = try CSVLog(appendingTo: csv)
+            emit("Resumed from \(resume) after epoch \(trainer.epochs) (step \(trainer.steps)).")
+        } else {
+            log = try CSVLog(path: ReferenceLog.csvPath(logDir: logDir, mode: mode), argumentsLine: argumentsLine(mode: mode))
+            emit(ReferenceLog.testLines(run.evaluate()))
+        }
+        Interrupt.installSignalHandler()
+
+        for epoch in stride(from: firstEpoch, through: epochs, by: 1) {
+            let progress = ProgressBar.forTerminal()
+            let summary: TrainingRun.EpochSummary
+            do {
+                summary = try run.trainEpoch { p in
+                    progress?.update(done: p.index + 1, total: p.batchCount, samples: p.samplesBefore + batchSize)
+                    guard ReferenceLog.logsBatch(p.index, interval: logInterval) else { return true }
+                    progress?.clear()
+                    emit(ReferenceLog.trainLine(epoch: epoch, p))
+                    return !dryRun
+                }
+            } catch let error as DivergenceError {
+                progress?.clear()
+                throw CommandFailure("\(error). " + (checkpoint.map { "The last good state is in \(checkpointPath(in: $0))." }
+                    ?? "Nothing was saved (no --checkpoint)."))
+            }
+            progress?.clear()
+            if summary.interrupted {
+                let kept = checkpoint.map { " The last checkpoint (\(checkpointPath(in: $0))) is intact." } ?? ""
+                fputs("Interrupted during epoch \(epoch) after \(summary.batches) batches.\(kept)\n", stderr)
+                throw ExitCode(130)
+            }
+            let evaluation = run.evaluate()
+            emit(ReferenceLog.testLines(evaluation))
+            try log.append(ReferenceLog.csvRow(epoch: epoch, trainingLoss: summary.meanLoss, evaluation))
+            if let checkpoint {
+                try Checkpoint.save(trainer, to: checkpointPath(in: checkpoint), metadata: ["csv": log.path, "arguments": argumentsLine(mode: mode)])
+            }
+        }
+    }
+
+    func checkpointPath(in directory: String) -> String {
+        URL(fileURLWithPath: directory).appendingPathComponent("checkpoint.safetensors").path
+    }
+
+    /// Line 1 of the CSV: the run's arguments, as Python prints the reference's argparse Namespace.
+    func argumentsLine(mode: String) -> String {
+        func float(_ x: Float) -> String {
+            let d = Double(x)
+            return d == d.rounded() && abs(d) < 1e16 ? String(format: "%.1f", d) : "\(Double("\(x)")!)"
+        }
+        func bool(_ b: Bool) -> String { b ? "True" : "False" }
+        let fields = [
+            "batch_size=\(batchSize)", "test_batch_size=\(testBatchSize)", "epochs=\(epochs)",
+            "lr=\(float(lr ?? (mode == "FG-W" ? 1e-3 : 1e-4)))", "b_lr=\(float(bLR))", "gamma=\(float(gamma))",
+            "weight_decay=\(float(weightDecay))", "feedback_decay=\(float(feedbackDecay))", "no_cuda=\(bool(noCuda))",
+            "dry_run=\(bool(dryRun))", "log_interval=\(logInterval)", "train_mode='\(mode)'", "log_dir='\(logDir)'",
+            "dataset='\(dataset)'", "conv=\(bool(conv))", "n_layers=\(nLayers ?? (mode == "FG-W" ? 1 : 2))", "seed=\(self.seed)",
+        ]
+        return "Namespace(" + fields.joined(separator: ", ") + ")"
+    }
+}
+
+/// Prints a line and flushes it, so a log followed with `tail -f` is never behind.
+func emit(_ line: String) {
+    print(line)
+    fflush(stdout)
+}
+
+/// A failure to report as one clear message on stderr with a non-zero exit status.
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ message: String) { description = message }
+}
