@@ -8,6 +8,11 @@ final class NetworkGradientTests: XCTestCase {
     private func checkGradients(_ net: Network, batch: Int, seed: UInt64, samplesPerTensor: Int = 6,
                                 file: StaticString = #filePath, line: UInt = #line) {
         var rng = Random(seed: seed)
+        // γ and β away from their initial 1 and 0, so that a misplaced γ or β cannot hide.
+        for case let bn as BatchNorm in net.layers {
+            rng.fillUniform(bn.gamma.value, low: 0.5, high: 1.5)
+            rng.fillUniform(bn.beta.value, low: -0.5, high: 0.5)
+        }
         let x = LayerCheck.normal([batch] + net.inputShape, &rng)
         let labels = (0 ..< batch).map { Int32($0 % net.classes) }
         var loss = SoftmaxCrossEntropy()

@@ -38,12 +38,25 @@ extension WindowGeometry {
     }
 }
 
+extension WindowGeometry {
+    /// The output columns q whose input column q·stride − padding + j lies inside the image, for
+    /// kernel column j; the others read the zero padding.
+    func validOutputColumns(kernelColumn j: Int) -> Range<Int> {
+        // q·s ≥ p − j  and  q·s ≤ w − 1 + p − j, with floor division that rounds towards −∞.
+        func floorDiv(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : -((-a + b - 1) / b) }
+        let lo = max(0, -floorDiv(j - padding, stride))
+        let hi = min(outputWidth, floorDiv(width - 1 + padding - j, stride) + 1)
+        return lo ..< max(lo, hi)
+    }
+}
+
 /// im2col: writes one sample's patches as columns of a patchSize × outputArea block.
 ///
 /// Row (c, i, j) of the block holds, for every output pixel (oh, ow), the input pixel
 /// x[c, oh·stride − padding + i, ow·stride − padding + j] (zero outside the image). `ld` is the
 /// row stride of the destination matrix, so several samples' blocks can sit side by side in one
-/// wide matrix (one GEMM for a whole chunk of the batch).
+/// wide matrix (one GEMM for a whole chunk of the batch). With stride 1 each output row is a
+/// contiguous copy, which runs at memory speed.
 func im2col(_ x: UnsafePointer<Float>, _ g: WindowGeometry, into cols: UnsafeMutablePointer<Float>, ld: Int) {
     let k = g.kernel, s = g.stride, p = g.padding
     let oh = g.outputHeight, ow = g.outputWidth, h = g.height, w = g.width
@@ -52,18 +65,22 @@ func im2col(_ x: UnsafePointer<Float>, _ g: WindowGeometry, into cols: UnsafeMut
         for i in 0 ..< k {
             for j in 0 ..< k {
                 let row = cols + ((c * k + i) * k + j) * ld
+                let valid = g.validOutputColumns(kernelColumn: j), offset = j - p
                 for r in 0 ..< oh {
                     let dst = row + r * ow
                     let ih = r * s - p + i
-                    guard ih >= 0, ih < h else {
+                    guard ih >= 0, ih < h, !valid.isEmpty else {
                         dst.update(repeating: 0, count: ow)
                         continue
                     }
-                    let src = plane + ih * w
-                    for q in 0 ..< ow {
-                        let iw = q * s - p + j
-                        dst[q] = iw >= 0 && iw < w ? src[iw] : 0
+                    let src = plane + ih * w + offset
+                    dst.update(repeating: 0, count: valid.lowerBound)
+                    if s == 1 {
+                        (dst + valid.lowerBound).update(from: src + valid.lowerBound, count: valid.count)
+                    } else {
+                        for q in valid { dst[q] = src[q * s] }
                     }
+                    (dst + valid.upperBound).update(repeating: 0, count: ow - valid.upperBound)
                 }
             }
         }
@@ -80,13 +97,15 @@ func col2im(_ cols: UnsafePointer<Float>, ld: Int, _ g: WindowGeometry, into dx:
         for i in 0 ..< k {
             for j in 0 ..< k {
                 let row = cols + ((c * k + i) * k + j) * ld
+                let valid = g.validOutputColumns(kernelColumn: j), offset = j - p
                 for r in 0 ..< oh {
                     let ih = r * s - p + i
                     guard ih >= 0, ih < h else { continue }
-                    let src = row + r * ow, dst = plane + ih * w
-                    for q in 0 ..< ow {
-                        let iw = q * s - p + j
-                        if iw >= 0 && iw < w { dst[iw] += src[q] }
+                    let src = row + r * ow, dst = plane + ih * w + offset
+                    if s == 1 {
+                        for q in valid { dst[q] += src[q] }
+                    } else {
+                        for q in valid { dst[q * s] += src[q] }
                     }
                 }
             }
