@@ -4,7 +4,8 @@ import PackageDescription
 /// fdfa: a REPL workbench for Forward Direct Feedback Alignment and its relatives.
 ///
 /// The targets follow the architecture, each layer depending only on those below it:
-/// engine (tensors, layers, rules) ← data ← analysis ← language ← REPL ← `fdfa` command line.
+/// engine (tensors, layers, rules) ← data ← analysis ← training (runs over datasets, checkpoints)
+/// ← language ← REPL ← `fdfa` command line.
 let releaseSpeed: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
 
 let package = Package(
@@ -24,12 +25,13 @@ let package = Package(
         .target(name: "FDFAEngine", dependencies: ["CBLAS"], swiftSettings: releaseSpeed),
         .target(name: "FDFAData", dependencies: ["FDFAEngine", "CZlib"], swiftSettings: releaseSpeed),
         .target(name: "FDFAAnalysis", dependencies: ["FDFAEngine"], swiftSettings: releaseSpeed),
-        .target(name: "FDFALanguage", dependencies: ["FDFAEngine", "FDFAData", "FDFAAnalysis"]),
+        .target(name: "FDFATraining", dependencies: ["FDFAEngine", "FDFAData", "FDFAAnalysis"], swiftSettings: releaseSpeed),
+        .target(name: "FDFALanguage", dependencies: ["FDFAEngine", "FDFAData", "FDFAAnalysis", "FDFATraining"]),
         .target(name: "FDFARepl", dependencies: ["FDFALanguage", "CEditLine"]),
         .executableTarget(
             name: "fdfa",
             dependencies: [
-                "FDFAEngine", "FDFAData", "FDFAAnalysis", "FDFALanguage", "FDFARepl",
+                "FDFAEngine", "FDFAData", "FDFAAnalysis", "FDFATraining", "FDFALanguage", "FDFARepl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: releaseSpeed
@@ -38,6 +40,7 @@ let package = Package(
         .testTarget(name: "FDFAEngineTests", dependencies: ["FDFAEngine"]),
         .testTarget(name: "FDFADataTests", dependencies: ["FDFAData"]),
         .testTarget(name: "FDFAAnalysisTests", dependencies: ["FDFAAnalysis"]),
+        .testTarget(name: "FDFATrainingTests", dependencies: ["FDFATraining"]),
         .testTarget(name: "FDFALanguageTests", dependencies: ["FDFALanguage", "FDFARepl"]),
         .testTarget(name: "FDFACommandLineTests", dependencies: ["fdfa"]),
     ],

@@ -8,6 +8,15 @@ public enum BLAS {
         set { openblas_set_num_threads(Int32(max(1, newValue))) }
     }
 
+    /// The shape of one sgemm call, as the benchmark records it to time the GEMM floor of a step.
+    public struct GemmShape: Hashable {
+        public let transposeA: Bool, transposeB: Bool
+        public let m: Int, n: Int, k: Int
+    }
+
+    /// When set, every `gemm` call reports its shape here first (the benchmark's GEMM floor).
+    nonisolated(unsafe) public static var recorder: ((GemmShape) -> Void)?
+
     /// C (m×n) = alpha · op(A) · op(B) + beta · C, row-major, with op(A) m×k and op(B) k×n.
     /// `lda`, `ldb`, `ldc` default to the tight strides of the stored (untransposed) matrices.
     @inline(__always)
@@ -20,6 +29,7 @@ public enum BLAS {
         lda: Int? = nil, ldb: Int? = nil, ldc: Int? = nil
     ) {
         guard m > 0, n > 0 else { return }
+        recorder?(GemmShape(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k))
         if k == 0 {
             // op(A)·op(B) is empty: C = beta · C (BLAS would do the same; some builds do not).
             for i in 0 ..< m { for j in 0 ..< n { c[i * (ldc ?? n) + j] *= beta } }

@@ -11,8 +11,8 @@ public final class Adam {
     public let beta1: Float
     public let beta2: Float
     public let epsilon: Float
-    /// Number of updates made so far (t in the formulas).
-    public internal(set) var steps: Int = 0
+    /// Number of updates made so far (t in the formulas); settable so a checkpoint can restore it.
+    public var steps: Int = 0
     /// First and second moments, one pair per tensor, in the order the tensors were registered.
     public let moments: [(m: Tensor, v: Tensor)]
 

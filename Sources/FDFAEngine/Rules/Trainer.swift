@@ -22,9 +22,10 @@ public final class Trainer {
     /// Adam over the feedback matrices (DKP, and FDFA in its reference form).
     public let feedbackOptimizer: Adam?
     /// Steps taken so far (by `step`; measuring with `computeGradients` alone does not count).
-    public internal(set) var steps = 0
+    /// Settable, like `epochs`, so that a checkpoint can restore a run.
+    public var steps = 0
     /// Epochs finished so far (each one multiplied the learning rate by gamma).
-    public internal(set) var epochs = 0
+    public var epochs = 0
 
     /// The rule's signal δ_l at each tap from the last `computeGradients` (nil for BP and FG-W).
     public private(set) var signals: [Tensor?]

@@ -1,0 +1,112 @@
+import Dispatch
+import Foundation
+
+/// `fdfa bench`: median training-step times for architecture × rule × batch, each against its GEMM
+/// floor — the time of just the sgemm calls that step makes, replayed with the same shapes in the
+/// same run, so the ratio says how much the engine adds on top of OpenBLAS, on a noisy machine.
+public enum Benchmark {
+    /// The benchmarked architectures: "fc2" is 784-800-800-10 (BN, taps), "conv" the shallow CNN on
+    /// 1×28×28. FG-W runs on its own network of the same widths (no BatchNorm, no taps).
+    public static let architectures = ["fc2", "conv"]
+
+    public struct Case: Hashable {
+        public let arch: String
+        public let rule: Rule
+        public let batch: Int
+        public init(arch: String, rule: Rule, batch: Int) {
+            self.arch = arch
+            self.rule = rule
+            self.batch = batch
+        }
+    }
+
+    public struct Result {
+        public let arch: String
+        public let rule: Rule
+        public let batch: Int
+        /// Median time of one full training step (forward, tangent, rule, updates), milliseconds.
+        public let stepMilliseconds: Double
+        /// Median time of the same step's sgemm calls alone, milliseconds.
+        public let floorMilliseconds: Double
+        /// Resident set size of the process after the case, MiB.
+        public let residentMegabytes: Double
+        public var ratio: Double { stepMilliseconds / floorMilliseconds }
+
+        /// One JSON object (a line of `fdfa bench --json`).
+        public var json: String {
+            String(format: #"{"arch":"%@","rule":"%@","batch":%d,"step_ms":%.4f,"floor_ms":%.4f,"ratio":%.3f,"rss_mb":%.1f}"#,
+                   arch, rule.rawValue, batch, stepMilliseconds, floorMilliseconds, ratio, residentMegabytes)
+        }
+    }
+
+    public static func network(arch: String, rule: Rule, seed: UInt64 = 0) throws -> Network {
+        switch (arch, rule) {
+        case ("fc2", .fgw): return try .fgw(input: [1, 28, 28], hidden: [800, 800], classes: 10, seed: seed)
+        case ("fc2", _): return try .fc(input: [1, 28, 28], hidden: [800, 800], classes: 10, seed: seed)
+        case ("conv", _): return try .shallowCNN(input: [1, 28, 28], classes: 10, seed: seed)
+        default: throw ShapeError("unknown architecture '\(arch)' (known: \(architectures.joined(separator: ", ")))")
+        }
+    }
+
+    /// Times `repeats` steps after `warmup` steps on random inputs, then the GEMM floor likewise.
+    public static func run(_ c: Case, warmup: Int = 5, repeats: Int = 30) throws -> Result {
+        let net = try network(arch: c.arch, rule: c.rule)
+        let trainer = Trainer(network: net, rule: c.rule, seed: 1)
+        var rng = Random(seed: 2)
+        let images = Tensor(zeros: [c.batch] + net.inputShape)
+        rng.fillNormal(images)
+        let labels = (0 ..< c.batch).map { _ in Int32(rng.nextInt(below: net.classes)) }
+
+        for _ in 0 ..< warmup { try trainer.step(images: images, labels: labels) }
+        var shapes: [BLAS.GemmShape] = []
+        BLAS.recorder = { shapes.append($0) }
+        try trainer.step(images: images, labels: labels)
+        BLAS.recorder = nil
+        let step = try median(repeats) { try trainer.step(images: images, labels: labels) }
+        let floor = gemmFloor(shapes, warmup: warmup, repeats: repeats)
+        return Result(arch: c.arch, rule: c.rule, batch: c.batch, stepMilliseconds: step,
+                      floorMilliseconds: floor, residentMegabytes: residentMegabytes())
+    }
+
+    /// The median over `repeats` replays of the recorded sgemm calls, on buffers as large as the
+    /// largest operands (the values do not matter to sgemm's speed).
+    static func gemmFloor(_ shapes: [BLAS.GemmShape], warmup: Int, repeats: Int) -> Double {
+        let largest = shapes.map { max($0.m * $0.k, $0.k * $0.n, $0.m * $0.n) }.max() ?? 1
+        let a = Tensor(shape: [largest], repeating: 0.5), b = Tensor(shape: [largest], repeating: 0.25)
+        let c = Tensor(zeros: [largest])
+        func replay() {
+            for s in shapes {
+                BLAS.gemm(a.data, transposeA: s.transposeA, b.data, transposeB: s.transposeB, into: c.data,
+                          m: s.m, n: s.n, k: s.k)
+            }
+        }
+        for _ in 0 ..< warmup { replay() }
+        return median(repeats, replay)
+    }
+
+    /// Median wall time of `body` over `count` runs, milliseconds.
+    static func median(_ count: Int, _ body: () throws -> Void) rethrows -> Double {
+        var times: [Double] = []
+        times.reserveCapacity(count)
+        for _ in 0 ..< max(count, 1) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            try body()
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+        }
+        times.sort()
+        return times[times.count / 2]
+    }
+
+    /// Current resident set size (VmRSS), MiB.
+    public static func residentMegabytes() -> Double { procStatus("VmRSS:") }
+    /// Peak resident set size (VmHWM), MiB.
+    public static func peakResidentMegabytes() -> Double { procStatus("VmHWM:") }
+
+    private static func procStatus(_ key: String) -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix(key) }),
+              let kb = Double(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
+        else { return 0 }
+        return kb / 1024
+    }
+}

@@ -1,0 +1,99 @@
+import FDFAData
+import FDFAEngine
+
+/// A network training on a dataset: the trainer, the two batch loaders and the epoch loop that
+/// `fdfa train` and the language's `train` share.
+///
+/// An epoch begins by drawing the loader's next order (so a resumed run that replays `epochs`
+/// orders continues exactly where the uninterrupted one would be), steps once per batch, checks
+/// `Interrupt.requested` before every step, and ends with the learning-rate decay.
+public final class TrainingRun {
+    public let dataset: Dataset
+    public let trainer: Trainer
+    public let trainLoader: BatchLoader
+    public let testLoader: BatchLoader
+
+    public var network: Network { trainer.network }
+
+    public init(dataset: Dataset, trainer: Trainer, batchSize: Int, dataSeed: UInt64,
+                trainTransform: ImageTransform? = nil, testTransform: ImageTransform? = nil) {
+        self.dataset = dataset
+        self.trainer = trainer
+        trainLoader = BatchLoader(dataset.train, batchSize: batchSize, shuffle: true, seed: dataSeed, transform: trainTransform)
+        testLoader = BatchLoader(dataset.test, batchSize: batchSize, shuffle: false, transform: testTransform)
+    }
+
+    /// Where an epoch is, as the reference's console line reports it.
+    public struct BatchProgress {
+        /// 0-based index of the batch just trained.
+        public let index: Int
+        public let batchCount: Int
+        /// Samples before this batch (index × batch size, as the reference prints it).
+        public let samplesBefore: Int
+        public let sampleCount: Int
+        public let loss: Float
+    }
+
+    public struct EpochSummary {
+        /// Mean of the epoch's batch losses.
+        public let meanLoss: Float
+        public let batches: Int
+        /// Stopped before its last batch (by `afterBatch` or Ctrl-C); the learning rate was not decayed.
+        public let stoppedEarly: Bool
+        public let interrupted: Bool
+    }
+
+    /// Trains one epoch. `afterBatch` sees each batch's progress and returns false to end the epoch
+    /// there (the reference's --dry-run). A diverging step throws `DivergenceError` with nothing
+    /// updated by that step.
+    public func trainEpoch(afterBatch: (BatchProgress) -> Bool = { _ in true }) throws -> EpochSummary {
+        trainLoader.startEpoch()
+        var total: Double = 0
+        var index = 0
+        var stopped = false, interrupted = false
+        while let batch = trainLoader.next() {
+            if Interrupt.requested {
+                interrupted = true
+                break
+            }
+            let result = try trainer.step(images: batch.images, labels: batch.labels)
+            total += Double(result.loss)
+            let progress = BatchProgress(index: index, batchCount: trainLoader.batchCount,
+                                         samplesBefore: index * trainLoader.batchSize,
+                                         sampleCount: dataset.train.count, loss: result.loss)
+            index += 1
+            if !afterBatch(progress) {
+                stopped = index < trainLoader.batchCount
+                break
+            }
+        }
+        let complete = !interrupted
+        if complete { trainer.finishEpoch() }
+        return EpochSummary(meanLoss: index > 0 ? Float(total / Double(index)) : .nan, batches: index,
+                            stoppedEarly: stopped || interrupted, interrupted: interrupted)
+    }
+
+    public struct Evaluation {
+        /// Mean over batches of the batch-mean cross-entropy (the reference's test loss).
+        public let loss: Float
+        public let correct: Int
+        public let count: Int
+        /// 100 × correct / count.
+        public var accuracy: Double { count > 0 ? 100 * Double(correct) / Double(count) : 0 }
+    }
+
+    /// Evaluates on the test split in order, with BatchNorm's running statistics.
+    public func evaluate() -> Evaluation {
+        testLoader.startEpoch()
+        var total: Double = 0
+        var batches = 0, correct = 0, count = 0
+        while let batch = testLoader.next() {
+            let r = trainer.evaluate(images: batch.images, labels: batch.labels)
+            total += Double(r.loss)
+            batches += 1
+            correct += r.correct
+            count += r.batch
+        }
+        return Evaluation(loss: batches > 0 ? Float(total / Double(batches)) : .nan, correct: correct, count: count)
+    }
+}

@@ -1,0 +1,82 @@
+import FDFAData
+import FDFAEngine
+import Foundation
+import XCTest
+@testable import FDFATraining
+
+final class TrainingRunTests: XCTestCase {
+    func testReferenceConsoleLinesByteForByte() {
+        let p = TrainingRun.BatchProgress(index: 100, batchCount: 938, samplesBefore: 6400, sampleCount: 60000, loss: 0.123456)
+        XCTAssertEqual(ReferenceLog.trainLine(epoch: 3, p), "Train Epoch: 3 [6400/60000 (11%)]\tLoss: 0.1235")
+        let e = TrainingRun.Evaluation(loss: 0.45678, correct: 8642, count: 10000)
+        XCTAssertEqual(ReferenceLog.testLines(e), "\nTest set: Average loss: 0.4568, Accuracy: (86.42%)\n")
+        XCTAssertTrue(ReferenceLog.logsBatch(0, interval: 100))
+        XCTAssertFalse(ReferenceLog.logsBatch(99, interval: 100))
+        XCTAssertTrue(ReferenceLog.logsBatch(200, interval: 100))
+    }
+
+    func testCSVPathAndContents() throws {
+        let date = Date(timeIntervalSince1970: 1_700_000_000) // 2023-11-14 22:13:20 UTC
+        let path = ReferenceLog.csvPath(logDir: "results/", mode: "FDFA", date: date)
+        XCTAssertTrue(path.hasSuffix("results/FDFA/" + {
+            let f = DateFormatter()
+            f.dateFormat = "yyMMdd_HHmmss"
+            return f.string(from: date)
+        }() + ".csv"), path)
+        XCTAssertNotNil(path.range(of: #"/FDFA/\d{6}_\d{6}\.csv$"#, options: .regularExpression))
+
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("fdfa-csv-\(UUID())/BP/x.csv").path
+        let log = try CSVLog(path: file, argumentsLine: "Namespace(epochs=1)")
+        try log.append(ReferenceLog.csvRow(epoch: 1, trainingLoss: 0.5, .init(loss: 0.25, correct: 3, count: 4)))
+        XCTAssertEqual(try String(contentsOfFile: file, encoding: .utf8),
+                       "Namespace(epochs=1)\nEpoch,Training Loss,Test Loss,Test Accuracy\n1,0.5,0.25,75.0\n")
+    }
+
+    func testEpochTrainsEveryBatchLearnsAndDecaysTheLearningRate() throws {
+        let run = try CheckpointTests.makeRun(rule: .bp)
+        let before = run.evaluate()
+        var seen: [Int] = []
+        let summary = try run.trainEpoch { seen.append($0.index); return true }
+        XCTAssertEqual(seen, Array(0 ..< 7)) // 200 samples in batches of 32: 6 full, 1 partial
+        XCTAssertEqual(summary.batches, 7)
+        XCTAssertFalse(summary.stoppedEarly)
+        XCTAssertEqual(run.trainer.optimizer.learningRate, 1e-3 * 0.95, accuracy: 1e-9)
+        for _ in 0 ..< 5 { _ = try run.trainEpoch() }
+        let after = run.evaluate()
+        XCTAssertEqual(after.count, 50)
+        XCTAssertLessThan(after.loss, before.loss)
+    }
+
+    func testStoppingAfterABatchAndInterrupting() throws {
+        let run = try CheckpointTests.makeRun(rule: .fdfa)
+        let dry = try run.trainEpoch { _ in false }
+        XCTAssertEqual(dry.batches, 1)
+        XCTAssertTrue(dry.stoppedEarly)
+        XCTAssertEqual(run.trainer.epochs, 1, "a dry-run epoch still ends with the scheduler step, as in the reference")
+
+        Interrupt.request()
+        defer { Interrupt.clear() }
+        let stepsBefore = run.trainer.steps
+        let interrupted = try run.trainEpoch()
+        XCTAssertTrue(interrupted.interrupted)
+        XCTAssertEqual(run.trainer.steps, stepsBefore)
+        XCTAssertEqual(run.trainer.epochs, 1, "an interrupted epoch does not decay the learning rate")
+    }
+
+    func testSeedPlanStreamsAreDistinctAndStable() {
+        let a = SeedPlan(0), b = SeedPlan(0), c = SeedPlan(1)
+        XCTAssertEqual(a, b)
+        XCTAssertEqual(Set([a.network, a.rule, a.data]).count, 3)
+        XCTAssertNotEqual(a.network, c.network)
+        XCTAssertNotEqual(SeedPlan(flag: -1).seed, SeedPlan(flag: -1).seed)
+    }
+
+    func testReferenceModelPicksTheReferenceNetworks() throws {
+        XCTAssertEqual(ReferenceModel(dataset: .mnist, rule: .fdfa).specs(classes: 10), LayerSpec.fc(hidden: [800, 800], classes: 10))
+        XCTAssertEqual(ReferenceModel(dataset: .cifar10, hiddenLayers: 3, rule: .dfa).specs(classes: 10), LayerSpec.fc(hidden: [1000, 1000, 1000], classes: 10))
+        XCTAssertEqual(ReferenceModel(dataset: .fashionMNIST, conv: true, rule: .bp).specs(classes: 10), LayerSpec.shallowCNN(classes: 10))
+        XCTAssertEqual(ReferenceModel(dataset: .cifar100, conv: false, rule: .bp).specs(classes: 100), LayerSpec.alexNet(classes: 100))
+        XCTAssertEqual(ReferenceModel(dataset: .mnist, hiddenLayers: 1, rule: .fgw).specs(classes: 10), LayerSpec.fgw(hidden: [800], classes: 10))
+        XCTAssertEqual(ReferenceModel(dataset: .cifar100, rule: .bp).inputShape(for: [3, 32, 32]), [3, 224, 224])
+    }
+}
