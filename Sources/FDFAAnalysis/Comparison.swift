@@ -36,6 +36,9 @@ public struct Comparison: Equatable, CustomStringConvertible {
         truthNormSquared = tt
     }
 
+    /// ‖estimate − truth‖² / ‖truth‖²: the error on a scale that compares across layers and widths.
+    public var relativeSquaredDistance: Double { squaredDistance / truthNormSquared }
+
     public init(estimate: Tensor, truth: Tensor) { self.init(estimate: [estimate], truth: [truth]) }
 
     public var description: String {

@@ -12,11 +12,14 @@ import FDFAEngine
 ///    FG-W's (∇L·v)v on the FG-W net (one hidden layer of w, no BatchNorm) and of FDFA's Jacobian
 ///    draw d ⊗ u and FG-A's (e·d)u at the tap of a one-block fc net of width w. Reported as the
 ///    relative variance E‖ĝ − g‖² / ‖g‖²: FG-W's is P + 1, so it grows with the parameter count;
-///    the activity-perturbed draws grow with the number of neurons only, far slower.
+///    the activity-perturbed draws grow with the number of neurons only, far slower. Beside them,
+///    the gradient FDFA actually trains with, δ = e B_l with the B_l it has learned (the momentum
+///    over many draws) after `steps` steps at each width: its relative squared error
+///    ‖ĝ − g‖² / ‖g‖² on the first layer stays flat as the width grows.
 ///
 /// Files written to `outputDirectory`: `alignment-DFA.csv`, `alignment-DKP.csv`, `alignment-FDFA.csv`
 /// (Tracker columns), `variance.csv` (width, estimator, variance, relative_variance, cos_mean,
-/// cos_std), and the figures `alignment.svg`, `feedback.svg`, `variance.svg` (plus PNGs when
+/// cos_std), `fdfa-trained.csv` (width, cos_grad_1, relative_error_grad_1), and the figures `alignment.svg`, `feedback.svg`, `variance.svg` (plus PNGs when
 /// `rsvg-convert` is installed).
 ///
 /// The data come through closures, so the analysis layer needs no data layer: the CLI passes
@@ -60,6 +63,8 @@ public enum Study {
         /// The tracked rows per rule (DFA, DKP, FDFA).
         public let alignment: [Rule: TrackedTable]
         public let variance: [VariancePoint]
+        /// Per width, FDFA's first-layer gradient after training against BP's.
+        public let trainedFDFA: [(width: Int, gradient: Comparison)]
         /// Every file written, in order.
         public let files: [String]
     }
@@ -89,8 +94,34 @@ public enum Study {
         }
         let variance = try varianceSweep(c, probe: probe)
         files.append(try writeVariance(variance, to: "\(directory)/variance.csv"))
-        files += try drawFigures(alignment: alignment, variance: variance, taps: c.hidden.count, in: directory)
-        return Result(alignment: alignment, variance: variance, files: files)
+        let trained = try trainedFDFASweep(c, batches: batches, probe: probe)
+        files.append(try writeTrained(trained, to: "\(directory)/fdfa-trained.csv"))
+        files += try drawFigures(alignment: alignment, variance: variance, trained: trained, taps: c.hidden.count, in: directory)
+        return Result(alignment: alignment, variance: variance, trainedFDFA: trained, files: files)
+    }
+
+    private static func trainedFDFASweep(_ c: Configuration, batches: Batches,
+                                         probe: (images: Tensor, labels: [Int32])) throws -> [(width: Int, gradient: Comparison)] {
+        try c.widths.map { width in
+            let network = try Network.fc(input: c.inputShape, hidden: [width], classes: c.classes, seed: c.seed)
+            let trainer = Trainer(network: network, rule: .fdfa, hyperparameters: c.hyperparameters, seed: c.seed)
+            for step in 0 ..< c.steps {
+                let batch = batches(step)
+                try trainer.step(images: batch.images, labels: batch.labels)
+            }
+            let report = try Alignment.measure(trainer, images: probe.images, labels: probe.labels, feedback: false, seed: c.seed)
+            return (width, report.layers[0].gradient)
+        }
+    }
+
+    private static func writeTrained(_ points: [(width: Int, gradient: Comparison)], to path: String) throws -> String {
+        let file = try CSVFile(path: path)
+        file.write(["width", "cos_grad_1", "relative_error_grad_1"])
+        for (width, g) in points {
+            file.write([String(width), g.cosine.formatted(digits: 7), g.relativeSquaredDistance.formatted(digits: 7)])
+        }
+        file.close()
+        return path
     }
 
     private static func varianceSweep(_ c: Configuration, probe: (images: Tensor, labels: [Int32])) throws -> [VariancePoint] {
@@ -119,7 +150,8 @@ public enum Study {
         return path
     }
 
-    private static func drawFigures(alignment: [Rule: TrackedTable], variance: [VariancePoint], taps: Int,
+    private static func drawFigures(alignment: [Rule: TrackedTable], variance: [VariancePoint],
+                                    trained: [(width: Int, gradient: Comparison)], taps: Int,
                                     in directory: String) throws -> [String] {
         func curves(_ prefix: String) -> [PlotSeries] {
             alignmentRules.flatMap { rule in
@@ -130,13 +162,14 @@ public enum Study {
             let mine = variance.filter { $0.estimator == estimator }
             return PlotSeries(name: estimator.rawValue, x: mine.map { Double($0.width) },
                               y: mine.map(\.statistics.relativeVariance))
-        }
+        } + [PlotSeries(name: "FDFA, learned B", x: trained.map { Double($0.width) },
+                        y: trained.map(\.gradient.relativeSquaredDistance))]
         let figures = [
             ("alignment", SVGFigure(title: "Alignment of δ with backpropagation", xLabel: "training step",
                                     yLabel: "cos(δ_l, dL/dh_l)", series: curves("cos_delta"))),
             ("feedback", SVGFigure(title: "Feedback against the true Jacobian", xLabel: "training step",
                                    yLabel: "cos(B_l, J_l)", series: curves("cos_BJ"))),
-            ("variance", SVGFigure(title: "Single-draw estimator variance at initialisation", xLabel: "hidden width",
+            ("variance", SVGFigure(title: "Gradient estimate error against width", xLabel: "hidden width",
                                    yLabel: "E‖ĝ − g‖² / ‖g‖²", series: sweep, logarithmicY: true)),
         ]
         var files: [String] = []
