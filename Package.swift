@@ -22,7 +22,9 @@ let package = Package(
         .systemLibrary(name: "CEditLine", path: "Sources/CEditLine"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
 
-        .target(name: "FDFAEngine", dependencies: ["CBLAS"], swiftSettings: releaseSpeed),
+        // The few elementwise kernels Swift cannot vectorise on Linux (sqrt, log, sin, cos), in C.
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]),
+        .target(name: "FDFAEngine", dependencies: ["CBLAS", "CKernels"], swiftSettings: releaseSpeed),
         .target(name: "FDFAData", dependencies: ["FDFAEngine", "CZlib"], swiftSettings: releaseSpeed),
         .target(name: "FDFAAnalysis", dependencies: ["FDFAEngine"], swiftSettings: releaseSpeed),
         .target(name: "FDFATraining", dependencies: ["FDFAEngine", "FDFAData", "FDFAAnalysis"], swiftSettings: releaseSpeed),

@@ -1,13 +1,15 @@
-import Foundation
+import CKernels
 
 /// fdfa's one random number generator: Philox-4x32-10 (Salmon et al., SC'11), counter based.
 ///
-/// Why counter based: a draw is a pure function of (seed, counter), so a big fill can be split over
-/// threads and still give bit-identical numbers whatever the thread count, run after run. The
-/// generator keeps a 128-bit counter; every block of 4 outputs uses one counter value.
+/// Why counter based: a draw is a pure function of (seed, block number), so a big fill can be split
+/// over threads and still give bit-identical numbers whatever the thread count, run after run. The
+/// generator's state is just (seed, counter): `counter` blocks of 4 words have been used so far.
+/// The kernels are in C (Sources/CKernels/random.c) so that they vectorise.
 ///
-/// - `uniform`: 24-bit floats in [0, 1): `(word >> 8) * 2^-24`.
-/// - `normal`: Box–Muller on pairs of uniforms (the first uniform mapped into (0, 1]), both outputs used.
+/// - uniform: 24-bit floats in [0, 1): `(word >> 8) · 2⁻²⁴`.
+/// - normal: Box–Muller on word pairs (the first uniform mapped into (0, 1] so the log is finite),
+///   both outputs used, with polynomial log and sin/cos that give the same bits on every machine.
 public struct Random {
     public private(set) var seed: UInt64
     /// Number of 4-word blocks consumed so far.
@@ -24,83 +26,32 @@ public struct Random {
     /// A seed from the system's entropy, for `--seed -1` (unseeded runs).
     public static func entropySeed() -> UInt64 { UInt64.random(in: 0 ... UInt64.max) }
 
-    // MARK: Philox-4x32-10
-
-    @inline(__always)
-    static func block(key: UInt64, counter: UInt64) -> (UInt32, UInt32, UInt32, UInt32) {
-        var c0 = UInt32(truncatingIfNeeded: counter), c1 = UInt32(truncatingIfNeeded: counter >> 32)
-        var c2: UInt32 = 0x5EED_F00D, c3: UInt32 = 0
-        var k0 = UInt32(truncatingIfNeeded: key), k1 = UInt32(truncatingIfNeeded: key >> 32)
-        for _ in 0 ..< 10 {
-            let p0 = UInt64(0xD251_1F53) &* UInt64(c0)
-            let p1 = UInt64(0xCD9E_8D57) &* UInt64(c2)
-            let n0 = UInt32(truncatingIfNeeded: p1 >> 32) ^ c1 ^ k0
-            let n1 = UInt32(truncatingIfNeeded: p1)
-            let n2 = UInt32(truncatingIfNeeded: p0 >> 32) ^ c3 ^ k1
-            let n3 = UInt32(truncatingIfNeeded: p0)
-            c0 = n0; c1 = n1; c2 = n2; c3 = n3
-            k0 = k0 &+ 0x9E37_79B9
-            k1 = k1 &+ 0xBB67_AE85
-        }
-        return (c0, c1, c2, c3)
-    }
-
-    @inline(__always) static func unit(_ w: UInt32) -> Float { Float(w >> 8) * 0x1p-24 }
-
-    @inline(__always) static func pick(_ v: (Float, Float, Float, Float), _ j: Int) -> Float {
-        switch j {
-        case 0: return v.0
-        case 1: return v.1
-        case 2: return v.2
-        default: return v.3
-        }
-    }
-
-    /// Reserves `blocks` counter values and returns the first.
-    mutating func take(blocks: Int) -> UInt64 {
+    /// Reserves enough blocks for `count` floats and returns the first block's number.
+    private mutating func take(floats count: Int) -> UInt64 {
         let start = counter
-        counter &+= UInt64(blocks)
+        counter &+= UInt64((count + 3) / 4)
         return start
     }
 
-    // MARK: Fills
-
-    /// Fills `n` floats uniform in [low, high).
-    public mutating func fillUniform(_ p: UnsafeMutablePointer<Float>, count n: Int, low: Float = 0, high: Float = 1) {
-        let blocks = (n + 3) / 4
-        let start = take(blocks: blocks)
-        let key = seed, scale = high - low
+    /// Fills `count` floats, splitting the blocks over threads; every chunk starts on a block.
+    private mutating func fill(_ p: UnsafeMutablePointer<Float>, count: Int,
+                               _ kernel: (UnsafeMutablePointer<Float>, Int, UInt64, UInt64) -> Void) {
+        let start = take(floats: count), key = seed
+        let blocks = (count + 3) / 4
         parallelFor(blocks, minimumPerThread: 4096) { range in
-            for b in range {
-                let (w0, w1, w2, w3) = Random.block(key: key, counter: start &+ UInt64(b))
-                let u = (Random.unit(w0), Random.unit(w1), Random.unit(w2), Random.unit(w3))
-                for j in 0 ..< min(4, n - 4 * b) { p[4 * b + j] = low + scale * Random.pick(u, j) }
-            }
+            let first = 4 * range.lowerBound, last = min(4 * range.upperBound, count)
+            kernel(p + first, last - first, key, start &+ UInt64(range.lowerBound))
         }
     }
 
-    /// Fills `n` floats with standard normal draws (mean 0, variance 1).
-    public mutating func fillNormal(_ p: UnsafeMutablePointer<Float>, count n: Int) {
-        let blocks = (n + 3) / 4
-        let start = take(blocks: blocks)
-        let key = seed
-        parallelFor(blocks, minimumPerThread: 2048) { range in
-            for b in range {
-                let (w0, w1, w2, w3) = Random.block(key: key, counter: start &+ UInt64(b))
-                let (z0, z1) = Random.boxMuller(w0, w1)
-                let (z2, z3) = Random.boxMuller(w2, w3)
-                let z = (z0, z1, z2, z3)
-                for j in 0 ..< min(4, n - 4 * b) { p[4 * b + j] = Random.pick(z, j) }
-            }
-        }
+    /// Fills `count` floats uniform in [low, high).
+    public mutating func fillUniform(_ p: UnsafeMutablePointer<Float>, count: Int, low: Float = 0, high: Float = 1) {
+        fill(p, count: count) { fdfa_fill_uniform($0, $1, $2, $3, low, high) }
     }
 
-    @inline(__always) static func boxMuller(_ a: UInt32, _ b: UInt32) -> (Float, Float) {
-        let u1 = Float((a >> 8) + 1) * 0x1p-24 // (0, 1]: log never sees 0
-        let u2 = Random.unit(b)
-        let r = (-2 * logf(u1)).squareRoot()
-        let theta = 2 * Float.pi * u2
-        return (r * cosf(theta), r * sinf(theta))
+    /// Fills `count` floats with standard normal draws (mean 0, variance 1).
+    public mutating func fillNormal(_ p: UnsafeMutablePointer<Float>, count: Int) {
+        fill(p, count: count) { fdfa_fill_normal($0, $1, $2, $3) }
     }
 
     public mutating func fillUniform(_ t: Tensor, low: Float = 0, high: Float = 1) {
@@ -109,19 +60,24 @@ public struct Random {
 
     public mutating func fillNormal(_ t: Tensor) { fillNormal(t.data, count: t.count) }
 
-    /// One uniform float in [0, 1).
-    public mutating func nextUniform() -> Float {
-        let (w, _, _, _) = Random.block(key: seed, counter: take(blocks: 1))
-        return Random.unit(w)
+    /// The four words of the next block.
+    private mutating func nextBlock() -> (UInt32, UInt32, UInt32, UInt32) {
+        var w: (UInt32, UInt32, UInt32, UInt32) = (0, 0, 0, 0)
+        let block = take(floats: 4)
+        withUnsafeMutableBytes(of: &w) { fdfa_philox(seed, block, $0.baseAddress!.assumingMemoryBound(to: UInt32.self)) }
+        return w
     }
 
-    /// A uniform integer in 0..<n, unbiased (rejection sampling on 64-bit words).
+    /// One uniform float in [0, 1) (one block).
+    public mutating func nextUniform() -> Float { Float(nextBlock().0 >> 8) * 0x1p-24 }
+
+    /// A uniform integer in 0..<n, unbiased (rejection sampling on 64-bit words, one block per try).
     public mutating func nextInt(below n: Int) -> Int {
         precondition(n > 0)
         let bound = UInt64(n)
         let limit = UInt64.max - UInt64.max % bound
         while true {
-            let (w0, w1, _, _) = Random.block(key: seed, counter: take(blocks: 1))
+            let (w0, w1, _, _) = nextBlock()
             let x = UInt64(w0) << 32 | UInt64(w1)
             if x < limit { return Int(x % bound) }
         }
@@ -132,8 +88,7 @@ public struct Random {
         var p = Array(0 ..< n)
         var i = n - 1
         while i > 0 {
-            let j = nextInt(below: i + 1)
-            p.swapAt(i, j)
+            p.swapAt(i, nextInt(below: i + 1))
             i -= 1
         }
         return p

@@ -4,7 +4,8 @@
 ///     θ ← θ − (lr / (1−β₁ᵗ)) · m / (√v / √(1−β₂ᵗ) + ε)
 ///
 /// One instance serves one group of tensors (the forward parameters, or the feedback matrices), each
-/// with its moment buffers allocated once.
+/// with its moment buffers allocated once. The elementwise update is a C kernel (CKernels/adam.c):
+/// Swift's square root does not vectorise on Linux, and this loop touches every parameter each step.
 public final class Adam {
     public var learningRate: Float
     public var weightDecay: Float
@@ -33,19 +34,16 @@ public final class Adam {
         let t = Float(steps)
         let stepSize = learningRate / (1 - powf(beta1, t))
         let rootCorrection2 = (1 - powf(beta2, t)).squareRoot()
-        let (b1, b2, eps, wd) = (beta1, beta2, epsilon, weightDecay)
         for (i, (m, v)) in moments.enumerated() {
-            let p = values[i].data, g = gradients[i].data, mp = m.data, vp = v.data
+            let p = values[i].data, g = gradients[i].data
             parallelFor(m.count, minimumPerThread: 1 << 16) { range in
-                for j in range {
-                    let gj = g[j] + wd * p[j]
-                    mp[j] = b1 * mp[j] + (1 - b1) * gj
-                    vp[j] = b2 * vp[j] + (1 - b2) * gj * gj
-                    p[j] -= stepSize * mp[j] / (vp[j].squareRoot() / rootCorrection2 + eps)
-                }
+                let o = range.lowerBound
+                fdfa_adam(p + o, g + o, m.data + o, v.data + o, range.count,
+                          beta1, beta2, weightDecay, stepSize, rootCorrection2, epsilon)
             }
         }
     }
 }
 
+import CKernels
 import Foundation

@@ -1,0 +1,34 @@
+// fdfa's C kernels: the few elementwise loops that Swift on Linux cannot vectorise, because its
+// square root, logarithm, sine and cosine lower to scalar libm calls. Each is a plain loop with
+// one job, compiled with -O3 for AVX2+FMA where the CPU has it (target_clones) and for baseline
+// x86-64 otherwise, and checked against a Swift reference in the tests.
+#ifndef FDFA_CKERNELS_H
+#define FDFA_CKERNELS_H
+
+#include <stdint.h>
+
+/// One Adam step with L2 weight decay (PyTorch's form) over n elements:
+///   g' = g + wd p;  m = b1 m + (1-b1) g';  v = b2 v + (1-b2) g'^2;
+///   p -= step_size * m / (sqrt(v) / root_correction2 + eps)
+void fdfa_adam(float *p, const float *g, float *m, float *v, long n,
+               float b1, float b2, float wd, float step_size, float root_correction2, float eps);
+
+/// Philox-4x32-10 on a full 128-bit counter and 64-bit key (for known-answer tests).
+void fdfa_philox4x32(const uint32_t counter[4], const uint32_t key[2], uint32_t out[4]);
+
+/// fdfa's stream: block number `counter` under `key` (counter words lo, hi, 0, 0) into out[0..3].
+void fdfa_philox(uint64_t key, uint64_t counter, uint32_t out[4]);
+
+/// out[i] = low + (high - low) * U_i for i < n, U drawn from blocks counter, counter+1, ... (4 per block).
+void fdfa_fill_uniform(float *out, long n, uint64_t key, uint64_t counter, float low, float high);
+
+/// out[i] = standard normal draws for i < n, by Box-Muller on the same uniform stream
+/// (each block's words (w0, w1) and (w2, w3) give two normals each).
+void fdfa_fill_normal(float *out, long n, uint64_t key, uint64_t counter);
+
+/// Natural logarithm for x > 0 and sin/cos(2 pi t): the polynomial approximations the normal
+/// generator uses (exposed for tests; a few ulp from libm, and identical on every machine).
+float fdfa_log(float x);
+void fdfa_sincos_2pi(float t, float *s, float *c);
+
+#endif

@@ -1,0 +1,69 @@
+import CKernels
+import Foundation
+import XCTest
+@testable import FDFAEngine
+
+/// The C kernels against published values and independent Swift computations.
+final class KernelTests: XCTestCase {
+    /// Known-answer tests of Random123's Philox-4x32-10 (kat_vectors).
+    func testPhiloxKnownAnswers() {
+        func philox(_ counter: [UInt32], _ key: [UInt32]) -> [UInt32] {
+            var out = [UInt32](repeating: 0, count: 4)
+            fdfa_philox4x32(counter, key, &out)
+            return out
+        }
+        XCTAssertEqual(philox([0, 0, 0, 0], [0, 0]), [0x6627_E8D5, 0xE169_C58D, 0xBC57_AC4C, 0x9B00_DBD8])
+        XCTAssertEqual(philox([0xFFFF_FFFF, 0xFFFF_FFFF, 0xFFFF_FFFF, 0xFFFF_FFFF], [0xFFFF_FFFF, 0xFFFF_FFFF]),
+                       [0x408F_276D, 0x41C8_3B0E, 0xA20B_C7C6, 0x6D54_51FD])
+        XCTAssertEqual(philox([0x243F_6A88, 0x85A3_08D3, 0x1319_8A2E, 0x0370_7344], [0xA409_3822, 0x299F_31D0]),
+                       [0xD16C_FE09, 0x94FD_CCEB, 0x5001_E420, 0x24126EA1])
+    }
+
+    func testFillsAgreeWithTheBlockStream() {
+        var r = Random(seed: 77)
+        let u = Tensor(zeros: [10])
+        r.fillUniform(u, low: -1, high: 1)
+        XCTAssertEqual(r.counter, 3)
+        var w = [UInt32](repeating: 0, count: 4)
+        for i in 0 ..< 10 {
+            fdfa_philox(77, UInt64(i / 4), &w)
+            XCTAssertEqual(u.data[i], -1 + 2 * Float(w[i % 4] >> 8) * 0x1p-24)
+        }
+    }
+
+    func testPolynomialLogAndSinCosAgainstLibm() {
+        var worstLog: Float = 0, worstSin: Float = 0, worstCos: Float = 0
+        for i in 1 ... 20000 {
+            let x = Float(i) / 20000
+            worstLog = max(worstLog, abs(fdfa_log(x) - logf(x)))
+            let t = Float(i - 1) / 20000
+            var s: Float = 0, c: Float = 0
+            fdfa_sincos_2pi(t, &s, &c)
+            worstSin = max(worstSin, abs(s - sinf(2 * .pi * t)))
+            worstCos = max(worstCos, abs(c - cosf(2 * .pi * t)))
+        }
+        XCTAssertLessThan(worstLog, 2e-6)
+        XCTAssertLessThan(worstSin, 2e-6)
+        XCTAssertLessThan(worstCos, 2e-6)
+        XCTAssertEqual(fdfa_log(0x1p-24), logf(0x1p-24), accuracy: 1e-5)
+    }
+
+    func testAdamKernelAgainstTheFormula() {
+        var rng = Random(seed: 5)
+        let n = 1001
+        let p = LayerCheck.normal([n], &rng), g = LayerCheck.normal([n], &rng)
+        let m = LayerCheck.normal([n], &rng), v = Tensor(zeros: [n])
+        rng.fillUniform(v, low: 0, high: 2)
+        let (p0, m0, v0) = (p.array, m.array, v.array)
+        fdfa_adam(p.data, g.data, m.data, v.data, n, 0.9, 0.999, 0.01, 0.003, 0.2, 1e-8)
+        for i in 0 ..< n {
+            let gi = Double(g.data[i]) + 0.01 * Double(p0[i])
+            let mi = 0.9 * Double(m0[i]) + 0.1 * gi
+            let vi = 0.999 * Double(v0[i]) + 0.001 * gi * gi
+            let pi = Double(p0[i]) - 0.003 * mi / (vi.squareRoot() / 0.2 + 1e-8)
+            XCTAssertEqual(Double(m.data[i]), mi, accuracy: 1e-6 * max(1, abs(mi)))
+            XCTAssertEqual(Double(v.data[i]), vi, accuracy: 1e-6 * max(1, abs(vi)))
+            XCTAssertEqual(Double(p.data[i]), pi, accuracy: 1e-6 * max(1, abs(pi)))
+        }
+    }
+}
