@@ -5,7 +5,7 @@ import XCTest
 /// presets at small sizes. BatchNorm runs in training mode without touching its running statistics,
 /// so the loss is a fixed function of the parameters (and of the whole batch).
 final class NetworkGradientTests: XCTestCase {
-    private func checkGradients(_ net: Network, batch: Int, seed: UInt64, samplesPerTensor: Int = 6,
+    private func checkGradients(_ net: Network, batch: Int, seed: UInt64, samplesPerTensor: Int = 8,
                                 file: StaticString = #filePath, line: UInt = #line) {
         var rng = Random(seed: seed)
         // γ and β away from their initial 1 and 0, so that a misplaced γ or β cannot hide.
@@ -31,24 +31,28 @@ final class NetworkGradientTests: XCTestCase {
             p.value.data[i] = saved
             return Float((plus - minus) / Double(2 * eps))
         }
+        // An entry agrees when |analytic − numeric| ≤ 2 % of its size + 5e-4 (the float32 noise of
+        // the quotients). A unit of a ReLU or max-pool sitting within the step of its switch spoils a
+        // quotient now and then (at both steps), so each tensor may have one disagreeing entry out of
+        // its samples and the network 5 % of all; a wrong formula spoils most of a tensor's entries.
+        var outliers: [String] = [], total = 0
         for (l, layer) in net.layers.enumerated() {
             for p in layer.parameters {
-                var analytic: [Float] = [], numeric: [Float] = []
+                var bad: [String] = []
                 for _ in 0 ..< min(samplesPerTensor, p.value.count) {
                     let i = rng.nextInt(below: p.value.count), g = p.grad.data[i]
-                    // A ReLU or max-pool switching within ±eps spoils one difference quotient; a
-                    // wrong gradient is wrong at every step, so the closer of two steps is taken.
+                    func agrees(_ n: Float) -> Bool { abs(g - n) <= 2e-2 * max(abs(g), abs(n)) + 5e-4 }
                     let coarse = difference(p, i, 1e-3)
-                    let fine = abs(coarse - g) <= 1e-2 * abs(g) + 1e-4 ? coarse : difference(p, i, 2.5e-4)
-                    analytic.append(g)
-                    numeric.append(abs(fine - g) < abs(coarse - g) ? fine : coarse)
+                    let numeric = agrees(coarse) ? coarse : difference(p, i, 2.5e-4)
+                    total += 1
+                    if !agrees(numeric) { bad.append("[\(i)] \(g) vs \(coarse), \(numeric)") }
                 }
-                let distance = zip(analytic, numeric).map { Double($0 - $1) * Double($0 - $1) }.reduce(0, +).squareRoot()
-                let size = numeric.map { Double($0) * Double($0) }.reduce(0, +).squareRoot()
-                XCTAssertLessThan(distance, 1e-2 * size + 1e-3, "layer \(l + 1) \(layer.description) \(p.name): \(analytic) vs \(numeric)",
-                                  file: file, line: line)
+                XCTAssertLessThanOrEqual(bad.count, 1, "layer \(l + 1) \(layer.description) \(p.name): \(bad)",
+                                         file: file, line: line)
+                outliers += bad.map { "layer \(l + 1) \(p.name) \($0)" }
             }
         }
+        XCTAssertLessThanOrEqual(outliers.count * 20, total, "\(outliers)", file: file, line: line)
     }
 
     func testFullyConnectedBackpropagationMatchesFiniteDifferences() throws {
