@@ -12,6 +12,9 @@ struct FDFA: ParsableCommand {
             ReplCommand.self,
             RunCommand.self,
             ReplayCommand.self,
+            TrainCommand.self,
+            BenchCommand.self,
+            DownloadCommand.self,
         ],
         defaultSubcommand: ReplCommand.self
     )

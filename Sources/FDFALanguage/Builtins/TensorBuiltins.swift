@@ -27,7 +27,7 @@ extension BuiltinGroup {
         Builtin("shape", [.required("t", .tensor)], summary: "The tensor's shape as a list (the same as t.shape).") { args, _ in
             .list(try args.tensor("t").shape.map { .number(Double($0)) })
         },
-        Builtin("reshape", [.required("t", .tensor), .variadic("dims", .dimensions)],
+        Builtin("reshape", [.required("t", .tensorLike), .variadic("dims", .dimensions)],
                 summary: "The same values with another shape (a copy); one dimension may be -1 (inferred).") { args, _ in
             let t = try args.tensor("t")
             let shape = try args.shape("dims", count: t.count)

@@ -22,13 +22,17 @@ final class Interpreter {
     init(session: Session) { self.session = session }
 
     /// Runs a top-level program; each expression statement's value (unless none) is printed, as
-    /// in a notebook.
+    /// in a notebook. A built-in named alone whose parameters are all optional runs, as a command
+    /// without arguments would (`help`).
     func run(_ program: [Stmt]) throws {
         callDepth = 0
         for statement in program {
             try checkInterrupt()
             if case .expression(let expr) = statement.kind {
-                let value = try evaluate(expr, in: globals)
+                var value = try evaluate(expr, in: globals)
+                if case .variable = expr.kind, case .builtin(let builtin) = value, builtin.parameters.allSatisfy({ $0.defaultValue != nil }) {
+                    value = try call(value, [], at: expr.location)
+                }
                 if case .none = value { continue }
                 session.write(Display.repr(value) + "\n")
                 continue

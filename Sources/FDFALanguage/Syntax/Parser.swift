@@ -149,8 +149,16 @@ public struct Parser {
         default:
             kind = try expressionOrAssignment()
         }
-        try expectStatementEnd()
+        // After a block's closing brace another statement may follow on the same line.
+        if !endsWithBlock(kind) { try expectStatementEnd() }
         return Stmt(kind, at: start)
+    }
+
+    private func endsWithBlock(_ kind: Stmt.Kind) -> Bool {
+        switch kind {
+        case .ifElse, .whileLoop, .forLoop, .function, .time: return true
+        default: return false
+        }
     }
 
     private var atStatementEnd: Bool {

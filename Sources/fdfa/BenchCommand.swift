@@ -1,0 +1,57 @@
+import ArgumentParser
+import FDFAEngine
+import Foundation
+
+/// `fdfa bench`: median training-step times against their GEMM floor, for arch × rule × batch.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Time training steps against the sgemm calls they make (the GEMM floor), measured in the same run.")
+
+    @Option(help: "Architectures, comma separated: \(Benchmark.architectures.joined(separator: ", ")).")
+    var arch = Benchmark.architectures.joined(separator: ",")
+    @Option(help: "Rules, comma separated.")
+    var rule = Rule.allCases.map(\.rawValue).joined(separator: ",")
+    @Option(help: "Batch sizes, comma separated.")
+    var batch = "64"
+    @Option(help: "Untimed steps before timing.")
+    var warmup = 5
+    @Option(help: "Timed steps (the median is reported).")
+    var repeats = 30
+    @Option(help: "Threads for OpenBLAS and fdfa's loops (default: all cores).")
+    var threads: Int?
+    @Flag(help: "One JSON object per line instead of a table.")
+    var json = false
+
+    func run() throws {
+        if let threads {
+            Threads.count = threads
+            BLAS.threads = threads
+        }
+        let archs = arch.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+        let rules = try rule.split(separator: ",").map { name -> Rule in
+            guard let r = Rule(name: name.trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("unknown rule '\(name)' (known: \(Rule.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            return r
+        }
+        let batches = try batch.split(separator: ",").map { text -> Int in
+            guard let b = Int(text.trimmingCharacters(in: .whitespaces)), b > 0 else { throw ValidationError("bad batch size '\(text)'") }
+            return b
+        }
+        if !json {
+            emit("arch  rule      batch   step ms  floor ms   ratio   rss MB")
+        }
+        for a in archs {
+            for r in rules {
+                for b in batches {
+                    let result = try Benchmark.run(.init(arch: a, rule: r, batch: b), warmup: warmup, repeats: repeats)
+                    emit(json ? result.json : String(
+                        format: "%-5@ %-8@ %6d %9.2f %9.2f %7.2f %8.1f", a, r.rawValue, b,
+                        result.stepMilliseconds, result.floorMilliseconds, result.ratio, result.residentMegabytes))
+                }
+            }
+        }
+        if !json { emit(String(format: "peak RSS %.1f MB", Benchmark.peakResidentMegabytes())) }
+    }
+}
