@@ -46,7 +46,7 @@ public final class TrainingRun {
     /// Trains one epoch. `afterBatch` sees each batch's progress and returns false to end the epoch
     /// there (the reference's --dry-run). A diverging step throws `DivergenceError` with nothing
     /// updated by that step.
-    public func trainEpoch(afterBatch: (BatchProgress) -> Bool = { _ in true }) throws -> EpochSummary {
+    public func trainEpoch(afterBatch: (BatchProgress) throws -> Bool = { _ in true }) throws -> EpochSummary {
         trainLoader.startEpoch()
         var total: Double = 0
         var index = 0
@@ -62,7 +62,7 @@ public final class TrainingRun {
                                          samplesBefore: index * trainLoader.batchSize,
                                          sampleCount: dataset.train.count, loss: result.loss)
             index += 1
-            if !afterBatch(progress) {
+            if try !afterBatch(progress) {
                 stopped = index < trainLoader.batchCount
                 break
             }

@@ -15,6 +15,7 @@ struct FDFA: ParsableCommand {
             TrainCommand.self,
             BenchCommand.self,
             DownloadCommand.self,
+            StudyCommand.self,
         ],
         defaultSubcommand: ReplCommand.self
     )

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FDFAAnalysis
 import FDFAData
 import FDFAEngine
 import FDFATraining
@@ -67,6 +68,10 @@ struct TrainCommand: ParsableCommand {
     var checkpoint: String?
     @Option(help: "Continue the run saved in this checkpoint (same flags as the run that wrote it).")
     var resume: String?
+    @Option(help: "Quantities to track beside the log: cos (δ and gradient cosines), align (cos(B, J)), var (estimator variance).")
+    var track: String?
+    @Option(help: "Steps between tracked measurements (on a fixed probe batch of the first 32 test samples).")
+    var trackEvery = 100
 
     func validate() throws {
         guard Self.parseMode(trainMode) != nil else {
@@ -80,6 +85,10 @@ struct TrainCommand: ParsableCommand {
         if let nLayers, nLayers < 1 { throw ValidationError("--n-layers must be at least 1, got \(nLayers)") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
         guard feedbackMomentum >= 0, feedbackMomentum < 1 else { throw ValidationError("--feedback-momentum must be in [0, 1)") }
+        if let track {
+            do { _ = try TrackGroups(parsing: track) } catch { throw ValidationError("--track: \(error)") }
+        }
+        guard trackEvery > 0 else { throw ValidationError("--track-every must be positive, got \(trackEvery)") }
     }
 
     /// The rule and, for FDFA-EMA, the moving-average form of its feedback update.
@@ -135,6 +144,14 @@ struct TrainCommand: ParsableCommand {
             log = try CSVLog(path: ReferenceLog.csvPath(logDir: logDir, mode: mode), argumentsLine: argumentsLine(mode: mode))
             emit(ReferenceLog.testLines(run.evaluate()))
         }
+        let tracker = try track.map { groups -> Tracker in
+            let probe = BatchLoader(data.test, batchSize: 32, shuffle: false, transform: model.testTransform).next()!
+            let path = String(log.path.dropLast(4)) + "-track.csv"
+            return try Tracker(groups: TrackGroups(parsing: groups), every: trackEvery, path: path,
+                               images: probe.images.copy(), labels: probe.labels, seed: seeds.rule)
+        }
+        defer { tracker?.close() }
+        try tracker?.maybeRecord(trainer: trainer, step: trainer.steps, epoch: trainer.epochs)
         Interrupt.installSignalHandler()
 
         for epoch in stride(from: firstEpoch, through: epochs, by: 1) {
@@ -142,6 +159,7 @@ struct TrainCommand: ParsableCommand {
             let summary: TrainingRun.EpochSummary
             do {
                 summary = try run.trainEpoch { p in
+                    try tracker?.maybeRecord(trainer: trainer, step: trainer.steps, epoch: epoch)
                     progress?.update(done: p.index + 1, total: p.batchCount, samples: p.samplesBefore + batchSize)
                     guard ReferenceLog.logsBatch(p.index, interval: logInterval) else { return true }
                     progress?.clear()

@@ -1,0 +1,64 @@
+import ArgumentParser
+import FDFAAnalysis
+import FDFAData
+import FDFAEngine
+import Foundation
+
+/// `fdfa study`: regenerates the paper's qualitative findings on Fashion-MNIST and a small net
+/// (see `Study` in FDFAAnalysis): alignment of DFA, DKP and FDFA over the first steps, and the
+/// estimators' variance against width.
+struct StudyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "study",
+        abstract: "Regenerate the alignment and variance-vs-width findings as CSV files and SVG figures.")
+
+    @Option(help: "Dataset to study (the paper's qualitative claims are shown on FashionMNIST).")
+    var dataset = "FashionMNIST"
+    @Option(help: "Root of the datasets.")
+    var dataDir = DatasetLoader.defaultRoot
+    @Option(help: "Directory for the CSV files and figures.")
+    var output = "study"
+    @Option(help: "Training steps per rule (alignment) and per width (trained FDFA).")
+    var steps = 300
+    @Option(help: "Steps between alignment measurements.")
+    var trackEvery = 10
+    @Option(help: "Hidden widths of the variance sweep, comma separated.")
+    var widths = "32,64,128,256,512"
+    @Option(help: "Perturbation draws per estimator and width.")
+    var draws = 32
+    @Option(help: "Samples in the fixed probe batch the quantities are measured on.")
+    var probe = 32
+    @Option(help: "Seed of networks, trainers, data order and measurements.")
+    var seed: UInt64 = 1
+
+    func run() throws {
+        let data: Dataset
+        do { data = try DatasetCache.shared.dataset(try DatasetName(parsing: dataset), root: dataDir) } catch { throw CommandFailure("\(error)") }
+        var c = Study.Configuration()
+        c.inputShape = data.sampleShape
+        c.classes = data.classCount
+        c.steps = steps
+        c.trackEvery = trackEvery
+        c.draws = draws
+        c.seed = seed
+        c.outputDirectory = output
+        c.widths = try widths.split(separator: ",").map {
+            guard let w = Int($0.trimmingCharacters(in: .whitespaces)), w > 0 else { throw ValidationError("bad width '\($0)'") }
+            return w
+        }
+        let loader = BatchLoader(data.train, batchSize: 64, shuffle: true, seed: seed)
+        // The same sequence of batches for every rule and width: step s always sees batch s.
+        var cache: [(images: Tensor, labels: [Int32])] = []
+        let batches: Study.Batches = { step in
+            while cache.count <= step {
+                guard let b = loader.next() ?? loader.next() else { break }
+                cache.append((b.images.copy(), b.labels))
+            }
+            return cache[step]
+        }
+        let probeLoader = BatchLoader(data.test, batchSize: probe, shuffle: false)
+        let probeBatch = probeLoader.next()!
+        let result = try Study.run(c, batches: batches, probe: (probeBatch.images.copy(), probeBatch.labels))
+        for file in result.files { emit("wrote \(file)") }
+    }
+}
