@@ -36,7 +36,8 @@ public final class Repl {
     }
 
     private func runInteractive() {
-        let history = (NSHomeDirectory() as NSString).appendingPathComponent(".fdfa_history")
+        let home = ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()
+        let history = (home as NSString).appendingPathComponent(".fdfa_history")
         let editor = LineEditor(completer: Completer(session: session), historyPath: history)
         print("fdfa — type help for the built-ins, help \"syntax\" for the language; Ctrl-D leaves.")
         var pending = ""
@@ -64,6 +65,9 @@ public final class Repl {
         do {
             try session.execute(text)
             return true
+        } catch let error as LanguageError where error.kind == .interrupted {
+            FileHandle.standardError.write(Data("\n\(error)\n".utf8)) // after the terminal's "^C"
+            return false
         } catch {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
             return false

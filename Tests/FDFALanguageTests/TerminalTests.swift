@@ -1,0 +1,126 @@
+import Foundation
+import XCTest
+
+/// Drives the built `fdfa` binary through a pseudo-terminal, as a person at a keyboard would:
+/// typing, Tab completion, multi-line input, history (Ctrl-P, Ctrl-R), Ctrl-C and Ctrl-D.
+final class TerminalTests: XCTestCase {
+    /// A child process attached to the slave end of a pty; we hold the master end.
+    private final class Terminal {
+        let pid: pid_t
+        let master: Int32
+        private var transcript = ""
+        private var searchFrom: String.Index
+
+        init(executable: String, home: String) throws {
+            let argv = [strdup(executable), nil]
+            let settings: [String] = ["HOME=\(home)", "TERM=xterm", "PATH=/usr/bin:/bin"]
+            let environment = settings.map { strdup($0) } + [nil]
+            var master: Int32 = 0
+            let pid = forkpty(&master, nil, nil, nil)
+            if pid == 0 {
+                execve(executable, argv, environment)
+                _exit(127)
+            }
+            guard pid > 0 else { throw NSError(domain: "forkpty", code: Int(errno)) }
+            self.pid = pid
+            self.master = master
+            searchFrom = transcript.startIndex
+        }
+
+        func type(_ keys: String) {
+            _ = keys.utf8CString.withUnsafeBufferPointer { write(master, $0.baseAddress, $0.count - 1) }
+        }
+
+        /// Waits until `text` appears after the previous match; fails the test after 10 seconds.
+        @discardableResult
+        func expect(_ text: String, file: StaticString = #filePath, line: UInt = #line) -> Bool {
+            let deadline = Date().addingTimeInterval(10)
+            while Date() < deadline {
+                if let range = transcript.range(of: text, range: searchFrom ..< transcript.endIndex) {
+                    searchFrom = range.upperBound
+                    return true
+                }
+                var poller = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
+                guard poll(&poller, 1, 100) > 0 else { continue }
+                var buffer = [UInt8](repeating: 0, count: 4096)
+                let n = read(master, &buffer, buffer.count)
+                if n <= 0 { break }
+                let index = transcript.distance(from: transcript.startIndex, to: searchFrom)
+                transcript += String(decoding: buffer[0 ..< n], as: UTF8.self)
+                searchFrom = transcript.index(transcript.startIndex, offsetBy: index)
+            }
+            XCTFail("did not see \(text.debugDescription); the terminal showed:\n\(transcript[searchFrom...])", file: file, line: line)
+            return false
+        }
+
+        /// The exit status, waiting up to 10 seconds (then the child is killed).
+        func exitStatus() -> Int32? {
+            for _ in 0 ..< 100 {
+                var status: Int32 = 0
+                if waitpid(pid, &status, WNOHANG) == pid { return (status >> 8) & 0xFF }
+                usleep(100_000)
+            }
+            kill(pid, SIGKILL)
+            return nil
+        }
+    }
+
+    func testTypingCompletionHistoryInterruptAndExit() throws {
+        let executable = Bundle.main.executableURL!.deletingLastPathComponent().appendingPathComponent("fdfa").path
+        guard FileManager.default.isExecutableFile(atPath: executable) else {
+            throw XCTSkip("the fdfa binary is not built next to the tests (\(executable))")
+        }
+        let home = try temporaryDirectory(self).path
+        let terminal = try Terminal(executable: executable, home: home)
+        defer { close(terminal.master) }
+
+        terminal.expect("fdfa> ")
+        terminal.type("x = 41\r")
+        terminal.type("x + 1\r")
+        terminal.expect("42")
+
+        terminal.type("zer\t(2)\r") // Tab completes "zeros"
+        terminal.expect("tensor([0, 0])")
+
+        terminal.type("fn g(a) {\r")
+        terminal.expect("  ... ")
+        terminal.type("return a * 2\r}\r")
+        terminal.type("g(4)\r")
+        terminal.expect("8")
+
+        terminal.type("\u{10}\r") // Ctrl-P: the previous line again
+        terminal.expect("g(4)")
+        terminal.expect("8")
+
+        terminal.type("\u{12}") // Ctrl-R: reverse search for "x + 1"
+        terminal.expect("bck:")
+        terminal.type("x +")
+        usleep(200_000)
+        terminal.type("\r")
+        terminal.expect("42")
+
+        terminal.type("junk junk\u{3}") // Ctrl-C at the prompt drops the line
+        terminal.expect("^C")
+        terminal.type("x\r")
+        terminal.expect("41")
+
+        terminal.type("while true { x += 0 }\r")
+        usleep(300_000)
+        terminal.type("\u{3}") // Ctrl-C while running stops the loop, keeps the variables
+        terminal.expect("interrupted")
+        terminal.type("x - 1\r")
+        terminal.expect("40")
+
+        terminal.type("\u{4}") // Ctrl-D leaves
+        XCTAssertEqual(terminal.exitStatus(), 0)
+
+        // The history outlives the session: the next one recalls the last line with Ctrl-P.
+        let next = try Terminal(executable: executable, home: home)
+        defer { close(next.master) }
+        next.expect("fdfa> ")
+        next.type("x = 5\r\u{10}\u{10}\r")
+        next.expect("\r\n4\r\n") // x - 1 (the editor redraws only the changed part of the line)
+        next.type("\u{4}")
+        XCTAssertEqual(next.exitStatus(), 0)
+    }
+}
