@@ -1,0 +1,115 @@
+import Foundation
+import XCTest
+
+final class TrainCommandTests: CommandLineTestCase {
+    /// A short run on the synthetic dataset (2000 training samples in batches of 64: 32 batches).
+    func train(_ extra: [String]) throws -> FDFAProcess.Output {
+        try FDFAProcess.run(["train", "--dataset", "synthetic", "--n-layers", "1", "--seed", "0",
+                             "--log-dir", directory.appendingPathComponent("results").path, "--log-interval", "10"] + extra,
+                            in: directory)
+    }
+
+    func testConsoleLinesAndCSVHaveTheReferenceFormat() throws {
+        let run = try train(["--epochs", "2", "--train-mode", "DKP"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let lines = run.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let testLine = #"^Test set: Average loss: \d+\.\d{4}, Accuracy: \(\d+\.\d{2}%\)$"#
+        let trainLine = #"^Train Epoch: [12] \[\d+/2000 \(\d+%\)\]\tLoss: \d+\.\d{4}$"#
+        XCTAssertEqual(lines.filter { $0.range(of: testLine, options: .regularExpression) != nil }.count, 3, run.stdout)
+        XCTAssertEqual(lines.filter { $0.range(of: trainLine, options: .regularExpression) != nil }.count, 8, run.stdout)
+        XCTAssertTrue(run.stdout.hasPrefix("\nTest set: "), "evaluation lines sit between blank lines")
+        XCTAssertTrue(lines.contains("Train Epoch: 1 [640/2000 (31%)]\tLoss: " + lines.first { $0.hasPrefix("Train Epoch: 1 [640/") }!.suffix(6)))
+        XCTAssertTrue(run.stderr.isEmpty, "no progress bar when output is not a terminal: \(run.stderr)")
+
+        let logs = files(under: "results/DKP")
+        XCTAssertEqual(logs.count, 1)
+        XCTAssertNotNil(logs[0].range(of: #"^\d{6}_\d{6}\.csv$"#, options: .regularExpression), logs[0])
+        let csv = try String(contentsOf: directory.appendingPathComponent("results/DKP/\(logs[0])"), encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+        XCTAssertEqual(csv.count, 4)
+        XCTAssertTrue(csv[0].hasPrefix("Namespace(batch_size=64, test_batch_size=1000, epochs=2, lr=0.0001, b_lr=0.0001, gamma=0.95,"), csv[0])
+        XCTAssertTrue(csv[0].contains("train_mode='DKP'") && csv[0].contains("n_layers=1") && csv[0].contains("seed=0"), csv[0])
+        XCTAssertEqual(csv[1], "Epoch,Training Loss,Test Loss,Test Accuracy")
+        XCTAssertEqual(csv[2].split(separator: ",").count, 4)
+        XCTAssertTrue(csv[3].hasPrefix("2,"))
+    }
+
+    func testSameSeedSameNumbers() throws {
+        let a = try train(["--epochs", "1", "--train-mode", "FDFA"]), b = try train(["--epochs", "1", "--train-mode", "FDFA"])
+        XCTAssertEqual(a.status, 0, a.stderr)
+        XCTAssertEqual(a.stdout, b.stdout)
+    }
+
+    func testDryRunTrainsOneBatchPerEpoch() throws {
+        let run = try train(["--epochs", "3", "--dry-run", "--train-mode", "FG-A"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(run.stdout.components(separatedBy: "Train Epoch:").count - 1, 3)
+    }
+
+    func testResumeGivesTheSameNumbersAsAnUninterruptedRun() throws {
+        let straight = try train(["--epochs", "3", "--train-mode", "FDFA", "--log-dir", directory.appendingPathComponent("a").path])
+        XCTAssertEqual(straight.status, 0, straight.stderr)
+        let checkpoints = directory.appendingPathComponent("ckpt").path
+        let first = try train(["--epochs", "1", "--train-mode", "FDFA", "--checkpoint", checkpoints,
+                               "--log-dir", directory.appendingPathComponent("b").path])
+        XCTAssertEqual(first.status, 0, first.stderr)
+        let resumed = try train(["--epochs", "3", "--train-mode", "FDFA", "--checkpoint", checkpoints,
+                                 "--resume", checkpoints + "/checkpoint.safetensors"])
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        func testLines(_ s: String) -> [Substring] { s.split(separator: "\n").filter { $0.hasPrefix("Test set") } }
+        XCTAssertEqual(testLines(straight.stdout).suffix(2), testLines(resumed.stdout).suffix(2))
+        let csvB = try String(contentsOf: directory.appendingPathComponent("b/FDFA/\(files(under: "b/FDFA")[0])"), encoding: .utf8)
+        let csvA = try String(contentsOf: directory.appendingPathComponent("a/FDFA/\(files(under: "a/FDFA")[0])"), encoding: .utf8)
+        XCTAssertEqual(csvA.split(separator: "\n").dropFirst(), csvB.split(separator: "\n").dropFirst(), "the resumed run continues its CSV")
+    }
+
+    func testBadInputIsAClearErrorWithNonZeroStatus() throws {
+        let mode = try train(["--train-mode", "SGD"])
+        XCTAssertNotEqual(mode.status, 0)
+        XCTAssertTrue(mode.stderr.contains("--train-mode 'SGD'"), mode.stderr)
+
+        let missing = try FDFAProcess.run(["train", "--dataset", "MNIST", "--data-dir", directory.path, "--epochs", "1"], in: directory)
+        XCTAssertNotEqual(missing.status, 0)
+        XCTAssertTrue(missing.stderr.contains("train-images-idx3-ubyte"), missing.stderr)
+        XCTAssertTrue(missing.stderr.contains("fdfa download"), missing.stderr)
+
+        let corrupt = directory.appendingPathComponent("bad.safetensors")
+        try Data("garbage".utf8).write(to: corrupt)
+        let resume = try train(["--epochs", "1", "--resume", corrupt.path])
+        XCTAssertNotEqual(resume.status, 0)
+        XCTAssertTrue(resume.stderr.contains(corrupt.path), resume.stderr)
+    }
+
+    func testDivergingRunStopsWithAClearMessageAndKeepsTheLastCheckpoint() throws {
+        let checkpoints = directory.appendingPathComponent("ckpt").path
+        let run = try train(["--epochs", "3", "--train-mode", "BP", "--lr", "1e30", "--checkpoint", checkpoints])
+        XCTAssertNotEqual(run.status, 0)
+        XCTAssertTrue(run.stderr.contains("diverged"), run.stderr)
+        XCTAssertTrue(run.stderr.contains("non-finite"), run.stderr)
+    }
+
+    func testTrackingWritesItsCSVWithoutChangingTheRun() throws {
+        let plain = try train(["--epochs", "1", "--train-mode", "FDFA"])
+        let tracked = try train(["--epochs", "1", "--train-mode", "FDFA", "--track", "cos,align", "--track-every", "8",
+                                 "--log-dir", directory.appendingPathComponent("tracked").path])
+        XCTAssertEqual(tracked.status, 0, tracked.stderr)
+        XCTAssertEqual(plain.stdout, tracked.stdout)
+        let track = files(under: "tracked/FDFA").filter { $0.hasSuffix("-track.csv") }
+        XCTAssertEqual(track.count, 1)
+        let rows = try String(contentsOf: directory.appendingPathComponent("tracked/FDFA/\(track[0])"), encoding: .utf8).split(separator: "\n")
+        XCTAssertTrue(rows[0].hasPrefix("step,epoch,cos_delta_1"), String(rows[0]))
+        XCTAssertEqual(rows.count, 1 + 5) // steps 0, 8, 16, 24, 32
+    }
+
+    func testBenchPrintsJSONLines() throws {
+        let run = try FDFAProcess.run(["bench", "--arch", "fc2", "--rule", "BP,FDFA", "--warmup", "1", "--repeats", "2", "--json"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let lines = run.stdout.split(separator: "\n")
+        XCTAssertEqual(lines.count, 2)
+        for line in lines {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+            for key in ["arch", "rule", "batch", "step_ms", "floor_ms", "ratio", "rss_mb"] { XCTAssertNotNil(object[key], key) }
+            XCTAssertGreaterThan(object["step_ms"] as! Double, 0)
+        }
+    }
+}
