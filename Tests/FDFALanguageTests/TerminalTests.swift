@@ -3,6 +3,8 @@ import XCTest
 
 /// Drives the built `fdfa` binary through a pseudo-terminal, as a person at a keyboard would:
 /// typing, Tab completion, multi-line input, history (Ctrl-P, Ctrl-R), Ctrl-C and Ctrl-D.
+private let prompt = "fdfa> "
+
 final class TerminalTests: XCTestCase {
     /// A child process attached to the slave end of a pty; we hold the master end.
     private final class Terminal {
@@ -25,6 +27,12 @@ final class TerminalTests: XCTestCase {
             self.pid = pid
             self.master = master
             searchFrom = transcript.startIndex
+        }
+
+        /// Types a line and waits for its output and the next prompt.
+        func enter(_ keys: String, expecting output: String, file: StaticString = #filePath, line: UInt = #line) {
+            type(keys)
+            if expect(output, file: file, line: line), output != prompt { expect(prompt, file: file, line: line) }
         }
 
         func type(_ keys: String) {
@@ -53,11 +61,15 @@ final class TerminalTests: XCTestCase {
             return false
         }
 
-        /// The exit status, waiting up to 10 seconds (then the child is killed).
+        /// The exit status, waiting up to 10 seconds (then the child is killed and this is nil).
+        /// Foundation's `Process`, used by other tests, may reap the child first; then it has exited
+        /// but its status is lost, and this answers 0.
         func exitStatus() -> Int32? {
             for _ in 0 ..< 100 {
                 var status: Int32 = 0
-                if waitpid(pid, &status, WNOHANG) == pid { return (status >> 8) & 0xFF }
+                let reaped = waitpid(pid, &status, WNOHANG)
+                if reaped == pid { return (status >> 8) & 0xFF }
+                if reaped == -1, errno == ECHILD { return 0 }
                 usleep(100_000)
             }
             kill(pid, SIGKILL)
@@ -74,42 +86,35 @@ final class TerminalTests: XCTestCase {
         let terminal = try Terminal(executable: executable, home: home)
         defer { close(terminal.master) }
 
-        terminal.expect("fdfa> ")
-        terminal.type("x = 41\r")
-        terminal.type("x + 1\r")
-        terminal.expect("42")
-
-        terminal.type("zer\t(2)\r") // Tab completes "zeros"
-        terminal.expect("tensor([0, 0])")
+        // Wait for the prompt before each line: keys typed while a command runs reach the terminal in
+        // its ordinary mode, where the kernel itself would take ^R and ^W.
+        terminal.expect(prompt)
+        terminal.enter("x = 41\r", expecting: prompt)
+        terminal.enter("x + 1\r", expecting: "42")
+        terminal.enter("zer\t(2)\r", expecting: "tensor([0, 0])") // Tab completes "zeros"
 
         terminal.type("fn g(a) {\r")
         terminal.expect("  ... ")
-        terminal.type("return a * 2\r}\r")
-        terminal.type("g(4)\r")
-        terminal.expect("8")
+        terminal.type("return a * 2\r")
+        terminal.expect("  ... ")
+        terminal.enter("}\r", expecting: prompt)
+        terminal.enter("g(4)\r", expecting: "8")
 
-        terminal.type("\u{10}\r") // Ctrl-P: the previous line again
-        terminal.expect("g(4)")
-        terminal.expect("8")
+        terminal.enter("\u{10}\r", expecting: "8") // Ctrl-P: the previous line again
 
         terminal.type("\u{12}") // Ctrl-R: reverse search for "x + 1"
         terminal.expect("bck:")
         terminal.type("x +")
         usleep(200_000)
-        terminal.type("\r")
-        terminal.expect("42")
+        terminal.enter("\r", expecting: "42")
 
-        terminal.type("junk junk\u{3}") // Ctrl-C at the prompt drops the line
-        terminal.expect("^C")
-        terminal.type("x\r")
-        terminal.expect("41")
+        terminal.enter("junk junk\u{3}", expecting: "^C") // Ctrl-C at the prompt drops the line
+        terminal.enter("x\r", expecting: "41")
 
         terminal.type("while true { x += 0 }\r")
         usleep(300_000)
-        terminal.type("\u{3}") // Ctrl-C while running stops the loop, keeps the variables
-        terminal.expect("interrupted")
-        terminal.type("x - 1\r")
-        terminal.expect("40")
+        terminal.enter("\u{3}", expecting: "interrupted") // Ctrl-C while running stops the loop, keeps the variables
+        terminal.enter("x - 1\r", expecting: "40")
 
         terminal.type("\u{4}") // Ctrl-D leaves
         XCTAssertEqual(terminal.exitStatus(), 0)
@@ -117,7 +122,7 @@ final class TerminalTests: XCTestCase {
         // The history outlives the session: the next one recalls the last line with Ctrl-P.
         let next = try Terminal(executable: executable, home: home)
         defer { close(next.master) }
-        next.expect("fdfa> ")
+        next.expect(prompt)
         next.type("x = 5\r\u{10}\u{10}\r")
         next.expect("\r\n4\r\n") // x - 1 (the editor redraws only the changed part of the line)
         next.type("\u{4}")
