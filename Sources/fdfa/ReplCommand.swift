@@ -9,10 +9,9 @@ struct ReplCommand: ParsableCommand {
         abstract: "Open the interactive session (commands from stdin when it is not a terminal)."
     )
 
-    @Option(help: "Seed of the session's random generator.")
-    var seed: UInt64 = 0
+    @OptionGroup var options: SessionOptions
 
     func run() throws {
-        guard Repl(session: Session(seed: seed)).run() else { throw ExitCode.failure }
+        guard Repl(session: options.makeSession()).run() else { throw ExitCode.failure }
     }
 }

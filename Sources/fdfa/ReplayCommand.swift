@@ -11,25 +11,24 @@ struct ReplayCommand: ParsableCommand {
     )
 
     @Argument(help: "The notebook to check (.md, as written by run --record or save).")
-    var notebook: String
+    var path: String
 
     @Option(help: "Relative tolerance for numbers: |a - b| <= tolerance * max(|a|, |b|).")
     var tolerance: Double = 1e-4
 
-    @Option(help: "Seed of the session's random generator (use the one the notebook was recorded with).")
-    var seed: UInt64 = 0
+    @OptionGroup var options: SessionOptions
 
     func run() throws {
-        guard let text = FileManager.default.contents(atPath: notebook).flatMap({ String(data: $0, encoding: .utf8) }) else {
-            throw ValidationError("cannot read \(notebook)")
+        guard let text = FileManager.default.contents(atPath: path).flatMap({ String(data: $0, encoding: .utf8) }) else {
+            throw ValidationError("cannot read \(path)")
         }
-        let cells = Notebook(markdown: text).cells
-        let mismatches = Replay.run(Notebook(cells: cells), tolerance: tolerance, in: Session(seed: seed, output: { _ in }))
+        let notebook = Notebook(markdown: text)
+        let mismatches = Replay.run(notebook, tolerance: tolerance, in: options.makeSession(output: { _ in }))
         guard mismatches.isEmpty else {
             print(mismatches.map(\.description).joined(separator: "\n\n"))
-            print("\n\(mismatches.count) of \(cells.count) cells differ from \(notebook)")
+            print("\n\(mismatches.count) of \(notebook.cells.count) cells differ from \(path)")
             throw ExitCode.failure
         }
-        print("\(cells.count) cells match \(notebook)")
+        print("\(notebook.cells.count) cells match \(path)")
     }
 }

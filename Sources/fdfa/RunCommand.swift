@@ -16,14 +16,13 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Write a notebook (Markdown) with every cell and its output to this path.")
     var record: String?
 
-    @Option(help: "Seed of the session's random generator.")
-    var seed: UInt64 = 0
+    @OptionGroup var options: SessionOptions
 
     func run() throws {
         guard let script = FileManager.default.contents(atPath: file).flatMap({ String(data: $0, encoding: .utf8) }) else {
             throw ValidationError("cannot read \(file)")
         }
-        let session = Session(seed: seed)
+        let session = options.makeSession()
         var failure: Error?
         for cell in Cells.split(script) {
             do {

@@ -103,7 +103,7 @@ final class EvaluatorTests: XCTestCase {
 
     func testRuntimeErrorsKeepTheSessionIntact() throws {
         let session = Captured()
-        try session.run("a = 1\nt = ones(2, 3)")
+        try session.run("a = 1\nalpha = 0.5\nt = ones(2, 3)")
         let message = session.error("a = 2\nb = t + ones(3, 2)\na = 3")
         XCTAssertEqual(message, """
             <repl>:2:7: error: shapes [2, 3] and [3, 2] do not match (they must be equal, or one the trailing part of the other)
@@ -115,7 +115,8 @@ final class EvaluatorTests: XCTestCase {
         XCTAssertTrue(session.error("zeros(\"x\")").contains("zeros: 'dims #1' must be an integer or list, got a string (usage: zeros(dims...))"))
         XCTAssertTrue(session.error("range(1, 2, 3, 4)").contains("range() takes at most 3 arguments, got 4"))
         XCTAssertTrue(session.error("sum(t, axs=1)").contains("sum() has no parameter 'axs' (did you mean 'axis'?)"))
-        XCTAssertTrue(session.error("ab").contains("unknown variable 'ab' (did you mean 'a'?)"))
+        XCTAssertTrue(session.error("alph").contains("unknown variable 'alph' (did you mean 'alpha'?)"))
+        XCTAssertTrue(session.error("ab").hasSuffix("unknown variable 'ab'\n 1 | ab\n   | ^"))
         XCTAssertTrue(session.error("t[5]").contains("index 5 is out of range in dimension 0 (size 2)"))
         XCTAssertTrue(session.error("t @ t").contains("do not line up"))
         XCTAssertTrue(session.error("1()").contains("a number is not a function"))

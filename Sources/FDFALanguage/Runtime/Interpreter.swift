@@ -75,14 +75,12 @@ final class Interpreter {
             _ = try evaluate(expr, in: scope)
         case .assign(let target, let op, let valueExpr):
             let value = try evaluate(valueExpr, in: scope)
-            if case .variable(let name) = target.kind {
-                let current = op == nil ? nil : try evaluate(target, in: scope)
-                scope.variables[name] = try current.map { try Operators.binary(op!, $0, value) } ?? value
-            } else {
-                try modify(target, in: scope) { old in
-                    old = try op.map { try Operators.binary($0, old, value) } ?? value
-                }
+            guard case .variable(let name) = target.kind else {
+                try modify(target, in: scope) { old in old = try op.map { try Operators.binary($0, old, value) } ?? value }
+                break
             }
+            // Plain names take the fast path: one dictionary write, no in-place machinery.
+            scope.variables[name] = try op.map { try Operators.binary($0, try evaluate(target, in: scope), value) } ?? value
         case .ifElse(let condition, let then, let otherwise):
             return try execute(try evaluate(condition, in: scope).isTruthy() ? then : otherwise, in: scope)
         case .whileLoop(let condition, let body):
@@ -243,7 +241,9 @@ final class Interpreter {
             if let word = flow.outsideWord { throw LanguageError.runtime("'\(word)' outside a loop") }
             return .none
         } catch var error as LanguageError where error.kind == .runtime && error.location != nil {
-            if error.notes.count < 4 { error.notes.append("  called from \(location)") }
+            // A few call sites, each once: a runaway recursion shows its loop and where it began.
+            let note = "  called from \(location)"
+            if error.notes.count < 4, !error.notes.contains(note) { error.notes.append(note) }
             throw error
         }
     }

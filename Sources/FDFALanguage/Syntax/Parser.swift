@@ -244,21 +244,32 @@ public struct Parser {
 
     // MARK: Expressions
 
-    mutating func expression() throws -> Expr { try logical(.or) }
+    mutating func expression() throws -> Expr { try or() }
 
-    private mutating func logical(_ op: LogicalOperator) throws -> Expr {
-        let operand: (inout Parser) throws -> Expr = op == .or ? { try $0.logical(.and) } : { try $0.negation() }
+    /// `operand (operator operand)*`, grouping to the left: the loop shared by `or`, `and` and the
+    /// arithmetic levels. The tree deepens with each operator, so each counts as a nesting level.
+    private mutating func leftAssociative<Operator>(
+        _ operand: (inout Parser) throws -> Expr,
+        operator next: (Parser) -> Operator?,
+        _ build: (Operator, Expr, Expr) -> Expr.Kind
+    ) throws -> Expr {
         var left = try operand(&self)
-        let keyword: Keyword = op == .or ? .or : .and
-        var depth = 0
-        defer { nesting -= depth }
-        while continuesExpression, case .keyword(keyword) = token.kind {
+        let outerNesting = nesting
+        defer { nesting = outerNesting }
+        while continuesExpression, let op = next(self) {
             let location = advance().location
             try enter()
-            depth += 1
-            left = Expr(.logical(op, left, try operand(&self)), at: location)
+            left = Expr(build(op, left, try operand(&self)), at: location)
         }
         return left
+    }
+
+    private mutating func or() throws -> Expr {
+        try leftAssociative({ try $0.and() }, operator: { $0.check(.or) ? LogicalOperator.or : nil }) { .logical($0, $1, $2) }
+    }
+
+    private mutating func and() throws -> Expr {
+        try leftAssociative({ try $0.negation() }, operator: { $0.check(.and) ? LogicalOperator.and : nil }) { .logical($0, $1, $2) }
     }
 
     private mutating func negation() throws -> Expr {
@@ -295,16 +306,10 @@ public struct Parser {
 
     private mutating func binary(level: Int) throws -> Expr {
         guard level < Parser.binaryLevels.count else { return try unary() }
-        var left = try binary(level: level + 1)
-        var depth = 0
-        defer { nesting -= depth }
-        while continuesExpression, case .symbol(let symbol) = token.kind, let op = Parser.binaryLevels[level][symbol] {
-            let location = advance().location
-            try enter()
-            depth += 1
-            left = Expr(.binary(op, left, try binary(level: level + 1)), at: location)
-        }
-        return left
+        return try leftAssociative({ try $0.binary(level: level + 1) }, operator: { parser in
+            guard case .symbol(let symbol) = parser.token.kind else { return nil }
+            return Parser.binaryLevels[level][symbol]
+        }) { .binary($0, $1, $2) }
     }
 
     private mutating func unary() throws -> Expr {
@@ -326,11 +331,10 @@ public struct Parser {
 
     private mutating func postfix() throws -> Expr {
         var value = try primary()
-        var depth = 0
-        defer { nesting -= depth }
+        let outerNesting = nesting
+        defer { nesting = outerNesting }
         while continuesExpression, check(.leftParen) || check(.leftBracket) || check(.dot) {
             try enter()
-            depth += 1
             let location = advance().location
             switch tokens[position - 1].kind {
             case .symbol(.leftParen): value = Expr(.call(value, try callArguments()), at: location)
