@@ -1,4 +1,5 @@
 import FDFAEngine
+import FDFATraining
 import Foundation
 
 /// One input and the output it printed: the unit of the transcript, of `save` and of notebooks.

@@ -1,4 +1,5 @@
 import FDFALanguage
+import FDFATraining
 import Foundation
 
 /// The read–eval–print loop. At a terminal it uses the line editor; otherwise (a pipe, a file,

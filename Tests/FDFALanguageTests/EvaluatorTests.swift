@@ -1,4 +1,5 @@
 @testable import FDFALanguage
+import FDFATraining
 import XCTest
 
 final class EvaluatorTests: XCTestCase {

@@ -1,5 +1,6 @@
 import FDFAEngine
 @testable import FDFALanguage
+import FDFATraining
 import XCTest
 
 /// Random and mutated programs must each end in a value or a reported `LanguageError`: never a

@@ -1,3 +1,4 @@
+import FDFATraining
 import Foundation
 
 /// What a statement tells the block around it: carry on, or leave a loop or a function.
