@@ -201,6 +201,15 @@ final class RuleTests: XCTestCase {
         }
     }
 
+    func testFinitenessCheck() {
+        for bad: Float in [.nan, .infinity, -.infinity, .signalingNaN] {
+            let t = Tensor(shape: [37], repeating: 1)
+            t.data[29] = bad
+            XCTAssertFalse(isFinite(t), "\(bad)")
+        }
+        XCTAssertTrue(isFinite(Tensor(shape: [5], values: [.greatestFiniteMagnitude, -.greatestFiniteMagnitude, .leastNonzeroMagnitude, 0, -0.0])))
+    }
+
     func testAdamStepWorkedByHand() {
         // g = 0.5 + 0.1·θ (weight decay), θ = 1: m̂ = g, v̂ = g², so the first step moves θ by lr·sign(g).
         let adam = Adam(shapes: [[1]], learningRate: 0.1, weightDecay: 0.1)
