@@ -48,7 +48,8 @@ public enum Benchmark {
         }
     }
 
-    /// Times `repeats` steps after `warmup` steps on random inputs, then the GEMM floor likewise.
+    /// Times `repeats` steps after `warmup` steps on random inputs, each followed by a replay of its
+    /// sgemm calls alone, so that the step and its floor see the same machine (noise, clocks, load).
     public static func run(_ c: Case, warmup: Int = 5, repeats: Int = 30) throws -> Result {
         let net = try network(arch: c.arch, rule: c.rule)
         let trainer = Trainer(network: net, rule: c.rule, seed: 1)
@@ -62,40 +63,46 @@ public enum Benchmark {
         BLAS.recorder = { shapes.append($0) }
         try trainer.step(images: images, labels: labels)
         BLAS.recorder = nil
-        let step = try median(repeats) { try trainer.step(images: images, labels: labels) }
-        let floor = gemmFloor(shapes, warmup: warmup, repeats: repeats)
-        return Result(arch: c.arch, rule: c.rule, batch: c.batch, stepMilliseconds: step,
-                      floorMilliseconds: floor, residentMegabytes: residentMegabytes())
+        let floor = GemmReplay(shapes)
+        for _ in 0 ..< warmup { floor.run() }
+        var steps: [Double] = [], floors: [Double] = []
+        for _ in 0 ..< max(repeats, 1) {
+            steps.append(try milliseconds { try trainer.step(images: images, labels: labels) })
+            floors.append(milliseconds { floor.run() })
+        }
+        return Result(arch: c.arch, rule: c.rule, batch: c.batch, stepMilliseconds: median(steps),
+                      floorMilliseconds: median(floors), residentMegabytes: residentMegabytes())
     }
 
-    /// The median over `repeats` replays of the recorded sgemm calls, on buffers as large as the
-    /// largest operands (the values do not matter to sgemm's speed).
-    static func gemmFloor(_ shapes: [BLAS.GemmShape], warmup: Int, repeats: Int) -> Double {
-        let largest = shapes.map { max($0.m * $0.k, $0.k * $0.n, $0.m * $0.n) }.max() ?? 1
-        let a = Tensor(shape: [largest], repeating: 0.5), b = Tensor(shape: [largest], repeating: 0.25)
-        let c = Tensor(zeros: [largest])
-        func replay() {
+    /// The recorded sgemm calls of a step, replayed on buffers as large as the largest operands
+    /// (the values do not matter to sgemm's speed).
+    struct GemmReplay {
+        let shapes: [BLAS.GemmShape]
+        let a: Tensor, b: Tensor, c: Tensor
+
+        init(_ shapes: [BLAS.GemmShape]) {
+            self.shapes = shapes
+            let largest = shapes.map { max($0.m * $0.k, $0.k * $0.n, $0.m * $0.n) }.max() ?? 1
+            a = Tensor(shape: [largest], repeating: 0.5)
+            b = Tensor(shape: [largest], repeating: 0.25)
+            c = Tensor(zeros: [largest])
+        }
+
+        func run() {
             for s in shapes {
                 BLAS.gemm(a.data, transposeA: s.transposeA, b.data, transposeB: s.transposeB, into: c.data,
                           m: s.m, n: s.n, k: s.k)
             }
         }
-        for _ in 0 ..< warmup { replay() }
-        return median(repeats, replay)
     }
 
-    /// Median wall time of `body` over `count` runs, milliseconds.
-    static func median(_ count: Int, _ body: () throws -> Void) rethrows -> Double {
-        var times: [Double] = []
-        times.reserveCapacity(count)
-        for _ in 0 ..< max(count, 1) {
-            let start = DispatchTime.now().uptimeNanoseconds
-            try body()
-            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
-        }
-        times.sort()
-        return times[times.count / 2]
+    static func milliseconds(_ body: () throws -> Void) rethrows -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try body()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
     }
+
+    static func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 
     /// Current resident set size (VmRSS), MiB.
     public static func residentMegabytes() -> Double { procStatus("VmRSS:") }
