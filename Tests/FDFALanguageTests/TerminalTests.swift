@@ -30,9 +30,11 @@ final class TerminalTests: XCTestCase {
         }
 
         /// Types a line and waits for its output and the next prompt.
+        /// Types keys and waits for `output`, then for the next prompt (and lets the editor settle).
         func enter(_ keys: String, expecting output: String, file: StaticString = #filePath, line: UInt = #line) {
             type(keys)
             if expect(output, file: file, line: line), output != prompt { expect(prompt, file: file, line: line) }
+            usleep(50_000)
         }
 
         func type(_ keys: String) {
@@ -90,7 +92,7 @@ final class TerminalTests: XCTestCase {
         // its ordinary mode, where the kernel itself would take ^R and ^W.
         terminal.expect(prompt)
         terminal.enter("x = 41\r", expecting: prompt)
-        terminal.enter("x + 1\r", expecting: "42")
+        terminal.enter("x + 1\r", expecting: "\r\n42\r\n")
         terminal.enter("zer\t(2)\r", expecting: "tensor([0, 0])") // Tab completes "zeros"
 
         terminal.type("fn g(a) {\r")
@@ -98,23 +100,23 @@ final class TerminalTests: XCTestCase {
         terminal.type("return a * 2\r")
         terminal.expect("  ... ")
         terminal.enter("}\r", expecting: prompt)
-        terminal.enter("g(4)\r", expecting: "8")
+        terminal.enter("g(4)\r", expecting: "\r\n8\r\n")
 
-        terminal.enter("\u{10}\r", expecting: "8") // Ctrl-P: the previous line again
+        terminal.enter("\u{10}\r", expecting: "\r\n8\r\n") // Ctrl-P: the previous line again
 
         terminal.type("\u{12}") // Ctrl-R: reverse search for "x + 1"
         terminal.expect("bck:")
         terminal.type("x +")
         usleep(200_000)
-        terminal.enter("\r", expecting: "42")
+        terminal.enter("\r", expecting: "\r\n42\r\n")
 
         terminal.enter("junk junk\u{3}", expecting: "^C") // Ctrl-C at the prompt drops the line
-        terminal.enter("x\r", expecting: "41")
+        terminal.enter("x\r", expecting: "\r\n41\r\n")
 
         terminal.type("while true { x += 0 }\r")
         usleep(300_000)
         terminal.enter("\u{3}", expecting: "interrupted") // Ctrl-C while running stops the loop, keeps the variables
-        terminal.enter("x - 1\r", expecting: "40")
+        terminal.enter("x - 1\r", expecting: "\r\n40\r\n")
 
         terminal.type("\u{4}") // Ctrl-D leaves
         XCTAssertEqual(terminal.exitStatus(), 0)
@@ -123,8 +125,8 @@ final class TerminalTests: XCTestCase {
         let next = try Terminal(executable: executable, home: home)
         defer { close(next.master) }
         next.expect(prompt)
-        next.type("x = 5\r\u{10}\u{10}\r")
-        next.expect("\r\n4\r\n") // x - 1 (the editor redraws only the changed part of the line)
+        next.enter("x = 5\r", expecting: prompt)
+        next.enter("\u{10}\u{10}\r", expecting: "\r\n4\r\n") // x - 1 (the editor redraws only what changed)
         next.type("\u{4}")
         XCTAssertEqual(next.exitStatus(), 0)
     }
