@@ -37,7 +37,7 @@ final class CompleterTests: XCTestCase {
     func testPathsInsideStrings() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fdfa-complete-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("runs"), withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: directory.appendingPathComponent("run.npy").path, contents: Data())
+        _ = FileManager.default.createFile(atPath: directory.appendingPathComponent("run.npy").path, contents: Data())
         defer { try? FileManager.default.removeItem(at: directory) }
         let completer = Completer(session: try session())
         let line = "load_npy(\"\(directory.path)/ru"

@@ -13,10 +13,7 @@ public struct Arguments {
         return values[i]
     }
 
-    public func isNone(_ name: String) -> Bool {
-        if case .none = self[name] { return true }
-        return false
-    }
+    public func isNone(_ name: String) -> Bool { self[name].isNone }
 
     public func number(_ name: String) throws -> Double {
         guard case .number(let n) = self[name] else { throw mismatch(name, "a number") }

@@ -102,7 +102,8 @@ public final class Builtin {
                 for (n, value) in rest.enumerated() { try check(parameter, value, position: n + 1) }
                 values.append(.list(rest))
             } else if let value = slot {
-                if case .none = value, case .none? = parameter.defaultValue {} else { try check(parameter, value, position: nil) }
+                // Passing none to a parameter whose default is none means "not given": no check.
+                if !(value.isNone && parameter.defaultValue?.isNone == true) { try check(parameter, value, position: nil) }
                 values.append(value)
             } else if let value = parameter.defaultValue {
                 values.append(value)

@@ -34,7 +34,7 @@ final class Interpreter {
                 if case .variable = expr.kind, case .builtin(let builtin) = value, builtin.parameters.allSatisfy({ $0.defaultValue != nil }) {
                     value = try call(value, [], at: expr.location)
                 }
-                if case .none = value { continue }
+                if value.isNone { continue }
                 session.write(Display.repr(value) + "\n")
                 continue
             }

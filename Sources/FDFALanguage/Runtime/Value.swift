@@ -34,6 +34,11 @@ public enum Value {
         }
     }
 
+    public var isNone: Bool {
+        if case .none = self { return true }
+        return false
+    }
+
     /// What `if` and `while` accept as true: everything but `false`, `none`, 0, "" and empty
     /// collections. A tensor is true or false only if it holds one element (else: ambiguous).
     public func isTruthy() throws -> Bool {
