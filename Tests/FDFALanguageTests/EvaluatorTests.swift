@@ -127,7 +127,7 @@ final class EvaluatorTests: XCTestCase {
     func testErrorsInsideFunctionsNameTheCallSite() {
         let message = Captured().error("fn f(x) {\n  return x + \"s\"\n}\nf(1)")
         XCTAssertTrue(message.hasPrefix("<repl>:2:12: error: cannot apply '+' to a number and a string"), message)
-        XCTAssertTrue(message.hasSuffix("called from <repl>:4:2"), message)
+        XCTAssertTrue(message.hasSuffix("called from <repl>:4:1"), message)
     }
 
     func testRecursionLimit() throws {

@@ -337,7 +337,7 @@ public struct Parser {
             try enter()
             let location = advance().location
             switch tokens[position - 1].kind {
-            case .symbol(.leftParen): value = Expr(.call(value, try callArguments()), at: location)
+            case .symbol(.leftParen): value = Expr(.call(value, try callArguments()), at: value.location) // errors point at the name
             case .symbol(.leftBracket): value = Expr(.index(value, try indexComponents()), at: location)
             default: value = Expr(.field(value, try identifier("a field name after '.'")), at: location)
             }
