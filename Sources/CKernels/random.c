@@ -2,7 +2,7 @@
 
 // Philox-4x32-10 (Salmon et al., SC'11): ten rounds of two 32x32->64-bit multiplies and a Weyl key
 // schedule. fdfa's stream uses the counter (lo, hi, 0, 0) for its 64-bit block number.
-static inline void philox4x32(const uint32_t ctr[4], const uint32_t key[2], uint32_t w[4]) {
+static inline __attribute__((always_inline)) void philox4x32(const uint32_t ctr[4], const uint32_t key[2], uint32_t w[4]) {
     uint32_t c0 = ctr[0], c1 = ctr[1], c2 = ctr[2], c3 = ctr[3], k0 = key[0], k1 = key[1];
     for (int r = 0; r < 10; r++) {
         uint64_t p0 = (uint64_t)0xD2511F53u * c0;
@@ -18,7 +18,7 @@ static inline void philox4x32(const uint32_t ctr[4], const uint32_t key[2], uint
     w[0] = c0; w[1] = c1; w[2] = c2; w[3] = c3;
 }
 
-static inline void philox(uint64_t key, uint64_t counter, uint32_t w[4]) {
+static inline __attribute__((always_inline)) void philox(uint64_t key, uint64_t counter, uint32_t w[4]) {
     const uint32_t ctr[4] = { (uint32_t)counter, (uint32_t)(counter >> 32), 0, 0 };
     const uint32_t k[2] = { (uint32_t)key, (uint32_t)(key >> 32) };
     philox4x32(ctr, k, w);

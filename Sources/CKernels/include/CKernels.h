@@ -1,5 +1,5 @@
-// fdfa's C kernels: the few elementwise loops that Swift on Linux cannot vectorise, because its
-// square root, logarithm, sine and cosine lower to scalar libm calls. Each is a plain loop with
+// fdfa's C kernels: the few elementwise loops that Swift on Linux does not vectorise, because its
+// square root, logarithm, sine and cosine lower to scalar libm calls (and its reductions stay scalar). Each is a plain loop with
 // one job, compiled with -O3 for AVX2+FMA where the CPU has it (target_clones) and for baseline
 // x86-64 otherwise, and checked against a Swift reference in the tests.
 #ifndef FDFA_CKERNELS_H
@@ -12,6 +12,9 @@
 ///   p -= step_size * m / (sqrt(v) / root_correction2 + eps)
 void fdfa_adam(float *p, const float *g, float *m, float *v, long n,
                float b1, float b2, float wd, float step_size, float root_correction2, float eps);
+
+/// 1 when no element of x[0..n) is NaN or ±infinity (no exponent field all ones), else 0.
+int fdfa_all_finite(const float *x, long n);
 
 /// Philox-4x32-10 on a full 128-bit counter and 64-bit key (for known-answer tests).
 void fdfa_philox4x32(const uint32_t counter[4], const uint32_t key[2], uint32_t out[4]);
