@@ -41,7 +41,11 @@ public final class ReLU: Layer {
         let out = buffer.tensor(v.shape)
         let mask = y!.data, src = v.data, dst = out.data
         parallelFor(v.count, minimumPerThread: elementwiseGrain) { range in
-            for i in range { dst[i] = mask[i] > 0 ? src[i] : 0 }
+            // Both loads unconditional, so the choice is a select and the loop vectorises.
+            for i in range {
+                let value = src[i], keep = mask[i] > 0
+                dst[i] = keep ? value : 0
+            }
         }
         return out
     }
