@@ -15,7 +15,7 @@ final class CompleterTests: XCTestCase {
         XCTAssertEqual(completer.complete("x = zer").start, 4)
         XCTAssertEqual(completer.complete("wei").candidates, ["weights"])
         XCTAssertEqual(completer.complete("whi").candidates, ["while"])
-        XCTAssertEqual(completer.complete("co").candidates, ["config", "continue", "copy", "cosine"])
+        XCTAssertEqual(completer.complete("co").candidates, ["config", "configure", "continue", "conv", "copy", "cosine"])
     }
 
     func testFieldsAfterDot() throws {
@@ -30,7 +30,7 @@ final class CompleterTests: XCTestCase {
         let completer = Completer(session: try session())
         XCTAssertEqual(completer.complete("train(weights, ep").candidates, ["epochs="])
         XCTAssertEqual(completer.complete("sum(weights, ax").candidates, ["axis="])
-        XCTAssertEqual(completer.complete("train([1, 2], l").candidates, ["len", "load_npy", "log", "lr="])
+        XCTAssertEqual(completer.complete("train([1, 2], l").candidates, ["len", "linear", "load", "load_checkpoint", "load_npy", "log", "loss", "lr="])
         XCTAssertEqual(completer.complete("train(x) + ep").candidates, [])
     }
 

@@ -1,0 +1,116 @@
+import FDFAData
+import FDFAEngine
+
+extension BuiltinGroup {
+    static let data = BuiltinGroup("Data", [
+        Builtin("load", [.required("name", .string), .optional("data_dir", .string, default: .string(DatasetLoader.defaultRoot)),
+                         .optional("shape", .dimensions, default: .none), .optional("classes", .integer, default: .none),
+                         .optional("train", .integer, default: .none), .optional("test", .integer, default: .none),
+                         .optional("seed", .integer, default: .none)],
+                summary: "Loads a data set: \"mnist\", \"fashion-mnist\", \"cifar10\", \"cifar100\" or \"synthetic\".",
+                details: """
+                    Files are looked for under data_dir in PyTorch's layout (data_dir/FashionMNIST/raw/…); Fashion-MNIST
+                    also at /usr/share/datasets/fashion-mnist. A data set is read once per session and shared.
+                    "synthetic" needs no files: samples uniform in [-1, 1), labelled by a fixed random linear map,
+                    shaped by shape (default [1, 28, 28]), classes (10), train (2000) and test (500) sample counts
+                    and seed (0). Example: data = load("synthetic", shape=[16], classes=4, train=512, test=256)
+                    """) { args, _ in
+            let name: DatasetName
+            do { name = try DatasetName(parsing: try args.string("name")) } catch { throw LanguageError.runtime("\(error)") }
+            let options = ["shape", "classes", "train", "test", "seed"]
+            if name != .synthetic, let given = options.first(where: { !args.isNone($0) }) {
+                throw LanguageError.runtime("'\(given)' only shapes synthetic data; \(name.rawValue) is read from files")
+            }
+            let spec = try syntheticSpec(args)
+            do {
+                return .host(DatasetValue(try DatasetCache.shared.dataset(name, root: try args.string("data_dir"), synthetic: spec)))
+            } catch let error as DataError {
+                throw LanguageError.runtime("\(error)")
+            }
+        },
+        Builtin("batch", [.required("data", .any), .optional("size", .integer, default: .number(64)),
+                          .optional("index", .integer, default: .number(0)), .optional("shuffle", .bool, default: .bool(false)),
+                          .optional("seed", .integer, default: .none)],
+                summary: "A batch of samples from a split (a data set means its train split): batch(data.test, 64, index=2).",
+                details: """
+                    In order, batch number index holds samples index*size up to (index+1)*size (the last may be short).
+                    With shuffle=true it holds size samples drawn without replacement, from seed or the session's
+                    generator. The images are a copy: the batch stays valid while others are taken.
+                    """) { args, session in
+            guard case .split(let split) = try args.samples("data", datasetRole: \.train) else {
+                throw args.mismatch("data", expected: "a dataset or split")
+            }
+            let size = try args.integer("size"), index = try args.integer("index")
+            guard size > 0 else { throw LanguageError.runtime("'size' must be at least 1, got \(size)") }
+            let count = split.split.count
+            let indices: [Int]
+            if try args["shuffle"].isTruthy() {
+                var random = Random(seed: try args.seed("seed", session))
+                indices = Array(random.permutation(count).prefix(size))
+            } else {
+                let batches = (count + size - 1) / size
+                guard (0 ..< batches).contains(index) else {
+                    throw LanguageError.runtime("'index' \(index) is out of range: \(split.datasetName) \(split.role) has batches 0 to \(batches - 1) of \(size)")
+                }
+                indices = Array(index * size ..< min(count, (index + 1) * size))
+            }
+            return .host(gather(split, indices, origin: try args["shuffle"].isTruthy() ? "shuffled" : "batch \(index)"))
+        },
+        Builtin("info", [.required("x", .any)],
+                summary: "Describes a data set, split, batch, network or layer: shapes, classes, layers, parameter counts.") { args, session in
+            guard case .host(let object) = args["x"] else { throw args.mismatch("x", expected: "a dataset, split, batch or network") }
+            session.write(((object as? Informative)?.information ?? object.description) + "\n")
+            return .none
+        },
+        Builtin("show", [.required("data", .any), .optional("i", .integer, default: .number(0))],
+                summary: "Draws sample i of a split or batch as text, with its label and class name.") { args, session in
+            let i = try args.integer("i")
+            let (images, labels, names): (Tensor, [Int32], [String])
+            switch try args.samples("data", datasetRole: \.train) {
+            case .split(let s): (images, labels, names) = (s.split.images, s.split.labels, s.classNames)
+            case .batch(let b): (images, labels, names) = (b.images, b.labels, b.classNames)
+            }
+            guard labels.indices.contains(i) else {
+                throw LanguageError.runtime("'i' \(i) is out of range: there are samples 0 to \(labels.count - 1)")
+            }
+            let n = images.sampleCount
+            let picture = try ImageText.render(images.data + i * n, shape: Array(images.shape.dropFirst()))
+            let label = Int(labels[i])
+            session.write("\(picture)\nsample \(i): label \(label) (\(names.indices.contains(label) ? names[label] : "?"))\n")
+            return .none
+        },
+    ])
+
+    private static func syntheticSpec(_ args: Arguments) throws -> SyntheticSpec {
+        var spec = SyntheticSpec()
+        if !args.isNone("shape") {
+            spec.sampleShape = try args.dimensions("shape")
+            guard !spec.sampleShape.isEmpty, spec.sampleShape.allSatisfy({ $0 > 0 }) else {
+                throw LanguageError.runtime("'shape' must be positive dimensions, got \(spec.sampleShape)")
+            }
+        }
+        if let classes = try args.optionalInteger("classes") {
+            guard classes >= 2 else { throw LanguageError.runtime("'classes' must be at least 2, got \(classes)") }
+            spec.classCount = classes
+        }
+        for (name, keyPath) in [("train", \SyntheticSpec.trainCount), ("test", \SyntheticSpec.testCount)] {
+            guard let n = try args.optionalInteger(name) else { continue }
+            guard n >= 1 else { throw LanguageError.runtime("'\(name)' must be at least 1 sample, got \(n)") }
+            spec[keyPath: keyPath] = n
+        }
+        if let seed = try args.optionalInteger("seed") {
+            guard seed >= 0 else { throw LanguageError.runtime("'seed' must be 0 or more, got \(seed)") }
+            spec.seed = UInt64(seed)
+        }
+        return spec
+    }
+
+    /// A batch holding copies of the split's samples at `indices`.
+    private static func gather(_ split: SplitValue, _ indices: [Int], origin: String) -> BatchValue {
+        let source = split.split.images, n = source.sampleCount
+        let images = Tensor(zeros: [indices.count] + split.split.sampleShape)
+        for (b, i) in indices.enumerated() { (images.data + b * n).update(from: source.data + i * n, count: n) }
+        return BatchValue(images: images, labels: indices.map { split.split.labels[$0] }, classNames: split.classNames,
+                          origin: "\(split.datasetName) \(split.role), \(origin)")
+    }
+}

@@ -1,0 +1,64 @@
+import FDFAAnalysis
+import FDFAEngine
+
+/// Derivatives of the loss at the network's current parameters, on one batch. None of them changes
+/// training: BatchNorm's statistics stay put and the trainer's generator, perturbations and
+/// tangents are restored (see `Isolation`).
+extension BuiltinGroup {
+    static let derivatives = BuiltinGroup("Derivatives", [
+        Builtin("grad", [.required("net", .host("network")), .required("batch", .host("batch"))],
+                summary: "The true (backpropagation) gradient of the loss: one tensor per parameter, in net.params order.") { args, _ in
+            let (net, images, labels) = try networkAndBatch(args)
+            let truth = Isolation.measure(net.network, trainer: net.trainer, seed: 0) {
+                Gradients.truth(net.network, images: images, labels: labels)
+            }
+            return .list(truth.parameters.map(Value.tensor))
+        },
+        Builtin("jvp", [.required("net", .host("network")), .required("batch", .host("batch")), .required("v", .list)],
+                summary: "Forward-mode directional derivative of the loss along v (one tensor per parameter): ∇L · v.",
+                details: """
+                    One forward pass carrying the tangent v through every layer, no backward pass: what a forward-gradient
+                    rule (Baydin et al. 2022) sees of the gradient. It equals dot(grad(net, batch), v) up to rounding.
+                    Example: v = randn_like(net.params); jvp(net, b, v)
+                    """) { args, _ in
+            let (net, images, labels) = try networkAndBatch(args)
+            let v = try net.parameterTensors(args["v"], argument: "v")
+            return .number(DirectionalDerivative.loss(net.network, images: images, labels: labels, along: v))
+        },
+        Builtin("randn_like", [.required("x", .any)],
+                summary: "Standard normal draws shaped like a tensor, or like each tensor of a list (randn_like(net.params)).") { args, session in
+            func draw(_ t: Tensor) -> Value {
+                let r = Tensor(zeros: t.shape)
+                session.random.fillNormal(r)
+                return .tensor(r)
+            }
+            switch args["x"] {
+            case .tensor(let t): return draw(t)
+            case .list: return .list(try BuiltinGroup.tensors(args["x"], "x").map(draw))
+            default: throw args.mismatch("x", expected: "a tensor or a list of tensors")
+            }
+        },
+        Builtin("jacobian", [.required("net", .host("network")), .required("batch", .host("batch")), .optional("tap", .integer, default: .number(1))],
+                summary: "J_l: the batch-mean Jacobian of the logits w.r.t. tap l's output (classes × width), what FDFA's B_l estimates.",
+                details: """
+                    J_l = mean over the batch of ∂y_i/∂h_l,i. One backward pass per class, or per sample and class when
+                    BatchNorm lies above the tap (then keep the batch small). Compare with net.tap(l).B via cosine.
+                    """) { args, _ in
+            let (net, images, _) = try networkAndBatch(args)
+            let l = try args.integer("tap")
+            guard let tap = net.network.taps.first(where: { $0.index == l }) else {
+                throw LanguageError.runtime("'tap' \(l): the network has " + (net.network.taps.isEmpty ? "no taps" : "taps 1 to \(net.network.taps.count)"))
+            }
+            return .tensor(Isolation.measure(net.network, trainer: net.trainer, seed: 0) {
+                Jacobian.batchMean(net.network, images: images, tap: tap)
+            })
+        },
+    ])
+
+    /// The network, the batch's images in its input shape, and the labels.
+    static func networkAndBatch(_ args: Arguments) throws -> (NetworkValue, Tensor, [Int32]) {
+        let net = args.host("net", NetworkValue.self), batch = args.host("batch", BatchValue.self)
+        return (net, try net.inputs(batch), batch.labels)
+    }
+
+}

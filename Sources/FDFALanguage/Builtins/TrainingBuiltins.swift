@@ -1,0 +1,136 @@
+import FDFAData
+import FDFAEngine
+import FDFATraining
+
+extension BuiltinGroup {
+    static let training = BuiltinGroup("Training", [
+        Builtin("configure", [.required("net", .host("network")), .optional("rule", .string, default: .none),
+                              .optional("lr", .number, default: .none), .optional("b_lr", .number, default: .none),
+                              .optional("weight_decay", .number, default: .none), .optional("feedback_decay", .number, default: .none),
+                              .optional("gamma", .number, default: .none), .optional("momentum", .any, default: .none)],
+                summary: "Sets the learning rule and hyperparameters: configure net, rule=\"DFA\", lr=1e-3.",
+                details: """
+                    Rules: BP, DFA, DKP, FDFA, FG-W, FG-A. Only the arguments given change (see net.config); defaults are
+                    the reference's: lr 1e-4, b_lr 1e-4 (feedback matrices), weight_decay 0, feedback_decay 0, gamma 0.95
+                    (learning-rate factor per epoch), momentum "adam" (FDFA's feedback update; a number β uses the
+                    paper's moving average B ← βB + (1 − β) mean(d ⊗ u)).
+                    Keeping the rule keeps the optimiser state and feedback matrices and resets the learning rate to lr.
+                    Changing the rule keeps the trained parameters but starts new feedback matrices (DFA: random;
+                    DKP, FDFA: zeros) and new optimiser state; configure says so when it happens.
+                    """) { args, session in
+            let net = args.host("net", NetworkValue.self)
+            let rule = try args.isNone("rule") ? net.trainer.rule : TrainingConfiguration.rule(try args.string("rule"))
+            let hyperparameters = try TrainingConfiguration.hyperparameters(args, current: net.trainer.hyperparameters)
+            let previous = net.trainer
+            if net.configure(rule: rule, hyperparameters: hyperparameters), previous.steps > 0 {
+                session.write("rule \(previous.rule) → \(rule): the parameters keep their \(previous.steps) steps of training; "
+                              + "feedback matrices and optimiser state start afresh\n")
+            }
+            return .none
+        },
+        Builtin("step", [.required("net", .host("network")), .required("batch", .host("batch"))],
+                summary: "One training step of the network's rule on a batch; returns the batch's loss before the step.",
+                details: "A step whose loss or gradients are not finite is refused: the error says where, and nothing changes.") { args, _ in
+            let net = args.host("net", NetworkValue.self), batch = args.host("batch", BatchValue.self)
+            let images = try net.inputs(batch)
+            return .number(Double(try diverging { try net.trainer.step(images: images, labels: batch.labels) }.loss))
+        },
+        Builtin("train", [.required("net", .host("network")), .required("data", .any), .optional("epochs", .integer, default: .number(1)),
+                          .optional("batch", .integer, default: .number(64)), .optional("steps", .integer, default: .none)],
+                summary: "Trains on a data set's train split (or a split): train(net, data, epochs=1, batch=64, steps=none).",
+                details: """
+                    Each epoch shuffles the split (from the network's data seed), takes a step per batch, then multiplies
+                    the learning rate by gamma; steps=n ends each epoch after n batches. One line per epoch reports the
+                    mean loss; a progress bar shows on a terminal. Ctrl-C stops between two steps, keeping every
+                    completed step. A diverging step stops training with an error and is not applied.
+                    """) { args, session in
+            let net = args.host("net", NetworkValue.self)
+            let epochs = try args.integer("epochs"), size = try args.integer("batch"), limit = try args.optionalInteger("steps")
+            guard epochs >= 1, size >= 1, (limit ?? 1) >= 1 else {
+                throw LanguageError.runtime("'epochs', 'batch' and 'steps' must be at least 1")
+            }
+            let dataset = try fitted(try trainingSet(args), to: net)
+            let run = TrainingRun(dataset: dataset, trainer: net.trainer, batchSize: size, dataSeed: net.nextDataSeed())
+            for epoch in 1 ... epochs {
+                let progress = ProgressBar.forTerminal()
+                let summary = try diverging {
+                    defer { progress?.clear() }
+                    return try run.trainEpoch { p in
+                        let done = p.index + 1, total = min(limit ?? p.batchCount, p.batchCount)
+                        progress?.update(done: done, total: total, samples: done * size)
+                        return done < total
+                    }
+                }
+                if summary.interrupted {
+                    session.write("interrupted in epoch \(epoch) after \(summary.batches) steps; the network keeps them (\(net.trainer.steps) steps in all)\n")
+                    throw LanguageError.interrupted
+                }
+                session.write("epoch \(epoch): mean loss \(Display.number(Double(summary.meanLoss))) over \(summary.batches) steps\n")
+            }
+            return .none
+        },
+        Builtin("eval", [.required("net", .host("network")), .required("data", .any), .optional("batch", .integer, default: .number(1000))],
+                summary: "Loss and accuracy (%) in evaluation mode on a data set's test split, a split or a batch.") { args, _ in
+            let net = args.host("net", NetworkValue.self)
+            let size = try args.integer("batch")
+            guard size >= 1 else { throw LanguageError.runtime("'batch' must be at least 1, got \(size)") }
+            let loss: Double, correct: Int, count: Int
+            switch try args.samples("data", datasetRole: \.test) {
+            case .batch(let batch):
+                let r = net.trainer.evaluate(images: try net.inputs(batch), labels: batch.labels)
+                (loss, correct, count) = (Double(r.loss), r.correct, r.batch)
+            case .split(let split):
+                let data = try fitted(dataset(of: split), to: net)
+                let r = TrainingRun(dataset: data, trainer: net.trainer, batchSize: size, dataSeed: 0).evaluate()
+                (loss, correct, count) = (Double(r.loss), r.correct, r.count)
+            }
+            return .record(Record([("loss", .number(loss)), ("accuracy", .number(count > 0 ? 100 * Double(correct) / Double(count) : 0)),
+                                   ("count", .number(Double(count)))]))
+        },
+        Builtin("loss", [.required("net", .host("network")), .required("batch", .host("batch"))],
+                summary: "The batch-mean cross-entropy at the current parameters, BatchNorm on batch statistics (as grad and jvp see it).",
+                details: "Nothing changes: BatchNorm's running estimates stay put. Finite differences of loss check jvp.") { args, _ in
+            let net = args.host("net", NetworkValue.self), batch = args.host("batch", BatchValue.self)
+            let images = try net.inputs(batch)
+            let logits = net.network.forward(images, mode: .training(updateStatistics: false))
+            var crossEntropy = SoftmaxCrossEntropy()
+            return .number(Double(crossEntropy.evaluate(logits: logits, labels: batch.labels).loss))
+        },
+    ])
+
+    /// The data set `train` reads: a data set as it is, a split as a data set of that split alone.
+    private static func trainingSet(_ args: Arguments) throws -> Dataset {
+        switch try args.samples("data", datasetRole: \.train) {
+        case .split(let split):
+            if case .host(let data as DatasetValue) = args["data"] { return data.dataset }
+            return dataset(of: split)
+        case .batch: throw args.mismatch("data", expected: "a dataset or split (use step for one batch)")
+        }
+    }
+
+    /// A split on its own, as a data set whose train and test are both that split.
+    private static func dataset(of split: SplitValue) -> Dataset {
+        Dataset(name: split.datasetName, classCount: split.classNames.count, classNames: split.classNames,
+                train: split.split, test: split.split)
+    }
+
+    /// The data set with its samples viewed in the network's input shape (a flat 784 network reads
+    /// 1×28×28 images; no copy), after checking that samples and classes fit.
+    private static func fitted(_ dataset: Dataset, to net: NetworkValue) throws -> Dataset {
+        let input = net.network.inputShape
+        guard dataset.sampleShape.reduce(1, *) == input.reduce(1, *) else {
+            throw LanguageError.runtime("samples of \(format(dataset.sampleShape)) do not fit the network's input \(format(input))")
+        }
+        guard dataset.classCount <= net.network.classes else {
+            throw LanguageError.runtime("the data has \(dataset.classCount) classes; the network has \(net.network.classes)")
+        }
+        func view(_ split: Split) -> Split { Split(images: split.images.viewed(as: [split.count] + input), labels: split.labels) }
+        return Dataset(name: dataset.name, classCount: dataset.classCount, classNames: dataset.classNames,
+                       train: view(dataset.train), test: view(dataset.test))
+    }
+
+    /// Runs a training step or epoch, turning a divergence into an error message (nothing was applied).
+    private static func diverging<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as DivergenceError { throw LanguageError.runtime("\(error)") }
+    }
+}

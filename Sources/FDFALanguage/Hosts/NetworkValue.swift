@@ -1,0 +1,141 @@
+import FDFAEngine
+import FDFATraining
+
+/// A network in a session together with the trainer that trains it, so that `step`, `train`,
+/// `save_checkpoint` and the analysis built-ins all see one state: parameters, feedback matrices,
+/// optimiser moments, step count.
+///
+/// The seed given when the network was made is split by `SeedPlan`: one stream for the initial
+/// weights, one for the rule (DFA's random feedback, perturbations), one for the data order of `train`.
+final class NetworkValue: HostObject {
+    let network: Network
+    /// What the preset or stack was called, for printing: "fc", "stack".
+    let kind: String
+    let seeds: SeedPlan
+    private(set) var trainer: Trainer
+    /// Orders of `train`'s epochs; a stream of its own, so analysis draws never shift them.
+    private var dataRandom: Random
+
+    init(_ network: Network, kind: String, seeds: SeedPlan, rule: Rule? = nil) {
+        self.network = network
+        self.kind = kind
+        self.seeds = seeds
+        trainer = Trainer(network: network, rule: rule ?? (network.taps.isEmpty ? .bp : .fdfa), seed: seeds.rule)
+        dataRandom = Random(seed: seeds.data)
+    }
+
+    /// Changes the rule and hyperparameters. The same rule keeps the trainer (its optimiser moments,
+    /// feedback matrices and step count) and only retunes it; another rule needs a new trainer, which
+    /// starts its feedback matrices and optimiser state afresh while the parameters keep their values.
+    /// Returns whether the trainer was replaced.
+    @discardableResult
+    func configure(rule: Rule, hyperparameters: Hyperparameters) -> Bool {
+        guard rule != trainer.rule else {
+            trainer.hyperparameters = hyperparameters
+            return false
+        }
+        trainer = Trainer(network: network, rule: rule, hyperparameters: hyperparameters, seed: seeds.rule)
+        return true
+    }
+
+    /// A fresh seed for the order of one call of `train`.
+    func nextDataSeed() -> UInt64 { UInt64(dataRandom.nextInt(below: Int(Int32.max))) }
+
+    var typeName: String { "network" }
+    var fieldNames: [String] {
+        ["layers", "layer", "taps", "tap", "params", "rule", "config", "steps", "epochs", "input_shape", "classes", "parameter_count"]
+    }
+
+    func field(_ name: String) -> Value? {
+        switch name {
+        case "layers": return .list(network.layers.indices.map { .host(LayerValue(network, index: $0)) })
+        case "layer": return .builtin(layerAccessor)
+        case "taps": return .list(network.taps.map { .host(TapValue($0)) })
+        case "tap": return .builtin(tapAccessor)
+        case "params": return .list(network.parameters.map { .tensor($0.value.copy()) })
+        case "rule": return .string(trainer.rule.rawValue)
+        case "config": return .record(TrainingConfiguration.record(trainer))
+        case "steps": return .number(Double(trainer.steps))
+        case "epochs": return .number(Double(trainer.epochs))
+        case "input_shape": return .dimensions(network.inputShape)
+        case "classes": return .number(Double(network.classes))
+        case "parameter_count": return .number(Double(network.parameterCount))
+        default: return nil
+        }
+    }
+
+    var description: String {
+        "network \(kind): \(format(network.inputShape)) → \(network.classes) classes, \(network.layers.count) layers, "
+            + "\(network.parameterCount) parameters, rule \(trainer.rule), \(trainer.steps) steps"
+    }
+
+    /// `net.layer(i)`: 1-based, as `info` numbers the layers and engine messages cite them.
+    private var layerAccessor: Builtin {
+        Builtin("layer", [.required("i", .integer)], summary: "Layer i of the network, 1-based as info(net) numbers them.") { [network] args, _ in
+            let i = try args.integer("i")
+            guard (1 ... network.layers.count).contains(i) else {
+                throw LanguageError.runtime("the network has layers 1 to \(network.layers.count), not \(i)")
+            }
+            return .host(LayerValue(network, index: i - 1))
+        }
+    }
+
+    /// `net.tap(l)`: 1-based, tap 1 nearest the input (SPEC §1).
+    private var tapAccessor: Builtin {
+        Builtin("tap", [.required("l", .integer)], summary: "Tap l of the network (1 nearest the input).") { [network] args, _ in
+            let l = try args.integer("l")
+            guard let tap = network.taps.first(where: { $0.index == l }) else {
+                throw LanguageError.runtime(network.taps.isEmpty ? "the network has no taps"
+                                            : "the network has taps 1 to \(network.taps.count), not \(l)")
+            }
+            return .host(TapValue(tap))
+        }
+    }
+
+    /// The batch's images as this network's input: any per-sample shape with the same number of
+    /// values is viewed as the network's (a flat 784 network takes 1×28×28 images). Labels must
+    /// name one of the network's classes.
+    func inputs(_ batch: BatchValue) throws -> Tensor {
+        let sample = Array(batch.images.shape.dropFirst())
+        guard sample.reduce(1, *) == network.inputShape.reduce(1, *) else {
+            throw LanguageError.runtime("a batch of \(format(sample)) samples does not fit the network's input \(format(network.inputShape))")
+        }
+        if let bad = batch.labels.first(where: { $0 < 0 || Int($0) >= network.classes }) {
+            throw LanguageError.runtime("label \(bad) in the batch, but the network has \(network.classes) classes")
+        }
+        return batch.images.viewed(as: [batch.labels.count] + network.inputShape)
+    }
+}
+
+extension NetworkValue {
+    /// A list with one tensor per parameter (a direction `v`, new values), each with its parameter's
+    /// number of elements, viewed in its shape; errors name the argument and the tensor.
+    func parameterTensors(_ value: Value, argument: String) throws -> [Tensor] {
+        let tensors = try BuiltinGroup.tensors(value, argument), parameters = network.parameters
+        guard tensors.count == parameters.count else {
+            throw LanguageError.runtime("'\(argument)' has \(tensors.count) tensors; the network has \(parameters.count) parameter tensors (as in net.params)")
+        }
+        for (i, (t, p)) in zip(tensors, parameters).enumerated() where t.count != p.value.count {
+            throw LanguageError.runtime("'\(argument)' #\(i + 1) has shape \(t.shape); parameter \(i + 1) is \(p.value.shape)")
+        }
+        return zip(tensors, parameters).map { t, p in t.viewed(as: p.value.shape) }
+    }
+}
+
+extension NetworkValue: Informative {
+    /// One line per layer: its number, what it is, its output shape and its parameter count.
+    var information: String {
+        var lines = [description]
+        for (i, layer) in network.layers.enumerated() {
+            let name = layer.description.padding(toLength: 26, withPad: " ", startingAt: 0)
+            let shape = format(layer.outputShape).padding(toLength: 12, withPad: " ", startingAt: 0)
+            let line = "  \(String(i + 1).leftPadded(3))  \(name) \(shape) \(layer.parameterCount > 0 ? String(layer.parameterCount) : "")"
+            lines.append(String(line.reversed().drop { $0 == " " }.reversed()))
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String { String(repeating: " ", count: max(0, width - count)) + self }
+}

@@ -1,0 +1,85 @@
+@testable import FDFALanguage
+import XCTest
+
+/// configure, step, train and eval on a small synthetic problem, and errors that leave state alone.
+final class TrainingBuiltinTests: XCTestCase {
+    static let setup = """
+        seed 0
+        data = load("synthetic", shape=[16], classes=4, train=512, test=256)
+        net = fc(data, [32], seed=3)
+        b = batch(data, 64)
+
+        """
+
+    private func number(_ c: Captured, _ expression: String) throws -> Double {
+        try XCTUnwrap(Double(try c.run("print(\(expression))").trimmingCharacters(in: .newlines)), expression)
+    }
+
+    func testTrainingLowersTheLossAndRaisesAccuracy() throws {
+        for rule in ["BP", "DFA", "FDFA"] {
+            let c = Captured()
+            try c.run(Self.setup + "configure net, rule=\"\(rule)\", lr=1e-2, b_lr=1e-2\nbefore = eval(net, data)")
+            let out = try c.run("train(net, data, epochs=3)")
+            XCTAssertEqual(out.split(separator: "\n").count, 3, out)
+            XCTAssertTrue(out.hasPrefix("epoch 1: mean loss "), out)
+            XCTAssertLessThan(try number(c, "eval(net, data).loss"), try number(c, "before.loss"), rule)
+            XCTAssertGreaterThan(try number(c, "eval(net, data).accuracy"), 50, rule)
+            XCTAssertEqual(try number(c, "net.steps"), 24)
+            XCTAssertEqual(try number(c, "net.epochs"), 3)
+        }
+    }
+
+    func testStepsLimitAndStepReturnsTheLoss() throws {
+        let c = Captured()
+        try c.run(Self.setup + "train(net, data.train, steps=3)")
+        XCTAssertEqual(try number(c, "net.steps"), 3)
+        let first = try number(c, "step(net, b)")
+        XCTAssertEqual(first, try number(c, "loss(net, b)"), accuracy: 0.2)
+        XCTAssertEqual(try number(c, "net.steps"), 4)
+    }
+
+    func testEvalOnASplitAndABatch() throws {
+        let c = Captured()
+        try c.run(Self.setup)
+        XCTAssertEqual(try c.run("fields(eval(net, data.train))"), "[\"loss\", \"accuracy\", \"count\"]\n")
+        XCTAssertEqual(try number(c, "eval(net, data.train).count"), 512)
+        XCTAssertEqual(try number(c, "eval(net, b).count"), 64)
+        let accuracy = try number(c, "eval(net, data).accuracy")
+        XCTAssertTrue((0 ... 100).contains(accuracy))
+    }
+
+    func testConfigureKeepsOrRenewsTheTrainer() throws {
+        let c = Captured()
+        try c.run(Self.setup + "configure net, rule=\"DKP\", lr=1e-3\nstep(net, b)")
+        XCTAssertEqual(try c.run("configure net, lr=2e-3\nprint(net.steps, net.config.lr, net.config.rule)"), "1 0.002 DKP\n")
+        let before = try c.run("print(net.params[0])")
+        XCTAssertEqual(try c.run("configure net, rule=\"fga\"\nprint(net.steps, net.rule)"),
+                       "rule DKP → FG-A: the parameters keep their 1 steps of training; feedback matrices and optimiser state start afresh\n0 FG-A\n")
+        XCTAssertEqual(try c.run("print(net.params[0])"), before)
+    }
+
+    func testErrorsNameTheArgumentAndLeaveStateAlone() throws {
+        let c = Captured()
+        try c.run(Self.setup + "step(net, b)")
+        let params = try c.run("print(net.params)")
+        XCTAssertTrue(c.error("configure net, rule=\"SGD\"").contains("unknown rule 'SGD'; rules: BP, DFA, DKP, FDFA, FG-W, FG-A"))
+        XCTAssertTrue(c.error("configure net, lr=-1").contains("'lr' must be a finite number, 0 or more, got -1"))
+        XCTAssertTrue(c.error("configure net, momentum=2").contains("'momentum' must be \"adam\" or a number β in [0, 1)"))
+        XCTAssertTrue(c.error("step(net, data)").contains("step: 'batch' must be a batch, got a dataset"))
+        XCTAssertTrue(c.error("step(fc(3, [2]), b)").contains("a batch of 16 samples does not fit the network's input 3"))
+        XCTAssertTrue(c.error("train(net, b)").contains("'data' must be a dataset or split (use step for one batch)"))
+        XCTAssertTrue(c.error("train(net, data, epochs=0)").contains("'epochs', 'batch' and 'steps' must be at least 1"))
+        XCTAssertTrue(c.error("train(fc(16, [4], 2), data)").contains("the data has 4 classes; the network has 2"))
+        XCTAssertEqual(try c.run("print(net.params, net.steps, net.rule)"), params.dropLast() + " 1 FDFA\n")
+    }
+
+    func testADivergingStepIsReportedAndNotApplied() throws {
+        let c = Captured()
+        try c.run(Self.setup + "w = net.layer(2).W\nw[0, 0] = 1e38 * 1e38\nset_param(net.layer(2), \"W\", w)")
+        let params = try c.run("print(net.params)")
+        XCTAssertTrue(c.error("step(net, b)").contains("training diverged at step 1: non-finite"))
+        XCTAssertTrue(c.error("train(net, data)").contains("training diverged at step 1"))
+        XCTAssertEqual(try c.run("print(net.params)"), params)
+        XCTAssertEqual(try c.run("print(net.steps)"), "0\n")
+    }
+}
