@@ -18,16 +18,12 @@ struct BenchCommand: ParsableCommand {
     var warmup = 5
     @Option(help: "Timed steps (the median is reported).")
     var repeats = 30
-    @Option(help: "Threads for OpenBLAS and fdfa's loops (default: all cores).")
-    var threads: Int?
+    @OptionGroup var threadOptions: ThreadOptions
     @Flag(help: "One JSON object per line instead of a table.")
     var json = false
 
     func run() throws {
-        if let threads {
-            Threads.count = threads
-            BLAS.threads = threads
-        }
+        threadOptions.apply()
         let archs = arch.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
         let rules = try rule.split(separator: ",").map { name -> Rule in
             guard let r = Rule(name: name.trimmingCharacters(in: .whitespaces)) else {
@@ -46,9 +42,10 @@ struct BenchCommand: ParsableCommand {
             for r in rules {
                 for b in batches {
                     let result = try Benchmark.run(.init(arch: a, rule: r, batch: b), warmup: warmup, repeats: repeats)
-                    emit(json ? result.json : String(
-                        format: "%-5@ %-8@ %6d %9.2f %9.2f %7.2f %8.1f", a, r.rawValue, b,
-                        result.stepMilliseconds, result.floorMilliseconds, result.ratio, result.residentMegabytes))
+                    emit(json ? result.json : a.padding(toLength: 5, withPad: " ", startingAt: 0) + " "
+                        + r.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0) + String(
+                            format: " %6d %9.2f %9.2f %7.2f %8.1f", b,
+                            result.stepMilliseconds, result.floorMilliseconds, result.ratio, result.residentMegabytes))
                 }
             }
         }

@@ -60,8 +60,7 @@ struct TrainCommand: ParsableCommand {
 
     @Option(help: "Root of the datasets (PyTorch's layouts; Fashion-MNIST falls back to Debian's copy).")
     var dataDir = DatasetLoader.defaultRoot
-    @Option(help: "Threads for OpenBLAS and fdfa's own loops (default: all cores).")
-    var threads: Int?
+    @OptionGroup var threadOptions: ThreadOptions
     @Option(help: "FDFA-EMA's momentum β in B ← βB + (1−β) mean(d ⊗ u).")
     var feedbackMomentum: Float = 0.99
     @Option(help: "Write the full training state to DIR/checkpoint.safetensors after every epoch.")
@@ -83,7 +82,6 @@ struct TrainCommand: ParsableCommand {
         guard batchSize > 0 else { throw ValidationError("--batch-size must be positive, got \(batchSize)") }
         guard epochs >= 0 else { throw ValidationError("--epochs must not be negative, got \(epochs)") }
         if let nLayers, nLayers < 1 { throw ValidationError("--n-layers must be at least 1, got \(nLayers)") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
         guard feedbackMomentum >= 0, feedbackMomentum < 1 else { throw ValidationError("--feedback-momentum must be in [0, 1)") }
         if let track {
             do { _ = try TrackGroups(parsing: track) } catch { throw ValidationError("--track: \(error)") }
@@ -99,10 +97,7 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
-        if let threads {
-            Threads.count = threads
-            BLAS.threads = threads
-        }
+        threadOptions.apply()
         let (rule, ema) = Self.parseMode(trainMode)!
         let mode = ema ? "FDFA-EMA" : rule.rawValue
         let name = try DatasetName(parsing: dataset)
