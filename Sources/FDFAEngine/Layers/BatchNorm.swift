@@ -71,6 +71,10 @@ public final class BatchNorm: Layer {
         let rm = runningMean.data, rv = runningVariance.data
         let update = mode == .training(updateStatistics: true)
         let m = momentum, eps = epsilon
+        if s == 1 {
+            forwardFeatures(src, batch: batch, mode: mode, into: dst, normalized: nrm)
+            return y
+        }
         parallelFor(c, minimumPerThread: max(1, elementwiseGrain / max(n, 1))) { range in
             for ch in range {
                 var mean: Float, variance: Float
@@ -146,6 +150,26 @@ public final class BatchNorm: Layer {
         }
         let src = v?.data, h = xhat.data, dst = out.data, inv = inverseDeviation.data
         let sum = firstMoment.data, dot = secondMoment.data
+        if s == 1 {
+            // Features: fold the per-feature terms into out = k·v + p·x̂ + q first (reusing the two
+            // sums' storage), then one pass along each contiguous sample row, which vectorises.
+            for f in 0 ..< c {
+                let k = scale[f] * inv[f]
+                let p = (addScale?[f] ?? 0) - (training ? k * dot[f] / n : 0)
+                let q = (addShift?[f] ?? 0) - (training ? k * sum[f] / n : 0)
+                dot[f] = p
+                sum[f] = q
+            }
+            for i in 0 ..< batch {
+                let o = i * c
+                if let src {
+                    for f in 0 ..< c { dst[o + f] = scale[f] * inv[f] * src[o + f] + dot[f] * h[o + f] + sum[f] }
+                } else {
+                    for f in 0 ..< c { dst[o + f] = dot[f] * h[o + f] + sum[f] }
+                }
+            }
+            return out
+        }
         parallelFor(c, minimumPerThread: max(1, elementwiseGrain / max(batch * s, 1))) { range in
             for ch in range {
                 let k = scale[ch] * inv[ch]
@@ -170,6 +194,18 @@ public final class BatchNorm: Layer {
         into first: UnsafeMutablePointer<Float>, _ second: UnsafeMutablePointer<Float>
     ) {
         let c = channels, s = spatial
+        if s == 1 {
+            first.update(repeating: 0, count: c)
+            second.update(repeating: 0, count: c)
+            for i in 0 ..< batch {
+                let vr = v + i * c, hr = xhat + i * c
+                for f in 0 ..< c {
+                    first[f] += vr[f]
+                    second[f] += vr[f] * hr[f]
+                }
+            }
+            return
+        }
         parallelFor(c, minimumPerThread: max(1, elementwiseGrain / max(batch * s, 1))) { range in
             for ch in range {
                 var a: Double = 0, b: Double = 0
@@ -185,6 +221,47 @@ public final class BatchNorm: Layer {
                 }
                 first[ch] = Float(a)
                 second[ch] = Float(b)
+            }
+        }
+    }
+
+    /// The forward pass over features (S = 1, BatchNorm1d): the same statistics as the per-channel
+    /// loop, but every loop runs along a sample's contiguous feature row, so they vectorise.
+    private func forwardFeatures(_ x: UnsafePointer<Float>, batch: Int, mode: Mode,
+                                 into y: UnsafeMutablePointer<Float>, normalized h: UnsafeMutablePointer<Float>) {
+        let c = channels, mean = firstMoment.data, variance = secondMoment.data, inv = inverseDeviation.data
+        if mode.isTraining {
+            mean.update(repeating: 0, count: c)
+            variance.update(repeating: 0, count: c)
+            for i in 0 ..< batch { for f in 0 ..< c { mean[f] += x[i * c + f] } }
+            for f in 0 ..< c { mean[f] /= Float(batch) }
+            for i in 0 ..< batch {
+                for f in 0 ..< c {
+                    let d = x[i * c + f] - mean[f]
+                    variance[f] += d * d
+                }
+            }
+            let unbiased = batch > 1 ? Float(batch) / Float(batch - 1) : 1
+            let (rm, rv, m) = (runningMean.data, runningVariance.data, momentum)
+            for f in 0 ..< c {
+                let sumOfSquares = variance[f]
+                variance[f] = sumOfSquares / Float(batch)
+                if mode == .training(updateStatistics: true) {
+                    rm[f] = (1 - m) * rm[f] + m * mean[f]
+                    rv[f] = (1 - m) * rv[f] + m * variance[f] * unbiased
+                }
+            }
+        } else {
+            mean.update(from: runningMean.data, count: c)
+            variance.update(from: runningVariance.data, count: c)
+        }
+        for f in 0 ..< c { inv[f] = 1 / (variance[f] + epsilon).squareRoot() }
+        let g = gamma.value.data, b = beta.value.data
+        for i in 0 ..< batch {
+            for f in 0 ..< c {
+                let v = (x[i * c + f] - mean[f]) * inv[f]
+                h[i * c + f] = v
+                y[i * c + f] = g[f] * v + b[f]
             }
         }
     }
