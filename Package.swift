@@ -39,7 +39,7 @@ let package = Package(
             swiftSettings: releaseSpeed
         ),
 
-        .testTarget(name: "FDFAEngineTests", dependencies: ["FDFAEngine"]),
+        .testTarget(name: "FDFAEngineTests", dependencies: ["FDFAEngine"], exclude: ["Fixtures"]),
         .testTarget(name: "FDFADataTests", dependencies: ["FDFAData"]),
         .testTarget(name: "FDFAAnalysisTests", dependencies: ["FDFAAnalysis"]),
         .testTarget(name: "FDFATrainingTests", dependencies: ["FDFATraining"]),
