@@ -13,10 +13,12 @@ struct TrainCommand: ParsableCommand {
         abstract: "Train a network as the reference main.py does (same flags, console lines and CSV log).",
         discussion: """
         Examples:
-          fdfa train --dataset FashionMNIST --train-mode FDFA --n-layers 2 --epochs 1 --seed 0
+          fdfa train --dataset FashionMNIST --train-mode FDFA --epochs 1 --seed 0
           fdfa train --dataset MNIST --conv --train-mode DKP --feedback-decay 1e-6
-          fdfa train --dataset FashionMNIST --train-mode FG-W          (lr 1e-3, one hidden layer)
-          fdfa train ... --checkpoint runs/a    then    fdfa train ... --resume runs/a/checkpoint.safetensors
+          fdfa train --dataset FashionMNIST --train-mode FG-W
+          fdfa train --epochs 5 --checkpoint runs/a
+          fdfa train --epochs 9 --checkpoint runs/a \\
+                     --resume runs/a/checkpoint.safetensors
         """)
 
     // MARK: The reference's flags
@@ -96,14 +98,22 @@ struct TrainCommand: ParsableCommand {
         return Rule(name: text).map { ($0, false) }
     }
 
+    /// The rule (validated), and whether FDFA takes its moving-average form.
+    var rule: Rule { Self.parseMode(trainMode)!.0 }
+    var ema: Bool { Self.parseMode(trainMode)!.ema }
+    /// The name of the mode in logs and paths: the rule's, or "FDFA-EMA".
+    var mode: String { ema ? "FDFA-EMA" : rule.rawValue }
+    /// --lr, or the rule's default: 1e-4 as the reference, 1e-3 for FG-W as its script.
+    var learningRate: Float { lr ?? (rule == .fgw ? 1e-3 : 1e-4) }
+    /// --n-layers, or the default: 2 as the reference, 1 for FG-W as its script.
+    var hiddenLayers: Int { nLayers ?? (rule == .fgw ? 1 : 2) }
+
     func run() throws {
         threadOptions.apply()
-        let (rule, ema) = Self.parseMode(trainMode)!
-        let mode = ema ? "FDFA-EMA" : rule.rawValue
         let name = try DatasetName(parsing: dataset)
         let seeds = SeedPlan(flag: seed)
         var hp = Hyperparameters()
-        hp.learningRate = lr ?? (rule == .fgw ? 1e-3 : 1e-4)
+        hp.learningRate = learningRate
         hp.feedbackLearningRate = bLR
         hp.weightDecay = weightDecay
         hp.feedbackDecay = feedbackDecay
@@ -116,7 +126,7 @@ struct TrainCommand: ParsableCommand {
         } catch {
             throw CommandFailure("\(error)")
         }
-        let model = ReferenceModel(dataset: name, conv: conv, hiddenLayers: nLayers ?? (rule == .fgw ? 1 : 2), rule: rule)
+        let model = ReferenceModel(dataset: name, conv: conv, hiddenLayers: hiddenLayers, rule: rule)
         let network = try model.network(for: data, seed: seeds.network)
         let trainer = Trainer(network: network, rule: rule, hyperparameters: hp, seed: seeds.rule)
         let run = TrainingRun(dataset: data, trainer: trainer, batchSize: batchSize, dataSeed: seeds.data,
@@ -136,7 +146,7 @@ struct TrainCommand: ParsableCommand {
             log = try CSVLog(appendingTo: csv)
             emit("Resumed from \(resume) after epoch \(trainer.epochs) (step \(trainer.steps)).")
         } else {
-            log = try CSVLog(path: ReferenceLog.csvPath(logDir: logDir, mode: mode), argumentsLine: argumentsLine(mode: mode))
+            log = try CSVLog(path: ReferenceLog.csvPath(logDir: logDir, mode: mode), argumentsLine: argumentsLine())
             emit(ReferenceLog.testLines(run.evaluate()))
         }
         let tracker = try track.map { groups -> Tracker in
@@ -176,7 +186,7 @@ struct TrainCommand: ParsableCommand {
             emit(ReferenceLog.testLines(evaluation))
             try log.append(ReferenceLog.csvRow(epoch: epoch, trainingLoss: summary.meanLoss, evaluation))
             if let checkpoint {
-                try Checkpoint.save(trainer, to: checkpointPath(in: checkpoint), metadata: ["csv": log.path, "arguments": argumentsLine(mode: mode)])
+                try Checkpoint.save(trainer, to: checkpointPath(in: checkpoint), metadata: ["csv": log.path, "arguments": argumentsLine()])
             }
         }
     }
@@ -186,7 +196,7 @@ struct TrainCommand: ParsableCommand {
     }
 
     /// Line 1 of the CSV: the run's arguments, as Python prints the reference's argparse Namespace.
-    func argumentsLine(mode: String) -> String {
+    func argumentsLine() -> String {
         func float(_ x: Float) -> String {
             let d = Double(x)
             return d == d.rounded() && abs(d) < 1e16 ? String(format: "%.1f", d) : "\(Double("\(x)")!)"
@@ -194,10 +204,10 @@ struct TrainCommand: ParsableCommand {
         func bool(_ b: Bool) -> String { b ? "True" : "False" }
         let fields = [
             "batch_size=\(batchSize)", "test_batch_size=\(testBatchSize)", "epochs=\(epochs)",
-            "lr=\(float(lr ?? (mode == "FG-W" ? 1e-3 : 1e-4)))", "b_lr=\(float(bLR))", "gamma=\(float(gamma))",
+            "lr=\(float(learningRate))", "b_lr=\(float(bLR))", "gamma=\(float(gamma))",
             "weight_decay=\(float(weightDecay))", "feedback_decay=\(float(feedbackDecay))", "no_cuda=\(bool(noCuda))",
             "dry_run=\(bool(dryRun))", "log_interval=\(logInterval)", "train_mode='\(mode)'", "log_dir='\(logDir)'",
-            "dataset='\(dataset)'", "conv=\(bool(conv))", "n_layers=\(nLayers ?? (mode == "FG-W" ? 1 : 2))", "seed=\(self.seed)",
+            "dataset='\(dataset)'", "conv=\(bool(conv))", "n_layers=\(hiddenLayers)", "seed=\(self.seed)",
         ]
         return "Namespace(" + fields.joined(separator: ", ") + ")"
     }
