@@ -18,6 +18,8 @@ final class LineEditor {
     }
 
     nonisolated(unsafe) private static var active: LineEditor?
+    /// Bytes handed to libedit as if typed before the terminal's: a pre-filled line stays editable.
+    nonisolated(unsafe) private static var typeahead: [UInt8] = []
 
     private let completer: Completer
     private let historyPath: String
@@ -40,8 +42,11 @@ final class LineEditor {
         read_history(historyPath)
     }
 
-    func read(prompt: String) -> Input {
+    /// Reads a line; `prefill` starts it as if the user had typed it (a lesson's next input).
+    func read(prompt: String, prefill: String = "") -> Input {
         Interrupt.clear()
+        LineEditor.typeahead = Array(prefill.utf8)
+        defer { LineEditor.typeahead = [] }
         guard let raw = readline(prompt) else { return Interrupt.requested ? .interrupted : .end }
         defer { free(raw) }
         return Interrupt.requested ? .interrupted : .line(String(cString: raw))
@@ -54,8 +59,9 @@ final class LineEditor {
         write_history(historyPath)
     }
 
-    /// One byte from the terminal; -1 (end of input) for Ctrl-C or a closed terminal.
+    /// One byte of typeahead, else from the terminal; -1 (end of input) for Ctrl-C or a closed terminal.
     private static func readKey() -> Int32 {
+        if !typeahead.isEmpty { return Int32(typeahead.removeFirst()) }
         var byte: UInt8 = 0
         while true {
             let n = Foundation.read(STDIN_FILENO, &byte, 1)

@@ -40,6 +40,7 @@ public final class Repl {
         let home = ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()
         let history = (home as NSString).appendingPathComponent(".fdfa_history")
         let editor = LineEditor(completer: Completer(session: session), historyPath: history)
+        let guide = LessonGuide(session: session, editor: editor, report: report)
         print("fdfa — type help for the built-ins, help \"syntax\" for the language; Ctrl-D leaves.")
         var pending = ""
         while true {
@@ -52,6 +53,10 @@ public final class Repl {
                 pending = ""
             case .line(let line):
                 editor.remember(line)
+                if pending.isEmpty, let number = LessonGuide.requestedLesson(line) {
+                    guide.walk(number)
+                    continue
+                }
                 pending += (pending.isEmpty ? "" : "\n") + line
                 guard Cells.isComplete(pending) else { continue }
                 if !pending.allSatisfy(\.isWhitespace) { execute(pending) }
@@ -66,12 +71,15 @@ public final class Repl {
         do {
             try session.execute(text)
             return true
-        } catch let error as LanguageError where error.kind == .interrupted {
-            FileHandle.standardError.write(Data("\n\(error)\n".utf8)) // after the terminal's "^C"
-            return false
         } catch {
-            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            report(error)
             return false
         }
+    }
+
+    /// Prints an error to stderr (an interruption on a line of its own, after the terminal's "^C").
+    private func report(_ error: Error) {
+        let interrupted = (error as? LanguageError)?.kind == .interrupted
+        FileHandle.standardError.write(Data("\(interrupted ? "\n" : "")\(error)\n".utf8))
     }
 }

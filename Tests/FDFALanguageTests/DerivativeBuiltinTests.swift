@@ -3,10 +3,6 @@ import XCTest
 
 /// grad, jvp, randn_like, jacobian, align, variance and plot: right numbers, and training untouched.
 final class DerivativeBuiltinTests: XCTestCase {
-    private func number(_ c: Captured, _ expression: String) throws -> Double {
-        try XCTUnwrap(Double(try c.run("print(\(expression))").trimmingCharacters(in: .newlines)), expression)
-    }
-
     func testJVPEqualsTheGradientAlongTheDirection() throws {
         let c = Captured()
         try c.run(TrainingBuiltinTests.setup + """
@@ -15,7 +11,7 @@ final class DerivativeBuiltinTests: XCTestCase {
             total = 0
             for i in 0..<len(g) { total += dot(g[i], v[i]) }
             """)
-        let jvp = try number(c, "jvp(net, b, v)"), dot = try number(c, "total")
+        let jvp = try c.number("jvp(net, b, v)"), dot = try c.number("total")
         XCTAssertEqual(jvp, dot, accuracy: 1e-3 * abs(dot))
         XCTAssertNotEqual(dot, 0)
     }
@@ -40,8 +36,8 @@ final class DerivativeBuiltinTests: XCTestCase {
             ld = loss(net, b)
             set_params(net, p)
             """)
-        let finite = (try number(c, "lu") - (try number(c, "ld"))) / 2e-3
-        XCTAssertEqual(try number(c, "jvp(net, b, v)"), finite, accuracy: 1e-2 * abs(finite) + 1e-4)
+        let finite = (try c.number("lu") - (try c.number("ld"))) / 2e-3
+        XCTAssertEqual(try c.number("jvp(net, b, v)"), finite, accuracy: 1e-2 * abs(finite) + 1e-4)
     }
 
     /// Every derivative and measurement between two steps leaves the second step as it would be.
@@ -79,7 +75,7 @@ final class DerivativeBuiltinTests: XCTestCase {
         let fgw = try c.run("s = variance(net, b, estimator=\"fgw\", draws=16)[0]\nprint(s.estimator, s.target, s.draws)")
         XCTAssertEqual(fgw, "FG-W all 16\n")
         // FG-W's relative variance is about the parameter count + 1 (Baydin et al. 2022).
-        let relative = try number(c, "s.relative_variance"), count = try number(c, "net.parameter_count")
+        let relative = try c.number("s.relative_variance"), count = try c.number("net.parameter_count")
         XCTAssertEqual(relative, count + 1, accuracy: 0.6 * count)
         XCTAssertEqual(try c.run("print(variance(net, b, draws=2)[0].estimator)"), "FDFA\n")
         XCTAssertTrue(c.error("variance(fgw_net(16, [4], 4), b, estimator=\"FG-A\")").contains("perturbs taps, and the network has none"))

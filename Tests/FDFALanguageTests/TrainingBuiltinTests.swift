@@ -11,10 +11,6 @@ final class TrainingBuiltinTests: XCTestCase {
 
         """
 
-    private func number(_ c: Captured, _ expression: String) throws -> Double {
-        try XCTUnwrap(Double(try c.run("print(\(expression))").trimmingCharacters(in: .newlines)), expression)
-    }
-
     func testTrainingLowersTheLossAndRaisesAccuracy() throws {
         for rule in ["BP", "DFA", "FDFA"] {
             let c = Captured()
@@ -22,29 +18,29 @@ final class TrainingBuiltinTests: XCTestCase {
             let out = try c.run("train(net, data, epochs=3)")
             XCTAssertEqual(out.split(separator: "\n").count, 3, out)
             XCTAssertTrue(out.hasPrefix("epoch 1: mean loss "), out)
-            XCTAssertLessThan(try number(c, "eval(net, data).loss"), try number(c, "before.loss"), rule)
-            XCTAssertGreaterThan(try number(c, "eval(net, data).accuracy"), 50, rule)
-            XCTAssertEqual(try number(c, "net.steps"), 24)
-            XCTAssertEqual(try number(c, "net.epochs"), 3)
+            XCTAssertLessThan(try c.number("eval(net, data).loss"), try c.number("before.loss"), rule)
+            XCTAssertGreaterThan(try c.number("eval(net, data).accuracy"), 50, rule)
+            XCTAssertEqual(try c.number("net.steps"), 24)
+            XCTAssertEqual(try c.number("net.epochs"), 3)
         }
     }
 
     func testStepsLimitAndStepReturnsTheLoss() throws {
         let c = Captured()
         try c.run(Self.setup + "train(net, data.train, steps=3)")
-        XCTAssertEqual(try number(c, "net.steps"), 3)
-        let first = try number(c, "step(net, b)")
-        XCTAssertEqual(first, try number(c, "loss(net, b)"), accuracy: 0.2)
-        XCTAssertEqual(try number(c, "net.steps"), 4)
+        XCTAssertEqual(try c.number("net.steps"), 3)
+        let first = try c.number("step(net, b)")
+        XCTAssertEqual(first, try c.number("loss(net, b)"), accuracy: 0.2)
+        XCTAssertEqual(try c.number("net.steps"), 4)
     }
 
     func testEvalOnASplitAndABatch() throws {
         let c = Captured()
         try c.run(Self.setup)
         XCTAssertEqual(try c.run("fields(eval(net, data.train))"), "[\"loss\", \"accuracy\", \"count\"]\n")
-        XCTAssertEqual(try number(c, "eval(net, data.train).count"), 512)
-        XCTAssertEqual(try number(c, "eval(net, b).count"), 64)
-        let accuracy = try number(c, "eval(net, data).accuracy")
+        XCTAssertEqual(try c.number("eval(net, data.train).count"), 512)
+        XCTAssertEqual(try c.number("eval(net, b).count"), 64)
+        let accuracy = try c.number("eval(net, data).accuracy")
         XCTAssertTrue((0 ... 100).contains(accuracy))
     }
 

@@ -1,5 +1,6 @@
 import FDFAAnalysis
 import FDFAEngine
+import Foundation
 
 /// SPEC §7's measurements and plots. Measurements leave training untouched (see `Isolation`).
 extension BuiltinGroup {
@@ -29,7 +30,8 @@ extension BuiltinGroup {
                 details: """
                     estimator: "FG-W" ((∇L·v) v against the full gradient), "FG-A" ((e·d) u against dL/dh_l per tap) or
                     "FDFA" (d ⊗ u against J_l per tap); default: the network's rule's own, else FDFA's (FG-W's without taps).
-                    Returns one record per target: mean_cosine, std_cosine, variance (mean ‖estimate − truth‖²),
+                    Returns one record per target: mean_cosine and std_cosine of single draws, averaged_cosine (of the
+                    mean of all draws: near 1 for an unbiased estimator), variance (mean ‖estimate − truth‖²),
                     relative_variance (variance / ‖truth‖²; FG-W's is about the parameter count + 1).
                     """) { args, session in
             let (net, images, labels) = try networkAndBatch(args)
@@ -42,23 +44,31 @@ extension BuiltinGroup {
                 .record(Record([
                     ("estimator", .string(estimator.rawValue)), ("target", .string(s.target)), ("draws", .number(Double(s.draws))),
                     ("mean_cosine", .number(s.meanCosine)), ("std_cosine", .number(s.stdCosine)),
+                    ("averaged_cosine", .number(s.averaged.cosine)),
                     ("variance", .number(s.variance)), ("relative_variance", .number(s.relativeVariance)),
                 ]))
             })
         },
         Builtin("plot", [.variadic("series", .any), .optional("file", .string, default: .none), .optional("title", .string, default: .none),
-                         .optional("log", .bool, default: .bool(false))],
+                         .optional("log", .bool, default: .bool(false)), .optional("width", .integer, default: .number(60)),
+                         .optional("height", .integer, default: .number(14))],
                 summary: "Plots lines in the terminal, or to an SVG with file=\"x.svg\": plot(losses), plot({cos: c, loss: l}).",
                 details: """
                     Each series is a list or tensor of numbers (y against 0, 1, 2, …), or a record whose fields are such
-                    lists (one line per field, named by it). log=true draws y on a log scale.
+                    lists (one line per field, named by it). log=true draws y on a log scale; width and height count
+                    characters. At a terminal the lines have colours; elsewhere (notebooks) they differ only in shape,
+                    so plot one or two series at a time there.
                     """) { args, session in
             let series = try args.list("series").enumerated().flatMap { i, value in try plotSeries(value, number: i + 1) }
             guard !series.isEmpty else { throw LanguageError.runtime("give at least one series to plot") }
             let logarithmic = try args["log"].isTruthy()
             let title = args.isNone("title") ? nil : try args.string("title")
             guard !args.isNone("file") else {
-                session.write(TerminalPlot(series: series, title: title, logarithmicY: logarithmic).render() + "\n")
+                let width = try args.integer("width"), height = try args.integer("height")
+                guard width >= 2, height >= 2 else { throw LanguageError.runtime("'width' and 'height' must be at least 2") }
+                let plot = TerminalPlot(series: series, title: title, width: width, height: height, logarithmicY: logarithmic,
+                                        colored: isatty(STDOUT_FILENO) != 0)
+                session.write(plot.render() + "\n")
                 return .none
             }
             let path = try args.string("file")

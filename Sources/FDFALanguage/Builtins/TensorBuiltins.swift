@@ -1,3 +1,4 @@
+import FDFAAnalysis
 import FDFAEngine
 
 extension BuiltinGroup {
@@ -53,31 +54,45 @@ extension BuiltinGroup {
             return .tensor(try TensorMath.matmul(a.viewed(as: [a.count, 1]), b.viewed(as: [1, b.count])))
         },
         Builtin("dot", [.required("a", .tensorLike), .required("b", .tensorLike)],
-                summary: "Sum of elementwise products of two tensors with the same number of elements.") { args, _ in
-            let (a, b) = try sameCount(args)
-            return .number(Double(BLAS.dot(a.data, b.data, count: a.count)))
+                summary: "Sum of elementwise products of two tensors, or of two lists of tensors (as one long vector each).",
+                details: "dot(grad(net, b), v) is the gradient's component along a direction v given per parameter.") { args, _ in
+            let (a, b) = try pairedVectors(args)
+            return .number(zip(a, b).reduce(0.0) { $0 + Double(BLAS.dot($1.0.data, $1.1.data, count: $1.0.count)) })
         },
         Builtin("norm", [.required("t", .tensorLike)], summary: "Euclidean (Frobenius) norm: sqrt(dot(t, t)).") { args, _ in
             let t = try args.tensor("t")
             return .number(Double(BLAS.dot(t.data, t.data, count: t.count)).squareRoot())
         },
         Builtin("cosine", [.required("a", .tensorLike), .required("b", .tensorLike)],
-                summary: "Cosine similarity dot(a, b) / (norm(a) norm(b)); 0 if either is all zeros.",
+                summary: "Cosine similarity dot(a, b) / (norm(a) norm(b)) of tensors or lists of tensors; 0 if either is all zeros.",
                 details: "How well an estimated gradient points along the true one: 1 is the same direction.") { args, _ in
-            let (a, b) = try sameCount(args)
-            let norms = (Double(BLAS.dot(a.data, a.data, count: a.count)) * Double(BLAS.dot(b.data, b.data, count: b.count))).squareRoot()
-            return .number(norms == 0 ? 0 : Double(BLAS.dot(a.data, b.data, count: a.count)) / norms)
+            let (a, b) = try pairedVectors(args)
+            return .number(Comparison(estimate: a, truth: b).cosine)
         },
-        Builtin("summary", [.required("t", .tensor)],
-                summary: "Prints shape, mean, standard deviation, min, max and the first values.") { args, session in
-            session.write(Display.summary(try args.tensor("t")) + "\n")
+        Builtin("summary", [.required("x", .any)],
+                summary: "Prints a tensor's shape, mean, std, min, max and first values, or a network's layers (as info).") { args, session in
+            switch args["x"] {
+            case .tensor(let t): session.write(Display.summary(t) + "\n")
+            case .host(let object as Informative): session.write(object.information + "\n")
+            default: throw args.mismatch("x", expected: "a tensor or a network")
+            }
             return .none
         },
     ])
 
-    private static func sameCount(_ args: Arguments) throws -> (Tensor, Tensor) {
-        let a = try args.tensor("a"), b = try args.tensor("b")
-        guard a.count == b.count else { throw LanguageError.runtime("shapes \(a.shape) and \(b.shape) hold different numbers of values") }
+    /// The two arguments as flat vectors: a tensor is one, a list of tensors is their concatenation
+    /// (a gradient or direction per parameter); tensors must pair up with equal numbers of values.
+    private static func pairedVectors(_ args: Arguments) throws -> ([Tensor], [Tensor]) {
+        func parts(_ name: String) throws -> [Tensor] {
+            if case .list(let items) = args[name], let first = items.first, case .tensor = first { return try tensors(args[name], name) }
+            return [try args.tensor(name)]
+        }
+        let a = try parts("a"), b = try parts("b")
+        guard a.count == b.count else { throw LanguageError.runtime("'a' holds \(a.count) tensors and 'b' \(b.count)") }
+        for (i, (x, y)) in zip(a, b).enumerated() where x.count != y.count {
+            let which = a.count > 1 ? " (tensor #\(i + 1))" : ""
+            throw LanguageError.runtime("shapes \(x.shape) and \(y.shape) hold different numbers of values\(which)")
+        }
         return (a, b)
     }
 }

@@ -1,5 +1,6 @@
 import FDFAEngine
 import FDFATraining
+import Foundation
 
 /// A network in a session together with the trainer that trains it, so that `step`, `train`,
 /// `save_checkpoint` and the analysis built-ins all see one state: parameters, feedback matrices,
@@ -129,13 +130,9 @@ extension NetworkValue: Informative {
         for (i, layer) in network.layers.enumerated() {
             let name = layer.description.padding(toLength: 26, withPad: " ", startingAt: 0)
             let shape = format(layer.outputShape).padding(toLength: 12, withPad: " ", startingAt: 0)
-            let line = "  \(String(i + 1).leftPadded(3))  \(name) \(shape) \(layer.parameterCount > 0 ? String(layer.parameterCount) : "")"
+            let line = "  \(String(format: "%3d", i + 1))  \(name) \(shape) \(layer.parameterCount > 0 ? String(layer.parameterCount) : "")"
             lines.append(String(line.reversed().drop { $0 == " " }.reversed()))
         }
         return lines.joined(separator: "\n")
     }
-}
-
-extension String {
-    func leftPadded(_ width: Int) -> String { String(repeating: " ", count: max(0, width - count)) + self }
 }

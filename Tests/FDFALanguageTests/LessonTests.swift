@@ -1,0 +1,65 @@
+@testable import FDFALanguage
+import XCTest
+
+/// Lessons: read from recorded notebooks, walked a step at a time, and every lesson in lessons/
+/// replays through the fdfa binary with the outputs it was recorded with.
+final class LessonTests: XCTestCase {
+    private let lessons = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("lessons")
+
+    private let notebook = Notebook(cells: [
+        Cell(input: "# Lesson 7: Tiny\n#\n# Intro text.", output: ""),
+        Cell(input: "# Make a vector.\nx = ones(3)\n# inline comment stays\nx * 2", output: "tensor([2, 2, 2])\n"),
+        Cell(input: "sum(x)", output: "3\n"),
+    ])
+
+    func testStepsSplitExplanationFromCode() {
+        let lesson = Lesson(number: 7, notebook: notebook)
+        XCTAssertEqual(lesson.title, "Tiny")
+        XCTAssertEqual(lesson.steps.map(\.explanation), ["Lesson 7: Tiny\n\nIntro text.", "Make a vector.", ""])
+        XCTAssertEqual(lesson.steps.map(\.code), ["", "x = ones(3)\n# inline comment stays\nx * 2", "sum(x)"])
+        XCTAssertEqual(lesson.steps[1].recordedOutput, "tensor([2, 2, 2])\n")
+    }
+
+    func testAWalkRunsEditedStepsAndKeepsTheVariables() throws {
+        let walk = LessonWalk(Lesson(number: 7, notebook: notebook))
+        let session = Session(output: { _ in })
+        XCTAssertEqual(walk.header, "Lesson 7, step 1 of 3")
+        XCTAssertEqual(try walk.run(walk.current!.code, in: session), "")
+        XCTAssertThrowsError(try walk.run("x = onez(3)", in: session))
+        XCTAssertEqual(walk.header, "Lesson 7, step 2 of 3", "an error stays at the step")
+        XCTAssertEqual(try walk.run("x = ones(4)\nx * 2", in: session), "tensor([2, 2, 2, 2])\n")
+        walk.skip()
+        XCTAssertTrue(walk.isFinished)
+        XCTAssertEqual(try session.execute("sum(x)"), "4\n")
+    }
+
+    func testTheLibraryListsTheLessons() throws {
+        let all = try LessonLibrary.lessons(in: lessons.path)
+        XCTAssertEqual(all.map(\.number), [1, 2, 3, 4, 5])
+        XCTAssertTrue(all.allSatisfy { $0.steps.count >= 4 && !$0.title.isEmpty })
+        XCTAssertTrue(LessonLibrary.index(all).contains("  3  Direct Feedback Alignment"))
+        XCTAssertEqual(LessonLibrary.directory(environment: ["FDFA_LESSONS": lessons.path], executable: nil), lessons.path)
+        XCTAssertThrowsError(try LessonLibrary.lesson(9, among: all)) { error in
+            XCTAssertTrue("\(error)".contains("there is no lesson 9; lessons: 1, 2, 3, 4, 5"))
+        }
+    }
+
+    /// `fdfa replay` on every lesson: the same seed gives the same notebook. The lessons train, so
+    /// rounding differences grow: they replay with the release build they were recorded with.
+    func testEveryLessonReplays() throws {
+        try XCTSkipUnless(isReleaseBuild, "lessons are recorded and replayed with release builds (swift test -c release)")
+        let files = try LessonLibrary.lessonFiles(in: lessons.path)
+        XCTAssertEqual(files.count, 5)
+        for (_, path) in files {
+            let (status, output) = try FDFABinary.run(["replay", path])
+            XCTAssertEqual(status, 0, "\(path):\n\(output)")
+        }
+    }
+}
+
+#if DEBUG
+private let isReleaseBuild = false
+#else
+private let isReleaseBuild = true
+#endif
