@@ -11,7 +11,8 @@ final class DerivativeBuiltinTests: XCTestCase {
             total = 0
             for i in 0..<len(g) { total += dot(g[i], v[i]) }
             """)
-        let jvp = try c.number("jvp(net, b, v)"), dot = try c.number("total")
+        let jvp = try c.number("jvp(net, b, v)"), dot = try c.number("dot(g, v)")
+        XCTAssertEqual(dot, try c.number("total"), accuracy: 1e-6 * abs(dot))
         XCTAssertEqual(jvp, dot, accuracy: 1e-3 * abs(dot))
         XCTAssertNotEqual(dot, 0)
     }
@@ -80,6 +81,13 @@ final class DerivativeBuiltinTests: XCTestCase {
         XCTAssertEqual(try c.run("print(variance(net, b, draws=2)[0].estimator)"), "FDFA\n")
         XCTAssertTrue(c.error("variance(fgw_net(16, [4], 4), b, estimator=\"FG-A\")").contains("perturbs taps, and the network has none"))
         XCTAssertTrue(c.error("variance(net, b, estimator=\"DFA\")").contains("unknown estimator 'DFA'; estimators: FG-W, FG-A, FDFA"))
+    }
+
+    func testDotAndCosineOverListsOfTensors() throws {
+        XCTAssertEqual(try output("a = [tensor([1, 2]), ones(2, 2)]\nprint(dot(a, a), cosine(a, [tensor([-1, -2]), -ones(2, 2)]))"), "9 -1\n")
+        let c = Captured()
+        XCTAssertTrue(c.error("dot([ones(2)], [ones(2), ones(3)])").contains("dot: 'a' holds 1 tensors and 'b' 2"))
+        XCTAssertTrue(c.error("cosine([ones(2), ones(3)], [ones(2), ones(2)])").contains("shapes [3] and [2] hold different numbers of values (tensor #2)"))
     }
 
     func testErrorsNameTheArgument() throws {

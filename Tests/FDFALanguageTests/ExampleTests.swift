@@ -29,37 +29,20 @@ final class ExampleTests: XCTestCase {
 
     /// `fdfa run --record` then `fdfa replay`, through the binary: a tampered notebook fails with a diff.
     func testCommandLineRecordAndReplay() throws {
-        let executable = Bundle.main.executableURL!.deletingLastPathComponent().appendingPathComponent("fdfa").path
-        guard FileManager.default.isExecutableFile(atPath: executable) else {
-            throw XCTSkip("the fdfa binary is not built next to the tests (\(executable))")
-        }
         let directory = try temporaryDirectory(self)
         let notebook = directory.appendingPathComponent("t.md").path
         let script = examples.appendingPathComponent("tensors.fdfa").path
-        XCTAssertEqual(try run(executable, ["run", script, "--record", notebook]).status, 0)
-        let replayed = try run(executable, ["replay", notebook])
+        XCTAssertEqual(try FDFABinary.run(["run", script, "--record", notebook]).status, 0)
+        let replayed = try FDFABinary.run(["replay", notebook])
         XCTAssertEqual(replayed.status, 0, replayed.output)
         XCTAssertTrue(replayed.output.contains("cells match"))
 
         let recorded = try String(contentsOfFile: notebook, encoding: .utf8)
         let shape = try XCTUnwrap(recorded.range(of: "```output\n[2, 3]"))
         try recorded.replacingCharacters(in: shape, with: "```output\n[2, 4]").write(toFile: notebook, atomically: true, encoding: .utf8)
-        let tampered = try run(executable, ["replay", notebook])
+        let tampered = try FDFABinary.run(["replay", notebook])
         XCTAssertEqual(tampered.status, 1)
         XCTAssertTrue(tampered.output.contains("cell 2: seed 0\n  - [2, 4]\n  + [2, 3]"), tampered.output)
         XCTAssertTrue(tampered.output.contains("1 of 6 cells differ"), tampered.output)
-    }
-
-    private func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 }

@@ -3,17 +3,19 @@ import XCTest
 
 /// The fdfa executable built beside the test bundle, run as a user's shell would.
 enum FDFABinary {
-    static var path: String {
-        Bundle.main.executableURL!.deletingLastPathComponent().appendingPathComponent("fdfa").path
-    }
-
-    /// Runs fdfa with `arguments`; stdout and stderr together. Skips the test when fdfa is not built.
-    static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+    /// Its path; skips the calling test when it is not built.
+    static func path() throws -> String {
+        let path = Bundle.main.executableURL!.deletingLastPathComponent().appendingPathComponent("fdfa").path
         guard FileManager.default.isExecutableFile(atPath: path) else {
             throw XCTSkip("the fdfa binary is not built next to the tests (\(path))")
         }
+        return path
+    }
+
+    /// Runs fdfa with `arguments`; stdout and stderr together.
+    static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
+        process.executableURL = URL(fileURLWithPath: try path())
         process.arguments = arguments
         let pipe = Pipe()
         process.standardOutput = pipe

@@ -53,6 +53,16 @@ final class NetworkBuiltinTests: XCTestCase {
         XCTAssertTrue(c.error("set_params(net, [ones(2)])").contains("'values' has 1 tensors; the network has 10 parameter tensors"))
     }
 
+    func testSummaryOfANetworkAndDumpOfItsTensors() throws {
+        let path = try temporaryDirectory(self).appendingPathComponent("b.npy").path
+        let c = Captured()
+        try c.run("net = fc(6, [5], 3)\nconfigure net, rule=\"DFA\"")
+        XCTAssertEqual(try c.run("summary(net)"), try c.run("info(net)"))
+        XCTAssertEqual(try c.run("dump(net.tap(1).B, \"\(path)\")\nprint(load_npy(\"\(path)\") == net.tap(1).B)"),
+                       try c.run("print(ones(3, 5))"))
+        XCTAssertTrue(c.error("summary(\"x\")").contains("summary: 'x' must be a tensor or a network, got a string"))
+    }
+
     func testSameSeedSameNetwork() throws {
         XCTAssertEqual(try output("seed 4\nprint(sum(fc(5, [3], 2).params[0]))"), try output("seed 4\nprint(sum(fc(5, [3], 2).params[0]))"))
         XCTAssertNotEqual(try output("print(sum(fc(5, [3], 2, seed=1).params[0]))"), try output("print(sum(fc(5, [3], 2, seed=2).params[0]))"))

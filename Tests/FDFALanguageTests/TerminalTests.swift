@@ -80,10 +80,7 @@ final class TerminalTests: XCTestCase {
     }
 
     func testTypingCompletionHistoryInterruptAndExit() throws {
-        let executable = Bundle.main.executableURL!.deletingLastPathComponent().appendingPathComponent("fdfa").path
-        guard FileManager.default.isExecutableFile(atPath: executable) else {
-            throw XCTSkip("the fdfa binary is not built next to the tests (\(executable))")
-        }
+        let executable = try FDFABinary.path()
         let home = try temporaryDirectory(self).path
         let terminal = try Terminal(executable: executable, home: home)
         defer { close(terminal.master) }
@@ -129,5 +126,38 @@ final class TerminalTests: XCTestCase {
         next.enter("\u{10}\u{10}\r", expecting: "\r\n4\r\n") // x - 1 (the editor redraws only what changed)
         next.type("\u{4}")
         XCTAssertEqual(next.exitStatus(), 0)
+    }
+
+    /// `lesson 1`: explanations, each input line pre-filled and editable, a pause between steps;
+    /// leaving keeps the variables.
+    func testALessonWalk() throws {
+        let executable = try FDFABinary.path()
+        let terminal = try Terminal(executable: executable, home: try temporaryDirectory(self).path)
+        defer { close(terminal.master) }
+        terminal.expect(prompt)
+        terminal.type("lesson 1\r")
+        terminal.expect("Lesson 1, step 1 of 7")
+        terminal.expect("Forward-mode automatic differentiation")
+        terminal.expect("[Enter: next step, q: leave] ")
+        terminal.type("\r")
+        terminal.expect("Lesson 1, step 2 of 7")
+        terminal.expect("A small problem")
+        terminal.expect(prompt + "seed 1")
+        for line in ["data = load(", "net = stack("] {
+            terminal.type("\r")
+            terminal.expect("  ... " + line)
+        }
+        terminal.type("\r")
+        terminal.expect("  ... b = batch(data, 64)")
+        terminal.type("\u{7f}\u{7f}\u{7f}32)\r") // the learner edits the pre-filled line
+        terminal.expect("  ... info(net)")
+        terminal.type("\r")
+        terminal.expect("network stack: 8 → 3 classes")
+        terminal.expect("[Enter: next step, q: leave] ")
+        terminal.type("q\r")
+        terminal.expect("Left the lesson; your variables stay.")
+        terminal.enter("b.count\r", expecting: "\r\n32\r\n")
+        terminal.type("\u{4}")
+        XCTAssertEqual(terminal.exitStatus(), 0)
     }
 }
