@@ -14,7 +14,7 @@ extension BuiltinGroup {
                     each B_l with the batch-mean Jacobian J_l. Fields give the numbers as lists: a.cos_grad, a.cos_BJ, ….
                     seed seeds the rule's perturbations for this measurement only.
                     """) { args, session in
-            let (net, images, labels) = try networkAndBatch(args)
+            let (net, images, labels) = try args.networkAndBatch()
             do {
                 return .host(AlignmentValue(try Alignment.measure(net.trainer, images: images, labels: labels,
                                                                   feedback: try args["feedback"].isTruthy(),
@@ -34,7 +34,7 @@ extension BuiltinGroup {
                     mean of all draws: near 1 for an unbiased estimator), variance (mean ‖estimate − truth‖²),
                     relative_variance (variance / ‖truth‖²; FG-W's is about the parameter count + 1).
                     """) { args, session in
-            let (net, images, labels) = try networkAndBatch(args)
+            let (net, images, labels) = try args.networkAndBatch()
             let draws = try args.integer("draws")
             guard draws >= 1 else { throw LanguageError.runtime("'draws' must be at least 1, got \(draws)") }
             let estimator = try chosenEstimator(args, net.network, rule: net.trainer.rule)

@@ -8,7 +8,7 @@ extension BuiltinGroup {
     static let derivatives = BuiltinGroup("Derivatives", [
         Builtin("grad", [.required("net", .host("network")), .required("batch", .host("batch"))],
                 summary: "The true (backpropagation) gradient of the loss: one tensor per parameter, in net.params order.") { args, _ in
-            let (net, images, labels) = try networkAndBatch(args)
+            let (net, images, labels) = try args.networkAndBatch()
             let truth = Isolation.measure(net.network, trainer: net.trainer, seed: 0) {
                 Gradients.truth(net.network, images: images, labels: labels)
             }
@@ -21,7 +21,7 @@ extension BuiltinGroup {
                     rule (Baydin et al. 2022) sees of the gradient. It equals dot(grad(net, batch), v) up to rounding.
                     Example: v = randn_like(net.params); jvp(net, b, v)
                     """) { args, _ in
-            let (net, images, labels) = try networkAndBatch(args)
+            let (net, images, labels) = try args.networkAndBatch()
             let v = try net.parameterTensors(args["v"], argument: "v")
             return .number(DirectionalDerivative.loss(net.network, images: images, labels: labels, along: v))
         },
@@ -34,7 +34,7 @@ extension BuiltinGroup {
             }
             switch args["x"] {
             case .tensor(let t): return draw(t)
-            case .list: return .list(try BuiltinGroup.tensors(args["x"], "x").map(draw))
+            case .list: return .list(try args["x"].tensors("x").map(draw))
             default: throw args.mismatch("x", expected: "a tensor or a list of tensors")
             }
         },
@@ -44,7 +44,7 @@ extension BuiltinGroup {
                     J_l = mean over the batch of ∂y_i/∂h_l,i. One backward pass per class, or per sample and class when
                     BatchNorm lies above the tap (then keep the batch small). Compare with net.tap(l).B via cosine.
                     """) { args, _ in
-            let (net, images, _) = try networkAndBatch(args)
+            let (net, images, _) = try args.networkAndBatch()
             let l = try args.integer("tap")
             guard let tap = net.network.taps.first(where: { $0.index == l }) else {
                 throw LanguageError.runtime("'tap' \(l): the network has " + (net.network.taps.isEmpty ? "no taps" : "taps 1 to \(net.network.taps.count)"))
@@ -54,11 +54,4 @@ extension BuiltinGroup {
             })
         },
     ])
-
-    /// The network, the batch's images in its input shape, and the labels.
-    static func networkAndBatch(_ args: Arguments) throws -> (NetworkValue, Tensor, [Int32]) {
-        let net = args.host("net", NetworkValue.self), batch = args.host("batch", BatchValue.self)
-        return (net, try net.inputs(batch), batch.labels)
-    }
-
 }

@@ -116,19 +116,10 @@ extension BuiltinGroup {
     }
 
     /// Copies `value` into `target` when they hold the same number of values.
-    static func write(_ value: Tensor, into target: Tensor, what: String) throws {
+    private static func write(_ value: Tensor, into target: Tensor, what: String) throws {
         guard value.count == target.count else {
             throw LanguageError.runtime("\(what) has shape \(target.shape); the value has shape \(value.shape)")
         }
         target.assign(value)
-    }
-
-    /// A list of tensors (a direction in parameter space, a set of parameters), or an error naming `name`.
-    static func tensors(_ value: Value, _ name: String) throws -> [Tensor] {
-        guard case .list(let items) = value else { throw LanguageError.runtime("'\(name)' must be a list of tensors, got a \(value.typeName)") }
-        return try items.enumerated().map { i, item in
-            guard case .tensor(let t) = item else { throw LanguageError.runtime("'\(name)' #\(i + 1) must be a tensor, got a \(item.typeName)") }
-            return t
-        }
     }
 }

@@ -84,7 +84,7 @@ extension BuiltinGroup {
     /// (a gradient or direction per parameter); tensors must pair up with equal numbers of values.
     private static func pairedVectors(_ args: Arguments) throws -> ([Tensor], [Tensor]) {
         func parts(_ name: String) throws -> [Tensor] {
-            if case .list(let items) = args[name], let first = items.first, case .tensor = first { return try tensors(args[name], name) }
+            if case .list(let items) = args[name], let first = items.first, case .tensor = first { return try args[name].tensors(name) }
             return [try args.tensor(name)]
         }
         let a = try parts("a"), b = try parts("b")

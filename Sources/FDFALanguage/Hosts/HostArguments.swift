@@ -37,6 +37,14 @@ extension Arguments {
     }
 }
 
+extension Arguments {
+    /// The `net` and `batch` arguments: the network, the batch's images in its input shape, the labels.
+    func networkAndBatch() throws -> (NetworkValue, Tensor, [Int32]) {
+        let net = host("net", NetworkValue.self), batch = host("batch", BatchValue.self)
+        return (net, try net.inputs(batch), batch.labels)
+    }
+}
+
 /// Where samples come from: a whole split, or one batch already taken.
 enum Samples {
     case split(SplitValue)

@@ -112,7 +112,7 @@ extension NetworkValue {
     /// A list with one tensor per parameter (a direction `v`, new values), each with its parameter's
     /// number of elements, viewed in its shape; errors name the argument and the tensor.
     func parameterTensors(_ value: Value, argument: String) throws -> [Tensor] {
-        let tensors = try BuiltinGroup.tensors(value, argument), parameters = network.parameters
+        let tensors = try value.tensors(argument), parameters = network.parameters
         guard tensors.count == parameters.count else {
             throw LanguageError.runtime("'\(argument)' has \(tensors.count) tensors; the network has \(parameters.count) parameter tensors (as in net.params)")
         }

@@ -7,4 +7,14 @@ extension Value {
 
     /// Class labels as a 1-D tensor (cheap to hold for 60 000 samples, and usable in arithmetic).
     static func labels(_ labels: [Int32]) -> Value { .tensor(Tensor(shape: [labels.count], values: labels.map(Float.init))) }
+
+    /// A list of tensors (a direction in parameter space, new parameter values), or an error naming
+    /// the argument `name` and the element that is not a tensor.
+    func tensors(_ name: String) throws -> [Tensor] {
+        guard case .list(let items) = self else { throw LanguageError.runtime("'\(name)' must be a list of tensors, got a \(typeName)") }
+        return try items.enumerated().map { i, item in
+            guard case .tensor(let t) = item else { throw LanguageError.runtime("'\(name)' #\(i + 1) must be a tensor, got a \(item.typeName)") }
+            return t
+        }
+    }
 }
