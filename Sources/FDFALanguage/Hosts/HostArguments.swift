@@ -23,7 +23,9 @@ extension Arguments {
     /// A parameter that takes one of several host types: the error names the argument and the
     /// accepted types, as the declared checks do.
     func mismatch(_ name: String, expected: String) -> LanguageError {
-        LanguageError.runtime("'\(name)' must be \(expected), got \(self[name].typeName == "none" ? "none" : "a \(self[name].typeName)") (usage: \(builtin.signature))")
+        let type = self[name].typeName
+        let given = type == "none" ? "none" : ("aeiou".contains(type.first ?? "x") ? "an " : "a ") + type
+        return LanguageError.runtime("'\(name)' must be \(expected), got \(given) (usage: \(builtin.signature))")
     }
 
     /// The samples a built-in reads: a batch as it is, or a split; a data set means its `role` split.
