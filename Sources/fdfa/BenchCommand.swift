@@ -24,17 +24,10 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         threadOptions.apply()
-        let archs = arch.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
-        let rules = try rule.split(separator: ",").map { name -> Rule in
-            guard let r = Rule(name: name.trimmingCharacters(in: .whitespaces)) else {
-                throw ValidationError("unknown rule '\(name)' (known: \(Rule.allCases.map(\.rawValue).joined(separator: ", ")))")
-            }
-            return r
-        }
-        let batches = try batch.split(separator: ",").map { text -> Int in
-            guard let b = Int(text.trimmingCharacters(in: .whitespaces)), b > 0 else { throw ValidationError("bad batch size '\(text)'") }
-            return b
-        }
+        let archs = CommaList.items(arch)
+        let rules = try CommaList.parse(rule, option: "--rule",
+                                        expected: "one of " + Rule.allCases.map(\.rawValue).joined(separator: ", ")) { Rule(name: $0) }
+        let batches = try CommaList.positiveIntegers(batch, option: "--batch")
         if !json {
             emit("arch  rule      batch   step ms  floor ms   ratio   rss MB")
         }

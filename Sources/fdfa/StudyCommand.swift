@@ -42,10 +42,7 @@ struct StudyCommand: ParsableCommand {
         c.draws = draws
         c.seed = seed
         c.outputDirectory = output
-        c.widths = try widths.split(separator: ",").map {
-            guard let w = Int($0.trimmingCharacters(in: .whitespaces)), w > 0 else { throw ValidationError("bad width '\($0)'") }
-            return w
-        }
+        c.widths = try CommaList.positiveIntegers(widths, option: "--widths")
         let loader = BatchLoader(data.train, batchSize: 64, shuffle: true, seed: seed)
         // The same sequence of batches for every rule and width: step s always sees batch s.
         var cache: [(images: Tensor, labels: [Int32])] = []
