@@ -218,55 +218,23 @@ final class TorchParityTests: XCTestCase {
     func testFullyConnectedDKP() throws { try checkDKP("fc") }
     func testConvolutionalDKP() throws { try checkDKP("cnn") }
 
-    /// FDFA's forward-mode pass with PyTorch's u_l at every tap (BatchNorm in training mode): the
-    /// logits' tangent d, and from it the feedback gradient B_l − mean(d ⊗ u_l).
-    ///
-    /// The Trainer draws its own u_l (from its generator) inside `computeGradients`, so PyTorch's u_l
-    /// cannot reach it: the tangent is checked through `Network.tangent` with the taps' perturbations
-    /// set by hand, and the Trainer's FDFA step is checked against PyTorch where it does not depend on
-    /// u (the parameter gradients, which are DFA's with the same B_l) and, where it does, against the
-    /// engine's own tangent map with the u_l it drew (which the first half shows to match PyTorch).
+    /// FDFA's step with PyTorch's B_l and u_l (the Trainer told not to draw its own): the logits'
+    /// tangent d of the forward-mode pass (BatchNorm in training mode), the feedback gradient
+    /// B_l − mean(d ⊗ u_l), the signals e·B_l and the parameter gradients (DFA's, with the same B_l).
     func checkFDFA(_ name: String) throws {
         let net = network(name)
         let x = fixtures.tensor("\(name).x"), labels = fixtures.labels("\(name).labels")
-        _ = net.forward(x, mode: .training(updateStatistics: false))
-        for tap in net.taps { tap.perturbation = fixtures.tensor("\(name).u.\(tap.index)") }
-        let d = try XCTUnwrap(net.tangent(nil)).copy()
-        assertClose(d, "\(name).fdfa.d")
-        for tap in net.taps {
-            // B_l − (1/B) dᵀ u_l from the engine's d and PyTorch's B_l, u_l.
-            let u = tap.perturbation!, batch = d.batch, k = d.sampleCount, n = tap.width
-            let b = fixtures.array("\(name).B.\(tap.index)")
-            let g = (0 ..< k * n).map { j -> Float in
-                let (c, m) = j.quotientAndRemainder(dividingBy: n)
-                let s = (0 ..< batch).reduce(0.0) { $0 + Double(d.data[$1 * k + c]) * Double(u.data[$1 * n + m]) }
-                return b[j] - Float(s / Double(batch))
-            }
-            assertClose(g, fixtures.array("\(name).fdfa.bgrad.\(tap.index)"), "\(name).fdfa.bgrad.\(tap.index)")
-        }
-
-        // The Trainer's FDFA step with PyTorch's B_l.
         let trainer = Trainer(network: net, rule: .fdfa, seed: 7)
         setFeedback(net, name)
+        trainer.drawsPerturbations = false
+        for tap in net.taps { tap.perturbation = fixtures.tensor("\(name).u.\(tap.index)") }
         try trainer.computeGradients(images: x, labels: labels, updateStatistics: false)
-        for tap in net.taps { assertClose(trainer.signals[tap.index - 1]!, "\(name).dfa.delta.\(tap.index)", "\(name).fdfa.delta.\(tap.index)") }
-        assertGradients(net, "\(name).dfa.grad", "\(name).fdfa.grad")
-        let drawn = try XCTUnwrap(trainer.outputTangent).copy()
-        let us = net.taps.map { $0.perturbation!.copy() }
-        let gradients = trainer.feedbackGradients.map { $0.copy() }
-        _ = net.forward(x, mode: .training(updateStatistics: false))
-        for (tap, u) in zip(net.taps, us) { tap.perturbation = u }
-        let again = try XCTUnwrap(net.tangent(nil))
-        assertClose(drawn.array, again.array, "\(name) Trainer's d against the tangent map with its own u")
-        for (tap, (u, g)) in zip(net.taps, zip(us, gradients)) {
-            let batch = drawn.batch, k = drawn.sampleCount, n = tap.width, b = tap.feedback!
-            let expected = (0 ..< k * n).map { j -> Float in
-                let (c, m) = j.quotientAndRemainder(dividingBy: n)
-                let s = (0 ..< batch).reduce(0.0) { $0 + Double(drawn.data[$1 * k + c]) * Double(u.data[$1 * n + m]) }
-                return b.data[j] - Float(s / Double(batch))
-            }
-            assertClose(g.array, expected, "\(name) Trainer's FDFA feedback gradient \(tap.index)")
+        assertClose(try XCTUnwrap(trainer.outputTangent), "\(name).fdfa.d")
+        for tap in net.taps {
+            assertClose(trainer.feedbackGradients[tap.index - 1], "\(name).fdfa.bgrad.\(tap.index)")
+            assertClose(trainer.signals[tap.index - 1]!, "\(name).dfa.delta.\(tap.index)", "\(name).fdfa.delta.\(tap.index)")
         }
+        assertGradients(net, "\(name).dfa.grad", "\(name).fdfa.grad")
     }
 
     func testFullyConnectedFDFA() throws { try checkFDFA("fc") }

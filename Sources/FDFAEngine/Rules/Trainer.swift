@@ -21,6 +21,10 @@ public final class Trainer {
     public let optimizer: Adam
     /// Adam over the feedback matrices (DKP, and FDFA in its reference form).
     public let feedbackOptimizer: Adam?
+    /// Whether each step draws its own perturbations: u_l at the taps (FDFA, FG-A) and the direction
+    /// v in the parameters' tangents (FG-W). Set it to false to supply them yourself — another
+    /// implementation's draws in a parity test, or a fixed u in a lesson — before each step.
+    public var drawsPerturbations = true
     /// Steps taken so far (by `step`; measuring with `computeGradients` alone does not count).
     /// Settable, like `epochs`, so that a checkpoint can restore a run.
     public var steps = 0
@@ -92,11 +96,18 @@ public final class Trainer {
     @discardableResult
     public func computeGradients(images: Tensor, labels: [Int32], updateStatistics: Bool = true) throws -> StepResult {
         let batch = images.batch, number = steps + 1
-        if rule.perturbsActivities {
-            for tap in network.taps { tap.perturb(batch: batch, rng: &rng) }
-        }
-        if rule == .fgw {
-            for p in parameters { rng.fillNormal(p.tangent!) }
+        if drawsPerturbations {
+            if rule.perturbsActivities {
+                for tap in network.taps { tap.perturb(batch: batch, rng: &rng) }
+            }
+            if rule == .fgw {
+                for p in parameters { rng.fillNormal(p.tangent!) }
+            }
+        } else if rule.perturbsActivities {
+            for tap in network.taps {
+                precondition(tap.perturbation?.shape == [batch] + tap.inputShape,
+                             "\(tap.description): set a perturbation of shape \([batch] + tap.inputShape) before the step")
+            }
         }
         let logits = network.forward(images, mode: .training(updateStatistics: updateStatistics))
         outputTangent = rule.perturbsActivities || rule == .fgw ? network.tangent(nil) : nil
