@@ -88,6 +88,31 @@ final class TrainCommandTests: CommandLineTestCase {
         XCTAssertTrue(run.stderr.contains("non-finite"), run.stderr)
     }
 
+    func testCtrlCStopsBetweenStepsKeepsTheCheckpointAndExits130() throws {
+        let checkpoints = directory.appendingPathComponent("ckpt").path
+        let process = Process()
+        process.executableURL = FDFAProcess.binary
+        process.arguments = ["train", "--dataset", "synthetic", "--n-layers", "1", "--seed", "0", "--epochs", "500",
+                             "--log-dir", directory.appendingPathComponent("results").path, "--checkpoint", checkpoints]
+        let err = Pipe()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = err
+        try process.run()
+        // Wait until at least one epoch has been checkpointed, then press Ctrl-C.
+        let file = checkpoints + "/checkpoint.safetensors"
+        let deadline = Date().addingTimeInterval(60)
+        while !FileManager.default.fileExists(atPath: file), Date() < deadline, process.isRunning { usleep(50_000) }
+        XCTAssertTrue(process.isRunning, "training ended before it could be interrupted")
+        process.interrupt()
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 130, message)
+        XCTAssertTrue(message.contains("Interrupted during epoch"), message)
+        XCTAssertTrue(message.contains("is intact"), message)
+        let resumed = try train(["--epochs", "1", "--resume", file])
+        XCTAssertEqual(resumed.status, 0, "the kept checkpoint loads: \(resumed.stderr)")
+    }
+
     func testTrackingWritesItsCSVWithoutChangingTheRun() throws {
         let plain = try train(["--epochs", "1", "--train-mode", "FDFA"])
         let tracked = try train(["--epochs", "1", "--train-mode", "FDFA", "--track", "cos,align", "--track-every", "8",
