@@ -10,8 +10,9 @@ public final class Tap: Layer {
     public let inputShape: [Int]
     /// 1-based position among the network's taps (tap 1 is nearest the input).
     public let index: Int
-    /// B: classes × (elements per sample); `nil` until a rule that needs it is chosen.
-    public var feedback: Tensor?
+    /// B: classes × (elements per sample); `nil` until a rule that needs it is chosen. Its `Trainer`
+    /// creates it and updates this very tensor, so others change its values (`assign`), not the tensor.
+    public internal(set) var feedback: Tensor?
     /// u: batch × (elements per sample); when set, `tangent` adds it to the tangent passing through.
     public var perturbation: Tensor?
     private var perturbationBuffer = Workspace()

@@ -39,6 +39,9 @@ public final class Trainer {
     public private(set) var outputTangent: Tensor?
 
     private let parameters: [Parameter]
+    /// The tensors the optimisers update, gathered once so that a step builds no arrays.
+    private let values: [Tensor], gradients: [Tensor]
+    private var feedbackMatrices: [Tensor] = []
     private var loss = SoftmaxCrossEntropy()
     private var signalBuffers: [Workspace]
 
@@ -56,6 +59,8 @@ public final class Trainer {
         self.hyperparameters = hyperparameters
         rng = Random(seed: seed)
         parameters = network.parameters
+        values = parameters.map(\.value)
+        gradients = parameters.map(\.grad)
         optimizer = Adam(shapes: parameters.map(\.value.shape), learningRate: hyperparameters.learningRate,
                          weightDecay: hyperparameters.weightDecay)
         let k = network.classes
@@ -69,6 +74,7 @@ public final class Trainer {
                 rng.fillUniform(b, low: -bound, high: bound)
             }
             tap.feedback = b
+            feedbackMatrices.append(b)
         }
         feedbackGradients = rule.trainsFeedback ? network.taps.map { Tensor(zeros: [k, $0.width]) } : []
         feedbackOptimizer = rule.trainsFeedback
@@ -129,12 +135,12 @@ public final class Trainer {
 
     /// The second half of a step: Adam on the parameters, then the feedback update.
     public func applyUpdates() {
-        optimizer.update(values: parameters.map(\.value), gradients: parameters.map(\.grad))
+        optimizer.update(values: values, gradients: gradients)
         switch (rule, hyperparameters.feedbackUpdate) {
         case (.fdfa, .movingAverage(let beta)):
             movingAverageFeedback(beta: beta)
         case (.dkp, _), (.fdfa, .adam):
-            feedbackOptimizer!.update(values: network.taps.map { $0.feedback! }, gradients: feedbackGradients)
+            feedbackOptimizer!.update(values: feedbackMatrices, gradients: feedbackGradients)
         default:
             break
         }
