@@ -81,21 +81,11 @@ public final class BatchLoader {
         if let transform {
             fillTransformed(images, indices, transform)
         } else {
-            fillCopied(images, indices)
+            split.copySamples(indices, into: images.data)
         }
         labelBuffer.removeAll(keepingCapacity: true)
         for i in indices { labelBuffer.append(split.labels[i]) }
         return Batch(images: images, labels: labelBuffer)
-    }
-
-    private func fillCopied(_ images: Tensor, _ indices: ArraySlice<Int>) {
-        let n = split.images.sampleCount, src = split.images.data, dst = images.data
-        let base = indices.startIndex
-        order.withUnsafeBufferPointer { order in
-            parallelFor(indices.count, minimumPerThread: max(1, 32_768 / max(n, 1))) { range in
-                for b in range { (dst + b * n).update(from: src + order[base + b] * n, count: n) }
-            }
-        }
     }
 
     private func fillTransformed(_ images: Tensor, _ indices: ArraySlice<Int>, _ transform: ImageTransform) {
@@ -105,13 +95,17 @@ public final class BatchLoader {
         crops.removeAll(keepingCapacity: true)
         for _ in indices { crops.append(transform.crop(height: h, width: w, random: &augmentRandom)) }
         let inCount = c * h * w, size = transform.size, outCount = c * size * size
-        let src = split.images.data, dst = images.data, base = indices.startIndex
+        let dst = images.data, base = indices.startIndex
         order.withUnsafeBufferPointer { order in
             crops.withUnsafeBufferPointer { crops in
                 parallelFor(indices.count, minimumPerThread: 4) { range in
-                    for b in range {
-                        ImageTransform.resample(src + order[base + b] * inCount, channels: c, height: h, width: w,
-                                                crop: crops[b], into: dst + b * outCount, size: size)
+                    // Each sample is read as floats first: a 32×32 source is small next to its 224×224 output.
+                    withUnsafeTemporaryAllocation(of: Float.self, capacity: inCount) { source in
+                        for b in range {
+                            split.copySample(order[base + b], into: source.baseAddress!)
+                            ImageTransform.resample(source.baseAddress!, channels: c, height: h, width: w,
+                                                    crop: crops[b], into: dst + b * outCount, size: size)
+                        }
                     }
                 }
             }

@@ -1,5 +1,3 @@
-import FDFAEngine
-
 /// The binary CIFAR formats: fixed-size records of label byte(s) then 3072 pixel bytes
 /// (1024 red, 1024 green, 1024 blue, each 32×32 row-major, i.e. already CHW).
 /// CIFAR-10 has one label byte; CIFAR-100 has a coarse and a fine byte, and the fine one is used.
@@ -12,7 +10,8 @@ struct CIFARFormat {
     static let cifar10 = CIFARFormat(labelBytes: 1, labelIndex: 0, classCount: 10)
     static let cifar100 = CIFARFormat(labelBytes: 2, labelIndex: 1, classCount: 100)
 
-    static let pixelCount = 3 * 32 * 32
+    static let sampleShape = [3, 32, 32]
+    static let pixelCount = sampleShape.reduce(1, *)
     var recordSize: Int { labelBytes + CIFARFormat.pixelCount }
 
     /// Number of records in a file of this many bytes, or an error if it is not a whole number of them.
@@ -23,29 +22,18 @@ struct CIFARFormat {
         return bytes.count / recordSize
     }
 
-    /// Decodes the files' records, in order, into `images` [N, 3, 32, 32] and `labels` starting at
-    /// sample `offset`. The caller sized both from `recordCount`.
-    func decode(_ bytes: [UInt8], file: String, into images: Tensor, labels: inout [Int32], at offset: Int) throws {
+    /// Decodes the file's records, in order, appending their pixel bytes (as they are; `Split`
+    /// normalises them) to `pixels` and their classes to `labels`.
+    func decode(_ bytes: [UInt8], file: String, appendingTo pixels: inout [UInt8], labels: inout [Int32]) throws {
         let n = try recordCount(bytes, file: file)
-        let (size, pixels) = (recordSize, CIFARFormat.pixelCount)
+        let size = recordSize
         for r in 0 ..< n {
             let label = bytes[r * size + labelIndex]
             guard Int(label) < classCount else {
                 throw DataError.malformed(file: file, reason: "label \(label) in record \(r) is outside 0..<\(classCount)")
             }
-            labels[offset + r] = Int32(label)
+            labels.append(Int32(label))
         }
-        let out = images.data + offset * pixels
-        let skip = labelBytes
-        PixelScale.table.withUnsafeBufferPointer { table in
-            bytes.withUnsafeBufferPointer { input in
-                let base = input.baseAddress!
-                parallelFor(n, minimumPerThread: 512) { range in
-                    for r in range {
-                        PixelScale.convert(base + r * size + skip, out + r * pixels, count: pixels, table: table.baseAddress!)
-                    }
-                }
-            }
-        }
+        for r in 0 ..< n { pixels += bytes[r * size + labelBytes ..< (r + 1) * size] }
     }
 }

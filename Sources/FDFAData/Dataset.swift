@@ -1,24 +1,3 @@
-import FDFAEngine
-
-/// One split of a data set (train or test): normalised images in one contiguous tensor and their labels.
-public struct Split {
-    /// All samples, [count, C, H, W] (or [count] + any per-sample shape for synthetic data),
-    /// pixels normalised to [−1, 1] as (x / 255 − 0.5) / 0.5.
-    public let images: Tensor
-    /// One class index per sample, in 0..<classCount.
-    public let labels: [Int32]
-
-    public init(images: Tensor, labels: [Int32]) {
-        precondition(images.batch == labels.count, "\(images.batch) images but \(labels.count) labels")
-        self.images = images
-        self.labels = labels
-    }
-
-    public var count: Int { labels.count }
-    /// Per-sample shape, without the leading sample dimension.
-    public var sampleShape: [Int] { Array(images.shape.dropFirst()) }
-}
-
 /// A data set held in memory, as the reference's torchvision data sets give it after ToTensor and
 /// Normalize: what training, evaluation and analysis read from. Immutable once built, so one copy is
 /// shared by every run of a session (see `DatasetCache`).

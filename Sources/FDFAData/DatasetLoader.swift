@@ -1,5 +1,4 @@
 import Dispatch
-import FDFAEngine
 
 /// Builds `Dataset`s from files under a data root (or from a seed, for synthetic data).
 public enum DatasetLoader {
@@ -40,27 +39,22 @@ public enum DatasetLoader {
     private static func idxSplit(images imageFile: String, labels labelFile: String, classCount: Int) throws -> Split {
         let images = try IDX.images(FileBytes.read(imageFile), file: imageFile)
         let labels = try IDX.labels(FileBytes.read(labelFile), file: labelFile, classCount: classCount)
-        guard images.batch == labels.count else {
-            throw DataError.malformed(file: labelFile, reason: "\(labels.count) labels but \(imageFile) has \(images.batch) images")
+        guard images.shape[0] == labels.count else {
+            throw DataError.malformed(file: labelFile, reason: "\(labels.count) labels but \(imageFile) has \(images.shape[0]) images")
         }
         guard images.shape == [labels.count, 1, 28, 28] else {
             throw DataError.malformed(file: imageFile, reason: "images are \(images.shape[2])×\(images.shape[3]), expected 28×28")
         }
-        return Split(images: images, labels: labels)
+        return Split(pixels: images.pixels, sampleShape: [1, 28, 28], labels: labels)
     }
 
-    /// Concatenates the records of several CIFAR files (the five training batches) into one split.
+    /// Concatenates the records of several CIFAR files (the five training batches) into one split,
+    /// reading one file at a time so that only one file's bytes are held beside the pixels.
     private static func cifarSplit(_ files: [String], format: CIFARFormat) throws -> Split {
-        let contents = try files.map { try FileBytes.readRaw($0) }
-        let counts = try zip(contents, files).map { try format.recordCount($0, file: $1) }
-        let total = counts.reduce(0, +)
-        let images = Tensor(zeros: [total, 3, 32, 32])
-        var labels = [Int32](repeating: 0, count: total)
-        var offset = 0
-        for (i, bytes) in contents.enumerated() {
-            try format.decode(bytes, file: files[i], into: images, labels: &labels, at: offset)
-            offset += counts[i]
+        var pixels: [UInt8] = [], labels: [Int32] = []
+        for file in files {
+            try format.decode(FileBytes.readRaw(file), file: file, appendingTo: &pixels, labels: &labels)
         }
-        return Split(images: images, labels: labels)
+        return Split(pixels: pixels[...], sampleShape: CIFARFormat.sampleShape, labels: labels)
     }
 }

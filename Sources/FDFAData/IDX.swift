@@ -1,5 +1,3 @@
-import FDFAEngine
-
 /// The IDX format of MNIST and Fashion-MNIST: a big-endian header (magic, then one 32-bit size per
 /// dimension) followed by unsigned bytes. We accept only the two shapes those data sets use:
 /// 0x00000803 images (count, rows, cols) and 0x00000801 labels (count).
@@ -7,24 +5,13 @@ enum IDX {
     static let imageMagic: UInt32 = 0x0000_0803
     static let labelMagic: UInt32 = 0x0000_0801
 
-    /// Decoded images: `count` samples of rows × cols, normalised, in one tensor [count, 1, rows, cols].
-    static func images(_ bytes: [UInt8], file: String) throws -> Tensor {
+    /// Decoded images: `count` samples of rows × cols, shape [count, 1, rows, cols], and their pixel
+    /// bytes, a slice of `bytes` past the header (kept as they are; `Split` normalises them).
+    static func images(_ bytes: [UInt8], file: String) throws -> (pixels: ArraySlice<UInt8>, shape: [Int]) {
         let dims = try header(bytes, file: file, magic: imageMagic, what: "image")
         let (count, rows, cols) = (dims[0], dims[1], dims[2])
         guard rows > 0, cols > 0 else { throw DataError.malformed(file: file, reason: "image size \(rows)×\(cols) is empty") }
-        let pixels = rows * cols
-        let tensor = Tensor(zeros: [count, 1, rows, cols])
-        let out = tensor.data
-        PixelScale.table.withUnsafeBufferPointer { table in
-            bytes.withUnsafeBufferPointer { input in
-                let base = input.baseAddress! + 16
-                parallelFor(count, minimumPerThread: 2048) { range in
-                    PixelScale.convert(base + range.lowerBound * pixels, out + range.lowerBound * pixels,
-                                       count: range.count * pixels, table: table.baseAddress!)
-                }
-            }
-        }
-        return tensor
+        return (bytes[16...], [count, 1, rows, cols])
     }
 
     /// Decoded labels, each checked to lie in 0..<classCount.

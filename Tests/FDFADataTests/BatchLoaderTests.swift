@@ -62,4 +62,18 @@ final class BatchLoaderTests: XCTestCase {
         // Sample 1 is constant 1: any bilinear resize of it is exactly 1.
         XCTAssertEqual(Array(batch.images.array[(3 * 256)...]), [Float](repeating: 1, count: 3 * 256))
     }
+
+    func testStoredPixelBytesGiveTheFloatsOfNormalisingUpFront() {
+        var random = Random(seed: 3)
+        let bytes = (0 ..< 4 * 3 * 8 * 8).map { _ in UInt8(random.nextInt(below: 256)) }
+        let labels: [Int32] = [0, 1, 2, 3]
+        let pixels = Split(pixels: bytes[...], sampleShape: [3, 8, 8], labels: labels)
+        let floats = Split(images: Tensor(shape: [4, 3, 8, 8], values: bytes.map(Fixtures.normalised)), labels: labels)
+        XCTAssertEqual(pixels.viewed(as: [192]).samples([2, 0]).array, floats.samples([2, 0]).array)
+        for transform in [nil, ImageTransform.randomResizedCropAndFlip(to: 5)] {
+            let a = BatchLoader(pixels, batchSize: 3, shuffle: true, seed: 2, transform: transform)
+            let b = BatchLoader(floats, batchSize: 3, shuffle: true, seed: 2, transform: transform)
+            while let batch = a.next() { XCTAssertEqual(batch.images.array, b.next()!.images.array) }
+        }
+    }
 }

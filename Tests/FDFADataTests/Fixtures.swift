@@ -75,4 +75,15 @@ final class Fixtures {
     }
 
     static func normalised(_ byte: UInt8) -> Float { (Float(byte) / 255 - 0.5) / 0.5 }
+
+    /// Whether two splits read the very same stored samples, not equal copies: how the cache tests
+    /// see that a data set was loaded once.
+    static func sameStorage(_ a: Split, _ b: Split) -> Bool {
+        switch (a.storage, b.storage) {
+        case let (.pixels(x), .pixels(y)):
+            return x.withUnsafeBufferPointer { x in y.withUnsafeBufferPointer { y in x.baseAddress == y.baseAddress } }
+        case let (.floats(x), .floats(y)): return x === y
+        default: return false
+        }
+    }
 }

@@ -6,9 +6,10 @@ final class IDXTests: XCTestCase {
         let bytes = Fixtures.idxImages(count: 2, rows: 2, cols: 3) { s, p in [0, 255, 128, 1, 64, 200][p] &+ UInt8(s) }
         let images = try IDX.images(bytes, file: "x")
         XCTAssertEqual(images.shape, [2, 1, 2, 3])
-        XCTAssertEqual(images.array, [0, 255, 128, 1, 64, 200, 1, 0, 129, 2, 65, 201].map { Fixtures.normalised(UInt8($0)) })
-        XCTAssertEqual(images.array[0], -1)
-        XCTAssertEqual(images.array[1], 1)
+        let values = Split(pixels: images.pixels, sampleShape: [1, 2, 3], labels: [0, 0]).samples([0, 1]).array
+        XCTAssertEqual(values, [0, 255, 128, 1, 64, 200, 1, 0, 129, 2, 65, 201].map { Fixtures.normalised(UInt8($0)) })
+        XCTAssertEqual(values[0], -1)
+        XCTAssertEqual(values[1], 1)
         XCTAssertEqual(try IDX.labels(Fixtures.idxLabels([3, 0, 9]), file: "y", classCount: 10), [3, 0, 9])
     }
 
@@ -17,13 +18,13 @@ final class IDXTests: XCTestCase {
         raw.writeIDXSet()
         gz.writeIDXSet(gzip: true)
         let a = try DatasetLoader.load(.mnist, root: raw.root), b = try DatasetLoader.load(.mnist, root: gz.root)
-        XCTAssertEqual(a.train.images.array, b.train.images.array)
+        XCTAssertEqual(a.train.samples(Array(0 ..< 5)).array, b.train.samples(Array(0 ..< 5)).array)
         XCTAssertEqual(a.test.labels, b.test.labels)
         XCTAssertEqual(a.train.count, 5)
         XCTAssertEqual(a.test.count, 3)
         XCTAssertEqual(a.sampleShape, [1, 28, 28])
         XCTAssertEqual(a.train.labels, [0, 1, 2, 3, 4])
-        XCTAssertEqual(a.train.images[flat: 784 * 2 + 5], Fixtures.normalised(UInt8((2 * 7 + 5) % 256)))
+        XCTAssertEqual(a.train.samples([2])[flat: 5], Fixtures.normalised(UInt8((2 * 7 + 5) % 256)))
     }
 
     func testRejectsEachKindOfBadHeader() {

@@ -13,12 +13,12 @@ final class LoaderTests: XCTestCase {
         let data = try DatasetLoader.load(.fashionMNIST, root: empty.root)
         print("Fashion-MNIST loaded in \(String(format: "%.2f", Date().timeIntervalSince(start))) s")
         XCTAssertEqual([data.train.count, data.test.count], [60000, 10000])
-        XCTAssertEqual(data.train.images.shape, [60000, 1, 28, 28])
+        XCTAssertEqual(data.train.sampleShape, [1, 28, 28])
         XCTAssertEqual(data.train.labels[0], 9)
         XCTAssertEqual(data.classNames[Int(data.train.labels[0])], "Ankle boot")
         XCTAssertTrue(data.train.labels.allSatisfy { (0 ..< 10).contains($0) })
         XCTAssertEqual(Set(data.test.labels).count, 10)
-        let pixels = UnsafeBufferPointer(start: data.test.images.data, count: data.test.images.count)
+        let pixels = data.test.samples(Array(0 ..< data.test.count)).array
         XCTAssertEqual(pixels.min(), -1)
         XCTAssertEqual(pixels.max(), 1)
     }
@@ -91,9 +91,9 @@ final class LoaderTests: XCTestCase {
         let c10 = try DatasetLoader.load(.cifar10, root: f.root)
         XCTAssertEqual(c10.train.labels, [1, 0, 2, 0, 3, 0, 4, 0, 5, 0])
         XCTAssertEqual(c10.sampleShape, [3, 32, 32])
-        XCTAssertEqual(c10.train.images[flat: 1024 + 3], Fixtures.normalised(UInt8((1024 + 3) % 256)))
-        XCTAssertEqual(c10.test.images[flat: 1023], -1)
-        XCTAssertEqual(c10.test.images[flat: 1024], 1)
+        XCTAssertEqual(c10.train.samples([0])[flat: 1024 + 3], Fixtures.normalised(UInt8((1024 + 3) % 256)))
+        XCTAssertEqual(c10.test.samples([0])[flat: 1023], -1)
+        XCTAssertEqual(c10.test.samples([0])[flat: 1024], 1)
 
         f.write("cifar-100-binary/train.bin", Fixtures.cifarRecord(labels: [3, 99]) { _ in 0 })
         f.write("cifar-100-binary/test.bin", Fixtures.cifarRecord(labels: [19, 42]) { _ in 0 })
@@ -114,7 +114,7 @@ final class LoaderTests: XCTestCase {
         let a = try cache.dataset(.mnist, root: f.root)
         try FileManager.default.removeItem(atPath: f.root + "/MNIST")
         let b = try cache.dataset(.mnist, root: f.root + "/")
-        XCTAssertTrue(a.train.images === b.train.images)
+        XCTAssertTrue(Fixtures.sameStorage(a.train, b.train))
         cache.removeAll()
         XCTAssertThrowsError(try cache.dataset(.mnist, root: f.root))
     }

@@ -65,16 +65,21 @@ extension BuiltinGroup {
         Builtin("show", [.required("data", .any), .optional("i", .integer, default: .number(0))],
                 summary: "Draws sample i of a split or batch as text, with its label and class name.") { args, session in
             let i = try args.integer("i")
-            let (images, labels, names): (Tensor, [Int32], [String])
-            switch try args.samples("data", datasetRole: \.train) {
-            case .split(let s): (images, labels, names) = (s.split.images, s.split.labels, s.classNames)
-            case .batch(let b): (images, labels, names) = (b.images, b.labels, b.classNames)
+            let samples = try args.samples("data", datasetRole: \.train)
+            let (labels, names): ([Int32], [String])
+            switch samples {
+            case .split(let s): (labels, names) = (s.split.labels, s.classNames)
+            case .batch(let b): (labels, names) = (b.labels, b.classNames)
             }
             guard labels.indices.contains(i) else {
                 throw LanguageError.runtime("'i' \(i) is out of range: there are samples 0 to \(labels.count - 1)")
             }
-            let n = images.sampleCount
-            let picture = try ImageText.render(images.data + i * n, shape: Array(images.shape.dropFirst()))
+            // A batch holds floats; a split stores its samples compactly, so the one sample is copied out.
+            let (images, row): (Tensor, Int) = switch samples {
+            case .split(let s): (s.split.samples([i]), 0)
+            case .batch(let b): (b.images, i)
+            }
+            let picture = try ImageText.render(images.data + row * images.sampleCount, shape: Array(images.shape.dropFirst()))
             let label = Int(labels[i])
             session.write("\(picture)\nsample \(i): label \(label) (\(names.indices.contains(label) ? names[label] : "?"))\n")
             return .none
@@ -107,10 +112,7 @@ extension BuiltinGroup {
 
     /// A batch holding copies of the split's samples at `indices`.
     private static func gather(_ split: SplitValue, _ indices: [Int], origin: String) -> BatchValue {
-        let source = split.split.images, n = source.sampleCount
-        let images = Tensor(zeros: [indices.count] + split.split.sampleShape)
-        for (b, i) in indices.enumerated() { (images.data + b * n).update(from: source.data + i * n, count: n) }
-        return BatchValue(images: images, labels: indices.map { split.split.labels[$0] }, classNames: split.classNames,
-                          origin: "\(split.datasetName) \(split.role), \(origin)")
+        BatchValue(images: split.split.samples(indices), labels: indices.map { split.split.labels[$0] },
+                   classNames: split.classNames, origin: "\(split.datasetName) \(split.role), \(origin)")
     }
 }

@@ -124,9 +124,8 @@ extension BuiltinGroup {
         guard dataset.classCount <= net.network.classes else {
             throw LanguageError.runtime("the data has \(dataset.classCount) classes; the network has \(net.network.classes)")
         }
-        func view(_ split: Split) -> Split { Split(images: split.images.viewed(as: [split.count] + input), labels: split.labels) }
         return Dataset(name: dataset.name, classCount: dataset.classCount, classNames: dataset.classNames,
-                       train: view(dataset.train), test: view(dataset.test))
+                       train: dataset.train.viewed(as: input), test: dataset.test.viewed(as: input))
     }
 
     /// Runs a training step or epoch, turning a divergence into an error message (nothing was applied).
