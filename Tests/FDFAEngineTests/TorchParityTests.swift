@@ -188,14 +188,25 @@ final class TorchParityTests: XCTestCase {
 
     // MARK: Feedback rules
 
+    /// The first half of a `rule` step on fixture `name`'s network and batch, with PyTorch's B_l
+    /// (and, when `perturbations` is set, PyTorch's u_l instead of the Trainer's own draws).
+    func feedbackStep(_ name: String, _ rule: Rule, perturbations: Bool = false) throws -> (Network, Trainer) {
+        let net = network(name)
+        let trainer = Trainer(network: net, rule: rule, seed: 1)
+        setFeedback(net, name)
+        if perturbations {
+            trainer.drawsPerturbations = false
+            for tap in net.taps { tap.perturbation = fixtures.tensor("\(name).u.\(tap.index)") }
+        }
+        try trainer.computeGradients(images: fixtures.tensor("\(name).x"), labels: fixtures.labels("\(name).labels"),
+                                     updateStatistics: false)
+        return (net, trainer)
+    }
+
     /// DFA with PyTorch's B_l: the taps' signals e · B_l and every parameter gradient with
     /// backpropagation cut at the taps (the reference's DFA hook).
     func checkDFA(_ name: String) throws {
-        let net = network(name)
-        let trainer = Trainer(network: net, rule: .dfa, seed: 1)
-        setFeedback(net, name)
-        try trainer.computeGradients(images: fixtures.tensor("\(name).x"), labels: fixtures.labels("\(name).labels"),
-                                     updateStatistics: false)
+        let (net, trainer) = try feedbackStep(name, .dfa)
         for tap in net.taps { assertClose(trainer.signals[tap.index - 1]!, "\(name).dfa.delta.\(tap.index)") }
         assertGradients(net, "\(name).dfa.grad")
     }
@@ -206,11 +217,7 @@ final class TorchParityTests: XCTestCase {
     /// DKP with B_l set to PyTorch's: the same parameter gradients as DFA, and the feedback
     /// gradient eᵀ h_l.
     func checkDKP(_ name: String) throws {
-        let net = network(name)
-        let trainer = Trainer(network: net, rule: .dkp, seed: 1)
-        setFeedback(net, name)
-        try trainer.computeGradients(images: fixtures.tensor("\(name).x"), labels: fixtures.labels("\(name).labels"),
-                                     updateStatistics: false)
+        let (net, trainer) = try feedbackStep(name, .dkp)
         assertGradients(net, "\(name).dfa.grad", "\(name).dkp.grad")
         for (tap, g) in zip(net.taps, trainer.feedbackGradients) { assertClose(g, "\(name).dkp.bgrad.\(tap.index)") }
     }
@@ -222,13 +229,7 @@ final class TorchParityTests: XCTestCase {
     /// tangent d of the forward-mode pass (BatchNorm in training mode), the feedback gradient
     /// B_l − mean(d ⊗ u_l), the signals e·B_l and the parameter gradients (DFA's, with the same B_l).
     func checkFDFA(_ name: String) throws {
-        let net = network(name)
-        let x = fixtures.tensor("\(name).x"), labels = fixtures.labels("\(name).labels")
-        let trainer = Trainer(network: net, rule: .fdfa, seed: 7)
-        setFeedback(net, name)
-        trainer.drawsPerturbations = false
-        for tap in net.taps { tap.perturbation = fixtures.tensor("\(name).u.\(tap.index)") }
-        try trainer.computeGradients(images: x, labels: labels, updateStatistics: false)
+        let (net, trainer) = try feedbackStep(name, .fdfa, perturbations: true)
         assertClose(try XCTUnwrap(trainer.outputTangent), "\(name).fdfa.d")
         for tap in net.taps {
             assertClose(trainer.feedbackGradients[tap.index - 1], "\(name).fdfa.bgrad.\(tap.index)")
