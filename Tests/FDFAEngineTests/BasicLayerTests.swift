@@ -57,6 +57,27 @@ final class BasicLayerTests: XCTestCase {
         XCTAssertEqual(tap.tangent(dx)!.array, zip(dx.array, u).map { $0 + $1 })
     }
 
+    /// With no input tangent, only γ's and β's tangents move the output: dy = dγ x̂ + dβ, with no
+    /// batch-statistics term (whatever an earlier call left in the layer's scratch space).
+    func testBatchNormTangentOfParametersAlone() throws {
+        for shape in [[5], [3, 2, 2]] {
+            var rng = Random(seed: 12)
+            let bn = try BatchNorm(shape: shape)
+            let x = LayerCheck.normal([4] + shape, &rng), dx = LayerCheck.normal([4] + shape, &rng)
+            _ = bn.forward(x, mode: .training)
+            _ = bn.tangent(dx) // leaves the scratch sums of dx behind
+            let xhat = bn.forward(x, mode: .training(updateStatistics: false)).copy() // γ = 1, β = 0: y = x̂
+            bn.gamma.tangent = LayerCheck.normal([shape[0]], &rng)
+            bn.beta.tangent = LayerCheck.normal([shape[0]], &rng)
+            let dy = try XCTUnwrap(bn.tangent(nil))
+            let plane = shape.dropFirst().reduce(1, *)
+            for i in 0 ..< dy.count {
+                let c = (i / plane) % shape[0]
+                XCTAssertEqual(dy.data[i], bn.gamma.tangent!.data[c] * xhat.data[i] + bn.beta.tangent!.data[c], accuracy: 1e-6)
+            }
+        }
+    }
+
     func testCrossEntropyGradientAgainstFiniteDifferences() {
         var rng = Random(seed: 11)
         let logits = LayerCheck.normal([3, 4], &rng)

@@ -133,39 +133,47 @@ public final class BatchNorm: Layer {
         let xhat = normalized!
         channelSums(dy.data, xhat.data, batch: dy.batch, into: beta.grad.data, gamma.grad.data)
         guard needInputGradient else { return nil }
-        return project(dy, xhat: xhat, scale: gamma.value.data, addScale: nil, addShift: nil, into: &inputGradient)
+        return project(dy, xhat: xhat, scale: gamma.value.data, addScale: nil, addShift: nil,
+                       sums: (UnsafePointer(beta.grad.data), UnsafePointer(gamma.grad.data)), into: &inputGradient)
     }
 
     /// out = γ/σ · P(v) + a ⊙ x̂ + c, where P(v) = v − mean(v) − x̂ · mean(v ⊙ x̂) in training mode
     /// and P(v) = v in evaluation mode (v = nil: zero). The tangent and the adjoint share it.
     private func project(
         _ v: Tensor?, xhat: Tensor, scale: UnsafePointer<Float>,
-        addScale: UnsafePointer<Float>?, addShift: UnsafePointer<Float>?, into buffer: inout Workspace
+        addScale: UnsafePointer<Float>?, addShift: UnsafePointer<Float>?,
+        sums known: (first: UnsafePointer<Float>, second: UnsafePointer<Float>)? = nil, into buffer: inout Workspace
     ) -> Tensor {
         let out = buffer.tensor(xhat.shape)
         let batch = xhat.batch, c = channels, s = spatial, n = Float(batch * s)
-        let training = lastMode.isTraining
+        // The batch statistics' terms: only in training mode, and only for a non-zero v.
+        let training = lastMode.isTraining && v != nil
+        // Σ v and Σ v ⊙ x̂ per channel: given (the adjoint has just computed them as dβ and dγ) or computed.
+        var sum = UnsafePointer(firstMoment.data), dot = UnsafePointer(secondMoment.data)
         if let v, training {
-            channelSums(v.data, xhat.data, batch: batch, into: firstMoment.data, secondMoment.data)
+            if let known {
+                (sum, dot) = known
+            } else {
+                channelSums(v.data, xhat.data, batch: batch, into: firstMoment.data, secondMoment.data)
+            }
         }
         let src = v?.data, h = xhat.data, dst = out.data, inv = inverseDeviation.data
-        let sum = firstMoment.data, dot = secondMoment.data
         if s == 1 {
-            // Features: fold the per-feature terms into out = k·v + p·x̂ + q first (reusing the two
-            // sums' storage), then one pass along each contiguous sample row, which vectorises.
+            // Features: fold the per-feature terms into out = k·v + p·x̂ + q first (in the moments'
+            // scratch storage), then one pass along each contiguous sample row, which vectorises.
+            let p = secondMoment.data, q = firstMoment.data
             for f in 0 ..< c {
                 let k = scale[f] * inv[f]
-                let p = (addScale?[f] ?? 0) - (training ? k * dot[f] / n : 0)
-                let q = (addShift?[f] ?? 0) - (training ? k * sum[f] / n : 0)
-                dot[f] = p
-                sum[f] = q
+                let slope = training ? k * dot[f] / n : 0, mean = training ? k * sum[f] / n : 0
+                p[f] = (addScale?[f] ?? 0) - slope
+                q[f] = (addShift?[f] ?? 0) - mean
             }
             for i in 0 ..< batch {
                 let o = i * c
                 if let src {
-                    for f in 0 ..< c { dst[o + f] = scale[f] * inv[f] * src[o + f] + dot[f] * h[o + f] + sum[f] }
+                    for f in 0 ..< c { dst[o + f] = scale[f] * inv[f] * src[o + f] + p[f] * h[o + f] + q[f] }
                 } else {
-                    for f in 0 ..< c { dst[o + f] = dot[f] * h[o + f] + sum[f] }
+                    for f in 0 ..< c { dst[o + f] = p[f] * h[o + f] + q[f] }
                 }
             }
             return out
