@@ -201,6 +201,19 @@ final class RuleTests: XCTestCase {
         }
     }
 
+    func testRetuningKeepsTheDecayedLearningRateUnlessItIsTheRateThatChanges() {
+        let trainer = Trainer(network: Self.smallNet(), rule: .dkp, seed: 1)
+        trainer.finishEpoch()
+        XCTAssertEqual(trainer.optimizer.learningRate, 1e-4 * 0.95, accuracy: 1e-12)
+        trainer.hyperparameters.weightDecay = 1e-5
+        XCTAssertEqual(trainer.optimizer.learningRate, 1e-4 * 0.95, accuracy: 1e-12)
+        XCTAssertEqual(trainer.optimizer.weightDecay, 1e-5)
+        trainer.hyperparameters.feedbackLearningRate = 2e-3
+        XCTAssertEqual(trainer.feedbackOptimizer?.learningRate, 2e-3)
+        trainer.hyperparameters.learningRate = 1e-3
+        XCTAssertEqual(trainer.optimizer.learningRate, 1e-3)
+    }
+
     func testFinitenessCheck() {
         for bad: Float in [.nan, .infinity, -.infinity, .signalingNaN] {
             let t = Tensor(shape: [37], repeating: 1)

@@ -8,9 +8,13 @@
 public final class Trainer {
     public let network: Network
     public let rule: Rule
+    /// The run's settings. Changing one passes it to the optimisers; the forward learning rate is
+    /// passed on only when it changes, so retuning, say, the weight decay keeps the decayed rate.
     public var hyperparameters: Hyperparameters {
         didSet {
-            optimizer.learningRate = hyperparameters.learningRate
+            if hyperparameters.learningRate != oldValue.learningRate {
+                optimizer.learningRate = hyperparameters.learningRate
+            }
             optimizer.weightDecay = hyperparameters.weightDecay
             feedbackOptimizer?.learningRate = hyperparameters.feedbackLearningRate
             feedbackOptimizer?.weightDecay = hyperparameters.feedbackDecay
