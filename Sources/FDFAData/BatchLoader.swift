@@ -28,6 +28,13 @@ public final class BatchLoader {
     /// Two independent streams, so that augmenting or not does not change the sample order.
     private var shuffleRandom: Random
     private var augmentRandom: Random
+
+    /// Where its two random streams stand (shuffling, augmentation), for checkpoints: a loader given
+    /// these back, between epochs, draws the orders and crops an uninterrupted one would have drawn.
+    public var randomState: (shuffle: Random, augment: Random) {
+        get { (shuffleRandom, augmentRandom) }
+        set { (shuffleRandom, augmentRandom) = newValue }
+    }
     private var imageBuffer = Workspace()
     private var labelBuffer: [Int32] = []
     private var crops: [ImageTransform.Crop] = []

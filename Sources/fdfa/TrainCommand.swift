@@ -136,10 +136,13 @@ struct TrainCommand: ParsableCommand {
         let log: CSVLog
         if let resume {
             let metadata: [String: String]
-            do { metadata = try Checkpoint.restore(trainer, from: resume) } catch { throw CommandFailure("\(error)") }
+            do {
+                metadata = try Checkpoint.restore(trainer, from: resume)
+                try run.restoreData(from: metadata, checkpoint: resume)
+            } catch {
+                throw CommandFailure("\(error)")
+            }
             firstEpoch = trainer.epochs + 1
-            // Replay the data order of the finished epochs so the next one draws what it would have.
-            for _ in 0 ..< trainer.epochs { run.trainLoader.startEpoch() }
             guard let csv = metadata["csv"], FileManager.default.fileExists(atPath: csv) else {
                 throw CommandFailure("\(resume): its CSV log \(metadata["csv"] ?? "(unrecorded)") is missing")
             }
@@ -186,7 +189,8 @@ struct TrainCommand: ParsableCommand {
             emit(ReferenceLog.testLines(evaluation))
             try log.append(ReferenceLog.csvRow(epoch: epoch, trainingLoss: summary.meanLoss, evaluation))
             if let checkpoint {
-                try Checkpoint.save(trainer, to: checkpointPath(in: checkpoint), metadata: ["csv": log.path, "arguments": argumentsLine()])
+                let metadata = run.dataState.merging(["csv": log.path, "arguments": argumentsLine()]) { $1 }
+                try Checkpoint.save(trainer, to: checkpointPath(in: checkpoint), metadata: metadata)
             }
         }
     }

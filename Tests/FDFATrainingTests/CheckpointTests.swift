@@ -16,29 +16,30 @@ final class CheckpointTests: XCTestCase {
 
     static let data = SyntheticSpec(seed: 3, sampleShape: [1, 6, 6], classCount: 4, trainCount: 200, testCount: 50).make()
 
-    static func makeRun(rule: Rule, ema: Bool = false) throws -> TrainingRun {
+    static func makeRun(rule: Rule, ema: Bool = false, augment: Bool = false) throws -> TrainingRun {
         let specs = LayerSpec.fc(hidden: [16, 12], classes: 4)
         let net = try Network(inputShape: [1, 6, 6], specs: specs, seed: 11)
         var hp = Hyperparameters()
         hp.learningRate = 1e-3
         if ema { hp.feedbackUpdate = .movingAverage(beta: 0.9) }
         let trainer = Trainer(network: net, rule: rule, hyperparameters: hp, seed: 12)
-        return TrainingRun(dataset: data, trainer: trainer, batchSize: 32, dataSeed: 13)
+        return TrainingRun(dataset: data, trainer: trainer, batchSize: 32, dataSeed: 13,
+                           trainTransform: augment ? .randomResizedCropAndFlip(to: 6) : nil)
     }
 
     func testResumedRunGivesTheSameNumbersAsAnUninterruptedOne() throws {
-        for rule in [Rule.fdfa, .dkp, .fga, .bp] {
-            let straight = try Self.makeRun(rule: rule)
+        for (rule, augment) in [(Rule.fdfa, false), (.dkp, false), (.fga, false), (.bp, false), (.fdfa, true)] {
+            let straight = try Self.makeRun(rule: rule, augment: augment)
             for _ in 0 ..< 3 { _ = try straight.trainEpoch() }
 
-            let first = try Self.makeRun(rule: rule)
+            let first = try Self.makeRun(rule: rule, augment: augment)
             _ = try first.trainEpoch()
             let path = directory.appendingPathComponent("\(rule).safetensors").path
-            try Checkpoint.save(first.trainer, to: path)
+            try Checkpoint.save(first.trainer, to: path, metadata: first.dataState)
 
-            let resumed = try Self.makeRun(rule: rule)
-            try Checkpoint.restore(resumed.trainer, from: path)
-            for _ in 0 ..< resumed.trainer.epochs { resumed.trainLoader.startEpoch() }
+            let resumed = try Self.makeRun(rule: rule, augment: augment)
+            let metadata = try Checkpoint.restore(resumed.trainer, from: path)
+            try resumed.restoreData(from: metadata, checkpoint: path)
             for _ in 0 ..< 2 { _ = try resumed.trainEpoch() }
 
             XCTAssertEqual(resumed.trainer.steps, straight.trainer.steps)
