@@ -30,8 +30,7 @@ public enum Checkpoint {
         metadata["learning_rate"] = String(trainer.optimizer.learningRate)
         metadata["optimizer_steps"] = String(trainer.optimizer.steps)
         metadata["feedback_optimizer_steps"] = String(trainer.feedbackOptimizer?.steps ?? 0)
-        metadata["rng_seed"] = String(trainer.rng.seed)
-        metadata["rng_counter"] = String(trainer.rng.counter)
+        metadata.merge(record(trainer.rng, as: "rng")) { $1 }
         try SafeTensors.write(tensors(of: trainer), metadata: metadata, to: path)
     }
 
@@ -65,7 +64,7 @@ public enum Checkpoint {
         let steps: Int = try number("steps"), epochs: Int = try number("epochs")
         let learningRate: Float = try number("learning_rate")
         let optimizerSteps: Int = try number("optimizer_steps"), feedbackSteps: Int = try number("feedback_optimizer_steps")
-        let seed: UInt64 = try number("rng_seed"), counter: UInt64 = try number("rng_counter")
+        let rng = try random("rng", in: metadata, path: path)
 
         for (name, target) in targets { target.assign(stored[name]!) }
         trainer.steps = steps
@@ -73,8 +72,21 @@ public enum Checkpoint {
         trainer.optimizer.learningRate = learningRate
         trainer.optimizer.steps = optimizerSteps
         trainer.feedbackOptimizer?.steps = feedbackSteps
-        trainer.rng = Random(seed: seed, counter: counter)
+        trainer.rng = rng
         return metadata
+    }
+
+    /// A generator's position as metadata: `{name}_seed` and `{name}_counter`.
+    public static func record(_ random: Random, as name: String) -> [String: String] {
+        ["\(name)_seed": String(random.seed), "\(name)_counter": String(random.counter)]
+    }
+
+    /// The generator recorded under `name` by `record(_:as:)`; throws when it is missing or garbled.
+    public static func random(_ name: String, in metadata: [String: String], path: String) throws -> Random {
+        guard let seed = metadata["\(name)_seed"].flatMap(UInt64.init),
+              let counter = metadata["\(name)_counter"].flatMap(UInt64.init)
+        else { throw MismatchError(path: path, reason: "it does not record the \(name) generator") }
+        return Random(seed: seed, counter: counter)
     }
 
     /// The trainer's state tensors under their checkpoint names (the live tensors, not copies).

@@ -85,20 +85,14 @@ public final class TrainingRun {
     /// The training data's random streams as checkpoint metadata (with `Checkpoint.save`'s own).
     public var dataState: [String: String] {
         let (shuffle, augment) = trainLoader.randomState
-        return ["data_shuffle_seed": String(shuffle.seed), "data_shuffle_counter": String(shuffle.counter),
-                "data_augment_seed": String(augment.seed), "data_augment_counter": String(augment.counter)]
+        return Checkpoint.record(shuffle, as: "data_shuffle").merging(Checkpoint.record(augment, as: "data_augment")) { $1 }
     }
 
     /// Puts the training data's random streams back from checkpoint metadata, so that the next epoch
     /// draws the order and crops it would have drawn without the interruption.
     public func restoreData(from metadata: [String: String], checkpoint path: String) throws {
-        func stream(_ name: String) throws -> Random {
-            guard let seed = metadata["data_\(name)_seed"].flatMap(UInt64.init),
-                  let counter = metadata["data_\(name)_counter"].flatMap(UInt64.init)
-            else { throw Checkpoint.MismatchError(path: path, reason: "it does not record the data's \(name) stream") }
-            return Random(seed: seed, counter: counter)
-        }
-        trainLoader.randomState = (try stream("shuffle"), try stream("augment"))
+        trainLoader.randomState = (try Checkpoint.random("data_shuffle", in: metadata, path: path),
+                                   try Checkpoint.random("data_augment", in: metadata, path: path))
     }
 
     /// Evaluates on the test split in order, with BatchNorm's running statistics.
