@@ -89,7 +89,7 @@ static inline void box_muller(uint32_t a, uint32_t b, float *z0, float *z1) {
 enum { LANES = 8 };
 
 /// Words of blocks counter .. counter + LANES - 1, word k of lane l in w[k][l].
-static inline void philox_lanes(uint64_t key, uint64_t counter, uint32_t w[4][LANES]) {
+static inline __attribute__((always_inline)) void philox_lanes(uint64_t key, uint64_t counter, uint32_t w[4][LANES]) {
     for (int l = 0; l < LANES; l++) {
         uint32_t block[4];
         philox(key, counter + (uint64_t)l, block);

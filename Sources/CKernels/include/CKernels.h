@@ -1,7 +1,8 @@
 // fdfa's C kernels: the few elementwise loops that Swift on Linux does not vectorise, because its
 // square root, logarithm, sine and cosine lower to scalar libm calls (and its reductions stay scalar). Each is a plain loop with
 // one job, compiled with -O3 for AVX2+FMA where the CPU has it (target_clones) and for baseline
-// x86-64 otherwise, and checked against a Swift reference in the tests.
+// x86-64 otherwise, and checked against a Swift reference in the tests. Beside them, the small
+// thread pool that runs fdfa's parallel loops and split GEMMs (pool.c).
 #ifndef FDFA_CKERNELS_H
 #define FDFA_CKERNELS_H
 
@@ -9,7 +10,7 @@
 
 /// One Adam step with L2 weight decay (PyTorch's form) over n elements:
 ///   g' = g + wd p;  m = b1 m + (1-b1) g';  v = b2 v + (1-b2) g'^2;
-///   p -= step_size * m / (sqrt(v) / root_correction2 + eps)
+///   p -= step_size * m / (sqrt(v) * (1 / root_correction2) + eps)
 void fdfa_adam(float *p, const float *g, float *m, float *v, long n,
                float b1, float b2, float wd, float step_size, float root_correction2, float eps);
 
@@ -33,5 +34,19 @@ void fdfa_fill_normal(float *out, long n, uint64_t key, uint64_t counter);
 /// generator uses (exposed for tests; a few ulp from libm, and identical on every machine).
 float fdfa_log(float x);
 void fdfa_sincos_2pi(float t, float *s, float *c);
+
+/// One part of a pool job: called as task(context, part, parts) for part in 0..<parts.
+typedef void (*fdfa_task)(void *context, long part, long parts);
+
+/// Runs task(context, p, parts) for every p < parts and returns when all have finished: part 0 on
+/// the caller, the others on the pool's workers (CKernels/pool.c). Runs them all inline when parts
+/// exceeds the pool, when called from inside a task, or while another thread's job is running.
+void fdfa_pool_run(long parts, fdfa_task task, void *context);
+
+/// The pool's size including the caller (default: the CPUs this process may run on).
+int fdfa_pool_threads(void);
+
+/// Resizes the pool (at least 1); the workers are restarted at the next job.
+void fdfa_pool_set_threads(int threads);
 
 #endif

@@ -1,16 +1,18 @@
-import Dispatch
+import CKernels
 
-/// How many threads fdfa's own parallel loops use (OpenBLAS has its own setting; see `BLAS.threads`).
-/// Defaults to the machine's active cores.
+/// How many threads fdfa computes with: its parallel loops and its GEMMs, which it splits itself
+/// over single-threaded OpenBLAS calls (see `BLAS.gemm`). Defaults to the CPUs the process may use.
 public enum Threads {
-    nonisolated(unsafe) public static var count: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    public static var count: Int {
+        get { Int(fdfa_pool_threads()) }
+        set { fdfa_pool_set_threads(Int32(clamping: max(1, newValue))) }
+    }
 }
-
-import Foundation
 
 /// Runs `body` over `0..<n` split into contiguous chunks, one per thread, when there is enough work
 /// (`n >= 2 * minimumPerThread`); otherwise inline on the calling thread. Chunks are disjoint, so
 /// bodies that write only their own indices need no locks, and results do not depend on the split.
+/// The chunks run on fdfa's thread pool (CKernels/pool.c); a loop inside a chunk runs inline.
 @inline(__always)
 public func parallelFor(_ n: Int, minimumPerThread: Int = 1, _ body: (Range<Int>) -> Void) {
     let threads = min(Threads.count, n / max(minimumPerThread, 1))
@@ -18,10 +20,20 @@ public func parallelFor(_ n: Int, minimumPerThread: Int = 1, _ body: (Range<Int>
         if n > 0 { body(0 ..< n) }
         return
     }
+    parallelParts(threads) { part, parts in
+        let lo = n * part / parts, hi = n * (part + 1) / parts
+        if lo < hi { body(lo ..< hi) }
+    }
+}
+
+/// Runs `body(part, parts)` for every part in `0..<parts` on the thread pool, part 0 on the caller.
+public func parallelParts(_ parts: Int, _ body: (_ part: Int, _ parts: Int) -> Void) {
     withoutActuallyEscaping(body) { body in
-        DispatchQueue.concurrentPerform(iterations: threads) { t in
-            let lo = n * t / threads, hi = n * (t + 1) / threads
-            if lo < hi { body(lo ..< hi) }
+        var job = body
+        withUnsafeMutablePointer(to: &job) { context in
+            fdfa_pool_run(parts, { context, part, parts in
+                context!.assumingMemoryBound(to: ((Int, Int) -> Void).self).pointee(part, parts)
+            }, context)
         }
     }
 }

@@ -45,6 +45,8 @@ public final class Network {
         self.specs = specs
         self.layers = layers
         self.taps = taps
+        gradientNeeded = Self.gradientNeeds(layers, tapsReplaceIt: false)
+        gradientNeededWithSignals = Self.gradientNeeds(layers, tapsReplaceIt: true)
     }
 
     /// The output layer (the last Linear).
@@ -79,8 +81,29 @@ public final class Network {
         var g: Tensor? = error
         for (i, layer) in layers.enumerated().reversed() {
             if let tap = layer as? Tap { atTap(tap, g!) }
-            g = layer.adjoint(g!, needInputGradient: i > 0 || inputGradient)
+            g = layer.adjoint(g!, needInputGradient: needsGradient(below: i, tapsReplaceIt: false) || inputGradient)
         }
         return g
+    }
+
+    /// Whether a backward pass needs the gradient at the input of layer `i`: only if a layer below
+    /// has parameters, or is a tap whose gradient someone reads (`tapsReplaceIt` false) — so the first
+    /// Linear of a network never computes dL/dx of the images, a GEMM as large as its forward one.
+    /// When rules replace the gradient at taps (`tapsReplaceIt`), a tap below ends the need.
+    public func needsGradient(below i: Int, tapsReplaceIt: Bool) -> Bool {
+        tapsReplaceIt ? gradientNeededWithSignals[i] : gradientNeeded[i]
+    }
+
+    /// `needsGradient` for every layer, worked out once (a step must not build arrays).
+    private let gradientNeeded: [Bool], gradientNeededWithSignals: [Bool]
+
+    private static func gradientNeeds(_ layers: [Layer], tapsReplaceIt: Bool) -> [Bool] {
+        var needs: [Bool] = []
+        var need = false   // for the layer above the one being looked at
+        for layer in layers {
+            needs.append(need)
+            if layer is Tap { need = !tapsReplaceIt } else if !layer.parameters.isEmpty { need = true }
+        }
+        return needs
     }
 }

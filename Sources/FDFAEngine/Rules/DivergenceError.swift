@@ -13,5 +13,17 @@ public struct DivergenceError: Error, CustomStringConvertible {
     }
 }
 
-/// Whether every element of `t` is finite (a C kernel: a vectorised OR over the exponent bits).
-func isFinite(_ t: Tensor) -> Bool { fdfa_all_finite(t.data, t.count) != 0 }
+/// Whether every element of `t` is finite (a C kernel: a vectorised OR over the exponent bits),
+/// one chunk per thread for large tensors: every step checks every gradient.
+func isFinite(_ t: Tensor) -> Bool {
+    let n = t.count, data = t.data
+    let parts = min(Threads.count, n / elementwiseGrain)
+    if parts <= 1 { return fdfa_all_finite(data, n) != 0 }
+    return withUnsafeTemporaryAllocation(of: Bool.self, capacity: parts) { finite in
+        parallelParts(parts) { part, parts in
+            let lo = n * part / parts, hi = n * (part + 1) / parts
+            finite[part] = fdfa_all_finite(data + lo, hi - lo) != 0
+        }
+        return finite.allSatisfy { $0 }
+    }
+}

@@ -165,7 +165,8 @@ public final class Trainer {
     // MARK: The rules' backward passes
 
     /// Backward pass in which every tap replaces the gradient from above with the rule's signal.
-    /// The layer just above a tap is not asked for its input gradient: the tap would discard it.
+    /// A layer is asked for its input gradient only when a layer with parameters below uses it
+    /// before a tap would discard it.
     private func backpropagateWithSignals(e: Tensor) {
         let layers = network.layers
         var g: Tensor? = e
@@ -174,8 +175,7 @@ public final class Trainer {
                 g = signal(at: tap, e: e)
                 signals[tap.index - 1] = g
             } else {
-                let needInput = i > 0 && !(layers[i - 1] is Tap)
-                g = layers[i].adjoint(g!, needInputGradient: needInput)
+                g = layers[i].adjoint(g!, needInputGradient: network.needsGradient(below: i, tapsReplaceIt: true))
             }
         }
     }
