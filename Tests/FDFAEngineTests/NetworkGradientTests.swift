@@ -60,6 +60,25 @@ final class NetworkGradientTests: XCTestCase {
         checkGradients(net, batch: 6, seed: 22)
     }
 
+    /// A layer computes its input gradient only if something below uses it: never the first Linear
+    /// over the images; under a rule with signals, never the layer just above a tap.
+    func testInputGradientsAreComputedOnlyWhereUsed() throws {
+        // flatten, linear, bn, relu, tap, linear, bn, relu, tap, linear
+        let net = try Network.fc(input: [1, 4, 4], hidden: [12, 10], classes: 5, seed: 21)
+        let backprop = net.layers.indices.map { net.needsGradient(below: $0, tapsReplaceIt: false) }
+        let signals = net.layers.indices.map { net.needsGradient(below: $0, tapsReplaceIt: true) }
+        XCTAssertEqual(backprop, [false, false, true, true, true, true, true, true, true, true])
+        XCTAssertEqual(signals, [false, false, true, true, true, false, true, true, true, false])
+
+        let x = Tensor(zeros: [3, 1, 4, 4]), e = Tensor(zeros: [3, 5])
+        var rng = Random(seed: 1)
+        rng.fillNormal(x)
+        rng.fillNormal(e)
+        _ = net.forward(x, mode: .training(updateStatistics: false))
+        XCTAssertNil(net.backpropagate(e), "no dL/dx of the images unless asked")
+        XCTAssertEqual(net.backpropagate(e, inputGradient: true)?.shape, [3, 1, 4, 4])
+    }
+
     func testShallowCNNBackpropagationMatchesFiniteDifferences() throws {
         let net = try Network.shallowCNN(input: [2, 12, 12], classes: 4, seed: 31)
         checkGradients(net, batch: 3, seed: 32)

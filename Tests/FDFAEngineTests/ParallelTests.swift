@@ -1,0 +1,125 @@
+import Dispatch
+import Foundation
+import XCTest
+@testable import FDFAEngine
+
+/// fdfa's thread pool (CKernels/pool.c) and the GEMMs split over it.
+final class ParallelTests: XCTestCase {
+    private var savedThreads = 0
+
+    override func setUp() { savedThreads = Threads.count }
+    override func tearDown() { Threads.count = savedThreads }
+
+    func testEveryPartRunsExactlyOnceEachOnItsOwnThread() {
+        for threads in [1, 2, 3] {
+            Threads.count = threads
+            for parts in 1 ... threads {
+                var runs = [Int](repeating: 0, count: parts)
+                var owners = [pthread_t?](repeating: nil, count: parts)
+                runs.withUnsafeMutableBufferPointer { runs in
+                    owners.withUnsafeMutableBufferPointer { owners in
+                        parallelParts(parts) { part, total in
+                            XCTAssertEqual(total, parts)
+                            runs[part] += 1
+                            owners[part] = pthread_self()
+                        }
+                    }
+                }
+                XCTAssertEqual(runs, [Int](repeating: 1, count: parts), "\(threads) threads, \(parts) parts")
+                XCTAssertTrue(pthread_equal(owners[0]!, pthread_self()) != 0, "part 0 runs on the caller")
+                XCTAssertEqual(Set(owners.compactMap { $0 }).count, parts, "one thread per part")
+            }
+        }
+    }
+
+    func testParallelForCoversEveryIndexOnce() {
+        Threads.count = 2
+        for n in [0, 1, 2, 7, 100, 65_537] {
+            for grain in [1, 3, 1 << 15] {
+                var hits = [UInt8](repeating: 0, count: n)
+                hits.withUnsafeMutableBufferPointer { hits in
+                    parallelFor(n, minimumPerThread: grain) { range in for i in range { hits[i] += 1 } }
+                }
+                XCTAssertTrue(hits.allSatisfy { $0 == 1 }, "n \(n), grain \(grain)")
+            }
+        }
+    }
+
+    /// A loop inside a part, and jobs submitted from several threads at once, run inline rather than
+    /// deadlocking or mixing with the running job.
+    func testNestedAndConcurrentJobsComplete() {
+        Threads.count = 2
+        let n = 1000
+        var sums = [Int](repeating: 0, count: 8)
+        sums.withUnsafeMutableBufferPointer { sums in
+            DispatchQueue.concurrentPerform(iterations: 8) { job in
+                var inner = [Int](repeating: 0, count: 2 * n)
+                inner.withUnsafeMutableBufferPointer { inner in
+                    parallelFor(2, minimumPerThread: 1) { outer in
+                        for o in outer {
+                            parallelFor(n, minimumPerThread: 1) { range in
+                                for i in range { inner[o * n + i] = i + job }
+                            }
+                        }
+                    }
+                }
+                sums[job] = inner.reduce(0, +)
+            }
+        }
+        for job in 0 ..< 8 { XCTAssertEqual(sums[job], 2 * (n * (n - 1) / 2 + n * job)) }
+    }
+
+    /// Products large enough to be split, in every layout the layers use, against a double-precision
+    /// reference, with leading dimensions, alpha and beta; split and unsplit agree to rounding.
+    func testSplitGemmMatchesTheReferenceProduct() {
+        var rng = Random(seed: 5)
+        let cases: [(m: Int, n: Int, k: Int, tA: Bool, tB: Bool)] = [
+            (64, 800, 784, false, true),   // Linear forward: split along n
+            (800, 784, 64, true, false),   // weight gradient: split along m
+            (64, 784, 800, false, false),  // input gradient
+            (67, 530, 301, true, true),    // sizes off the 16-tile
+            (901, 45, 77, false, false),
+        ]
+        for c in cases {
+            let ldc = c.n + 3
+            let a = Tensor(zeros: [c.m * c.k]), b = Tensor(zeros: [c.k * c.n])
+            let c0 = Tensor(zeros: [c.m * ldc])
+            rng.fillNormal(a)
+            rng.fillNormal(b)
+            rng.fillNormal(c0)
+            func product(threads: Int) -> Tensor {
+                Threads.count = threads
+                let out = Tensor(zeros: [c.m * ldc])
+                out.assign(c0)
+                BLAS.gemm(a.data, transposeA: c.tA, b.data, transposeB: c.tB, into: out.data,
+                          m: c.m, n: c.n, k: c.k, alpha: 0.5, beta: -2, ldc: ldc)
+                return out
+            }
+            let split = product(threads: 2), single = product(threads: 1)
+            var worst: Double = 0
+            for i in 0 ..< c.m {
+                for j in 0 ..< ldc {
+                    let got = split.data[i * ldc + j]
+                    if j >= c.n {
+                        XCTAssertEqual(got, c0.data[i * ldc + j], "padding column untouched")
+                        continue
+                    }
+                    var sum: Double = 0, magnitude: Double = 0
+                    for p in 0 ..< c.k {
+                        let x = c.tA ? a.data[p * c.m + i] : a.data[i * c.k + p]
+                        let y = c.tB ? b.data[j * c.k + p] : b.data[p * c.n + j]
+                        sum += Double(x) * Double(y)
+                        magnitude += abs(Double(x) * Double(y))
+                    }
+                    let old = Double(c0.data[i * ldc + j])
+                    let expected = 0.5 * sum - 2 * old
+                    // Error relative to the sum of the terms' magnitudes: rounding in float is a few
+                    // ulp of that, whatever the cancellation.
+                    worst = max(worst, abs(Double(got) - expected) / (0.5 * magnitude + 2 * abs(old)))
+                    XCTAssertEqual(got, single.data[i * ldc + j], accuracy: 1e-4 * (1 + abs(got)))
+                }
+            }
+            XCTAssertLessThan(worst, 1e-6, "\(c)")
+        }
+    }
+}
