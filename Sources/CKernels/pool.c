@@ -3,41 +3,50 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
-#include <stdlib.h>
+#include <stdint.h>
 #include <time.h>
 
-// A fork-join pool for fdfa's parallel loops and split GEMMs: the calling thread runs part 0 and
-// threads-1 workers run parts 1, 2, ...
+// A fork-join pool for fdfa's parallel loops and split GEMMs.
 //
-// Why not libdispatch: a training step is a chain of jobs of 50 µs to 1 ms with short serial gaps,
-// and a worker that must be woken through the kernel for each of them arrives late: on two cores
-// dispatch's concurrentPerform gave a loop almost no speed-up. Here a worker spins for a while
-// after each job (a step's next job is usually microseconds away), then sleeps on a condition
-// variable so that an idle REPL costs nothing.
+// Why not libdispatch: a training step is a chain of jobs of 20 µs to 1 ms with short serial gaps,
+// and a worker woken through the kernel for each of them arrives late: on two cores dispatch's
+// concurrentPerform gave a loop almost no speed-up. Here a worker spins for a short while after
+// each job (a step's next job is usually microseconds away), then sleeps on a condition variable.
 //
-// Jobs come from one thread at a time: a job submitted while another runs, or from inside a task,
-// runs all its parts inline on the caller. Results never depend on which thread runs a part.
+// Why parts are claimed, not assigned: on a busy machine (another process, a compiler) a worker
+// may be descheduled. Every participant, the caller included, claims the next unclaimed part, so
+// the caller never waits for a worker that has not started: it runs the remaining parts itself
+// and waits only for parts that a running worker has claimed. Results never depend on which
+// thread runs a part.
+//
+// Jobs come from one thread at a time: a job submitted while another runs, or from inside a part,
+// runs all its parts inline on the caller.
+//
+// The claim word packs (job number << 32 | next part). A job's description is written while the
+// word holds `closed` (nothing claimable) and published by storing (job, 0); a claim is a
+// compare-and-swap from the exact word under which the description was read, so a worker that
+// read a finished job's description can never claim a part of the next one.
 
 enum { max_threads = 256 };
-static const double spin_seconds = 0.002;
+static const uint32_t closed = UINT32_MAX;
+static const double spin_seconds = 0.0005;
 
 static pthread_mutex_t submit_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t sleep_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
 
-static atomic_int configured;           // threads asked for (0: not yet set, use the CPUs we may run on)
-static int running;                     // threads the current workers serve (1 + workers)
+static atomic_int configured;              // threads asked for (0: not yet set: the CPUs we may use)
+static int running = 1;                    // 1 + the workers started (changed under submit_lock)
 static pthread_t workers[max_threads];
 
-static atomic_ulong generation;         // bumped once per job (and once to stop the workers)
-static unsigned long first_generation;  // the generation when the current workers were started
-static atomic_int acknowledged;         // workers that have finished the current job
-static atomic_int sleepers;             // workers waiting on `wake`
+static _Atomic uint64_t claim;             // job number << 32 | next part to claim
+static _Atomic(fdfa_task) job_task;
+static _Atomic(void *) job_context;
+static atomic_long job_parts;
+static atomic_long parts_done;
+static atomic_int sleepers;                // workers waiting on `wake`
 static atomic_int stopping;
-static fdfa_task job_task;
-static void *job_context;
-static long job_parts;
-static _Thread_local int inside_task;
+static _Thread_local int inside_part;
 
 static double seconds(void) {
     struct timespec t;
@@ -51,80 +60,84 @@ static inline void relax(void) {
 #endif
 }
 
-/// Waits until `generation` moves past `seen`: spinning first, then asleep.
-static unsigned long await_job(unsigned long seen) {
+static inline uint32_t job_of(uint64_t word) { return (uint32_t)(word >> 32); }
+static inline uint32_t part_of(uint64_t word) { return (uint32_t)word; }
+
+/// Claims and runs parts of the job published under `word` until none is left, or until the
+/// word shows another job (or a closed one).
+static void run_parts(uint64_t word) {
+    for (;;) {
+        if (part_of(word) == closed) return;
+        fdfa_task task = atomic_load(&job_task);
+        void *context = atomic_load(&job_context);
+        long parts = atomic_load(&job_parts);
+        if ((long)part_of(word) >= parts) return;
+        if (!atomic_compare_exchange_weak(&claim, &word, word + 1)) {
+            if (job_of(word) == job_of(atomic_load(&claim))) continue;   // lost a race: try the next part
+            return;
+        }
+        inside_part = 1;
+        task(context, (long)part_of(word), parts);
+        inside_part = 0;
+        atomic_fetch_add(&parts_done, 1);
+        word = atomic_load(&claim);
+    }
+}
+
+/// Waits until the claim word names a job after `seen`: spinning first, then asleep.
+static uint64_t await_job(uint32_t seen) {
     double deadline = 0;
     for (unsigned spins = 0;; spins++) {
-        unsigned long g = atomic_load(&generation);
-        if (g != seen) return g;
-        if ((spins & 255) != 255) { relax(); continue; }
+        uint64_t word = atomic_load(&claim);
+        if (job_of(word) != seen || atomic_load(&stopping)) return word;
+        if ((spins & 63) != 63) { relax(); continue; }
         double now = seconds();
         if (deadline == 0) deadline = now + spin_seconds;
         if (now < deadline) continue;
         pthread_mutex_lock(&sleep_lock);
         atomic_fetch_add(&sleepers, 1);
-        while ((g = atomic_load(&generation)) == seen) pthread_cond_wait(&wake, &sleep_lock);
+        while (job_of(word = atomic_load(&claim)) == seen && !atomic_load(&stopping))
+            pthread_cond_wait(&wake, &sleep_lock);
         atomic_fetch_sub(&sleepers, 1);
         pthread_mutex_unlock(&sleep_lock);
-        return g;
+        return word;
     }
 }
 
-static void *worker_main(void *arg) {
-    long index = (long)arg;
-    unsigned long seen = first_generation;   // not the current value: the first job may be out already
-    inside_task = 1;   // a worker's own parallel loops run inline
+static void *worker_main(void *unused) {
+    (void)unused;
+    uint32_t seen = job_of(atomic_load(&claim));
     for (;;) {
-        seen = await_job(seen);
+        uint64_t word = await_job(seen);
+        // A closed word: the job is being described (a few stores); wait for it to open.
+        while (part_of(word) == closed && !atomic_load(&stopping)) {
+            relax();
+            word = atomic_load(&claim);
+        }
         if (atomic_load(&stopping)) return NULL;
-        if (index < job_parts) job_task(job_context, index, job_parts);
-        atomic_fetch_add(&acknowledged, 1);
+        seen = job_of(word);
+        run_parts(word);
     }
 }
 
-static void publish(void) {
-    atomic_fetch_add(&generation, 1);
-    if (atomic_load(&sleepers) > 0) {
-        pthread_mutex_lock(&sleep_lock);
-        pthread_cond_broadcast(&wake);
-        pthread_mutex_unlock(&sleep_lock);
-    }
+static void wake_sleepers(void) {
+    if (atomic_load(&sleepers) == 0) return;
+    pthread_mutex_lock(&sleep_lock);
+    pthread_cond_broadcast(&wake);
+    pthread_mutex_unlock(&sleep_lock);
 }
 
 static int default_threads(void) {
     cpu_set_t set;
-    if (sched_getaffinity(0, sizeof set, &set) == 0) return CPU_COUNT(&set) > 0 ? CPU_COUNT(&set) : 1;
+    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0) return CPU_COUNT(&set);
     return 1;
-}
-
-static void stop_workers(void) {
-    if (running <= 1) { running = 1; return; }
-    atomic_store(&stopping, 1);
-    publish();
-    for (int i = 1; i < running; i++) pthread_join(workers[i], NULL);
-    atomic_store(&stopping, 0);
-    running = 1;
-}
-
-/// Brings the workers in line with `configured` (called with submit_lock held).
-static void start_workers(void) {
-    int wanted = fdfa_pool_threads();
-    if (running == wanted) return;
-    stop_workers();
-    first_generation = atomic_load(&generation);
-    int started = 1;
-    for (long i = 1; i < wanted; i++) {
-        if (pthread_create(&workers[i], NULL, worker_main, (void *)i) != 0) break;
-        started++;
-    }
-    running = started;
 }
 
 int fdfa_pool_threads(void) {
     int n = atomic_load(&configured);
     if (n > 0) return n;
-    int zero = 0;
-    atomic_compare_exchange_strong(&configured, &zero, default_threads());
+    int unset = 0;
+    atomic_compare_exchange_strong(&configured, &unset, default_threads());
     return atomic_load(&configured);
 }
 
@@ -134,32 +147,43 @@ void fdfa_pool_set_threads(int threads) {
     atomic_store(&configured, threads);
 }
 
-static void run_inline(long parts, fdfa_task task, void *context) {
-    for (long p = 0; p < parts; p++) task(context, p, parts);
+/// Brings the workers in line with the configured count (with submit_lock held, no job running).
+static void match_workers(void) {
+    int wanted = fdfa_pool_threads();
+    if (running == wanted) return;
+    if (running > 1) {
+        atomic_store(&stopping, 1);
+        wake_sleepers();
+        for (int i = 1; i < running; i++) pthread_join(workers[i], NULL);
+        atomic_store(&stopping, 0);
+    }
+    running = 1;
+    for (int i = 1; i < wanted; i++) {
+        if (pthread_create(&workers[i], NULL, worker_main, NULL) != 0) break;
+        running++;
+    }
 }
 
 void fdfa_pool_run(long parts, fdfa_task task, void *context) {
-    if (parts <= 1 || inside_task || pthread_mutex_trylock(&submit_lock) != 0) {
-        run_inline(parts, task, context);
+    if (parts <= 1 || inside_part || pthread_mutex_trylock(&submit_lock) != 0) {
+        for (long p = 0; p < parts; p++) task(context, p, parts);
         return;
     }
-    start_workers();
-    if (parts > running) {
-        pthread_mutex_unlock(&submit_lock);
-        run_inline(parts, task, context);
-        return;
-    }
-    job_task = task;
-    job_context = context;
-    job_parts = parts;
-    atomic_store(&acknowledged, 0);
-    publish();
-    inside_task = 1;
-    task(context, 0, parts);
-    inside_task = 0;
-    int workers_count = running - 1;
-    for (unsigned spins = 0; atomic_load(&acknowledged) < workers_count; spins++) {
-        if ((spins & 1023) == 1023) sched_yield(); else relax();
+    match_workers();
+    // Close claims, describe the job, then open it under the next job number.
+    uint32_t job = job_of(atomic_load(&claim)) + 1;
+    atomic_store(&claim, (uint64_t)job << 32 | closed);
+    atomic_store(&job_task, task);
+    atomic_store(&job_context, context);
+    atomic_store(&job_parts, parts);
+    atomic_store(&parts_done, 0);
+    uint64_t open = (uint64_t)job << 32;
+    atomic_store(&claim, open);
+    wake_sleepers();
+    run_parts(open);
+    // Only parts claimed by running workers can be outstanding now.
+    for (unsigned spins = 0; atomic_load(&parts_done) < parts; spins++) {
+        if ((spins & 255) == 255) sched_yield(); else relax();
     }
     pthread_mutex_unlock(&submit_lock);
 }

@@ -38,9 +38,10 @@ void fdfa_sincos_2pi(float t, float *s, float *c);
 /// One part of a pool job: called as task(context, part, parts) for part in 0..<parts.
 typedef void (*fdfa_task)(void *context, long part, long parts);
 
-/// Runs task(context, p, parts) for every p < parts and returns when all have finished: part 0 on
-/// the caller, the others on the pool's workers (CKernels/pool.c). Runs them all inline when parts
-/// exceeds the pool, when called from inside a task, or while another thread's job is running.
+/// Runs task(context, p, parts) for every p < parts and returns when all have finished. The caller
+/// and the pool's workers (CKernels/pool.c) each claim the next unclaimed part, so a part may run
+/// on any of them. Runs them all inline on the caller when called from inside a part, or while
+/// another thread's job is running.
 void fdfa_pool_run(long parts, fdfa_task task, void *context);
 
 /// The pool's size including the caller (default: the CPUs this process may run on).

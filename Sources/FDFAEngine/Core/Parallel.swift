@@ -26,7 +26,8 @@ public func parallelFor(_ n: Int, minimumPerThread: Int = 1, _ body: (Range<Int>
     }
 }
 
-/// Runs `body(part, parts)` for every part in `0..<parts` on the thread pool, part 0 on the caller.
+/// Runs `body(part, parts)` once for every part in `0..<parts`, on the caller and the pool's workers
+/// (whoever claims a part first runs it), and returns when all have finished.
 public func parallelParts(_ parts: Int, _ body: (_ part: Int, _ parts: Int) -> Void) {
     withoutActuallyEscaping(body) { body in
         var job = body
