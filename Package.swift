@@ -17,15 +17,15 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        // System libraries: OpenBLAS (cblas), libedit (line editing), zlib (gzip'd IDX files).
+        // System libraries: OpenBLAS (cblas), libedit (line editing), libdeflate (gzip'd data files).
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
         .systemLibrary(name: "CEditLine", path: "Sources/CEditLine"),
-        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .systemLibrary(name: "CDeflate", path: "Sources/CDeflate"),
 
         // The few elementwise kernels Swift cannot vectorise on Linux (sqrt, log, sin, cos), in C.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]),
         .target(name: "FDFAEngine", dependencies: ["CBLAS", "CKernels"], swiftSettings: releaseSpeed),
-        .target(name: "FDFAData", dependencies: ["FDFAEngine", "CZlib"], swiftSettings: releaseSpeed),
+        .target(name: "FDFAData", dependencies: ["FDFAEngine", "CDeflate"], swiftSettings: releaseSpeed),
         .target(name: "FDFAAnalysis", dependencies: ["FDFAEngine"], swiftSettings: releaseSpeed),
         .target(name: "FDFATraining", dependencies: ["FDFAEngine", "FDFAData", "FDFAAnalysis"], swiftSettings: releaseSpeed),
         .target(name: "FDFALanguage", dependencies: ["FDFAEngine", "FDFAData", "FDFAAnalysis", "FDFATraining"]),

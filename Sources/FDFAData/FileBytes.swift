@@ -12,26 +12,18 @@ enum FileBytes {
 
     /// The file's bytes, decompressed if it is gzip. Empty files and directories are errors.
     static func read(_ path: String, inflateLimit: Int = defaultInflateLimit) throws -> [UInt8] {
-        let raw = try readRaw(path)
-        if Gzip.isGzip(raw) { return try Gzip.decompress(raw, file: path, limit: inflateLimit) }
-        return raw
+        // gzip is inflated straight from the file's mapping (see `MappedFile` for why); other
+        // files are read, as they become the data set's storage anyway.
+        let inflated = try MappedFile.withBytes(path) { bytes in
+            Gzip.isGzip(bytes) ? try Gzip.decompress(bytes, file: path, limit: inflateLimit) : nil
+        }
+        return try inflated ?? readRaw(path)
     }
 
     /// The file's bytes exactly as stored.
     static func readRaw(_ path: String) throws -> [UInt8] {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw DataError.unreadable(file: path, reason: String(cString: strerror(errno))) }
+        let (fd, size) = try openRegularFile(path)
         defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else {
-            throw DataError.unreadable(file: path, reason: String(cString: strerror(errno)))
-        }
-        guard (info.st_mode & S_IFMT) == S_IFREG else {
-            let what = (info.st_mode & S_IFMT) == S_IFDIR ? "a directory" : "not a regular file"
-            throw DataError.unreadable(file: path, reason: "is \(what), expected a data file")
-        }
-        let size = Int(info.st_size)
-        guard size > 0 else { throw DataError.malformed(file: path, reason: "empty file") }
         var bytes = [UInt8](repeating: 0, count: size)
         var done = 0
         try bytes.withUnsafeMutableBytes { buffer in
@@ -47,6 +39,34 @@ enum FileBytes {
             }
         }
         return bytes
+    }
+
+    /// Opens the regular, non-empty file at `path` for reading: its descriptor (the caller closes
+    /// it) and size.
+    static func openRegularFile(_ path: String) throws -> (fd: Int32, size: Int) {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw DataError.unreadable(file: path, reason: String(cString: strerror(errno))) }
+        do {
+            return (fd, try regularFileSize(fd, path: path))
+        } catch {
+            close(fd)
+            throw error
+        }
+    }
+
+    /// The size of the open file `fd`, which must be a regular, non-empty file.
+    private static func regularFileSize(_ fd: Int32, path: String) throws -> Int {
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            throw DataError.unreadable(file: path, reason: String(cString: strerror(errno)))
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            let what = (info.st_mode & S_IFMT) == S_IFDIR ? "a directory" : "not a regular file"
+            throw DataError.unreadable(file: path, reason: "is \(what), expected a data file")
+        }
+        let size = Int(info.st_size)
+        guard size > 0 else { throw DataError.malformed(file: path, reason: "empty file") }
+        return size
     }
 
     /// Whether anything exists at `path`: a directory where a data file should be counts, so that

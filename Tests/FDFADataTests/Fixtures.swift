@@ -1,4 +1,4 @@
-import CZlib
+import CDeflate
 import Foundation
 @testable import FDFAData
 
@@ -53,24 +53,17 @@ final class Fixtures {
         }
     }
 
-    /// gzip-compresses `bytes` with zlib (what `gzip` writes: header, deflate, CRC and length).
+    /// gzip-compresses `bytes` with libdeflate (what `gzip` writes: header, deflate, CRC and length).
     static func gzip(_ bytes: [UInt8]) -> [UInt8] {
-        var stream = z_stream()
-        precondition(deflateInit2_(&stream, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY,
-                                   ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK)
-        defer { deflateEnd(&stream) }
-        var input = bytes
-        var out = [UInt8](repeating: 0, count: Int(deflateBound(&stream, UInt(bytes.count))) + 32)
-        let produced: Int = input.withUnsafeMutableBufferPointer { inp in
-            out.withUnsafeMutableBufferPointer { o in
-                stream.next_in = inp.baseAddress
-                stream.avail_in = UInt32(inp.count)
-                stream.next_out = o.baseAddress
-                stream.avail_out = UInt32(o.count)
-                precondition(deflate(&stream, Z_FINISH) == Z_STREAM_END)
-                return o.count - Int(stream.avail_out)
+        let compressor = libdeflate_alloc_compressor(6)!
+        defer { libdeflate_free_compressor(compressor) }
+        var out = [UInt8](repeating: 0, count: libdeflate_gzip_compress_bound(compressor, bytes.count))
+        let produced = bytes.withUnsafeBytes { input in
+            out.withUnsafeMutableBytes { output in
+                libdeflate_gzip_compress(compressor, input.baseAddress, input.count, output.baseAddress, output.count)
             }
         }
+        precondition(produced > 0, "libdeflate could not compress")
         return Array(out[..<produced])
     }
 

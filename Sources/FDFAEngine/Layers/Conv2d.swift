@@ -9,7 +9,7 @@
 /// Adjoint:  dW = Σ dy · cols(x)ᵀ,  db = Σ dy,  dx = col2im(Wᵀ · dy)
 ///
 /// How it runs: the columns of a chunk of samples sit side by side in one wide matrix
-/// (patch × samples·pixels), so each map is one GEMM that OpenBLAS threads itself, rather than one
+/// (patch × samples·pixels), so each map is one GEMM split over fdfa's threads, rather than one
 /// small GEMM per sample. The GEMM result is laid out channel-major ([outputs, samples·pixels]) and
 /// is transposed into the batch-major tensor. A chunk holds as many samples as fit in
 /// `columnBudget` floats (4 MiB by default, so the columns stay in cache between im2col and GEMM):

@@ -1,2 +1,0 @@
-// zlib (Debian: zlib1g-dev): reads the gzip'd IDX files of MNIST and Fashion-MNIST.
-#include <zlib.h>
