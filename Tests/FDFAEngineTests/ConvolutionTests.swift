@@ -124,6 +124,42 @@ final class ConvolutionTests: XCTestCase {
         XCTAssertEqual(try MaxPool2d(input: [64, 27, 27], kernel: 3, stride: 2).outputShape, [64, 13, 13])
     }
 
+    /// The vectorised kernel against the definition, window by window: values drawn from a few
+    /// levels (many ties) with some NaNs, for every stride and kernel the presets use and others.
+    func testMaxPoolMatchesTheDefinitionWithTiesAndNaNs() throws {
+        var rng = Random(seed: 9)
+        for (input, k, s) in [([3, 8, 8], 2, 2), ([2, 9, 11], 3, 2), ([2, 7, 6], 2, 1), ([1, 9, 9], 3, 3)] {
+            let layer = try MaxPool2d(input: input, kernel: k, stride: s)
+            let x = Tensor(zeros: [2] + input)
+            for i in 0 ..< x.count {
+                let level = rng.nextInt(below: 5)
+                x.data[i] = level == 4 && rng.nextInt(below: 4) == 0 ? .nan : Float(level)
+            }
+            let y = layer.forward(x, mode: .evaluation)
+            let marker = Tensor(zeros: x.shape)
+            for i in 0 ..< marker.count { marker.data[i] = Float(i) }
+            let picked = layer.tangent(marker)!   // the flat index each window chose
+            let (c, h, w) = (input[0], input[1], input[2])
+            let (oh, ow) = ((h - k) / s + 1, (w - k) / s + 1)
+            for plane in 0 ..< 2 * c {
+                for r in 0 ..< oh {
+                    for q in 0 ..< ow {
+                        var best = plane * h * w + r * s * w + q * s
+                        for i in 0 ..< k {
+                            for j in 0 ..< k {
+                                let at = plane * h * w + (r * s + i) * w + q * s + j
+                                if x.data[at] > x.data[best] || x.data[at].isNaN { best = at }
+                            }
+                        }
+                        let o = plane * oh * ow + r * ow + q
+                        XCTAssertEqual(Int(picked.data[o]), best, "\(input) k\(k) s\(s) output \(o)")
+                        XCTAssertTrue(y.data[o] == x.data[best] || (y.data[o].isNaN && x.data[best].isNaN))
+                    }
+                }
+            }
+        }
+    }
+
     func testOverlappingMaxPoolAdjointSumsSharedArgmax() throws {
         // k3 s1 on a 1×3×4 plane with its maximum in the middle: both windows pick it.
         let layer = try MaxPool2d(input: [1, 3, 4], kernel: 3, stride: 1)

@@ -35,6 +35,11 @@ void fdfa_fill_normal(float *out, long n, uint64_t key, uint64_t counter);
 float fdfa_log(float x);
 void fdfa_sincos_2pi(float t, float *s, float *c);
 
+/// Max-pooling of one plane (width `width`, no padding) into y and argmax (offsets into the plane),
+/// both out_height × out_width; the first maximum in row-major window order wins, NaN propagates.
+void fdfa_maxpool_plane(const float *x, long width, long kernel, long stride,
+                        float *y, int32_t *argmax, long out_height, long out_width);
+
 /// One part of a pool job: called as task(context, part, parts) for part in 0..<parts.
 typedef void (*fdfa_task)(void *context, long part, long parts);
 

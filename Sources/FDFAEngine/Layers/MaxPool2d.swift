@@ -1,3 +1,5 @@
+import CKernels
+
 /// 2-d max pooling over k×k windows moved by `stride`, no padding, floor output size (PyTorch's
 /// defaults): input [B, C, H, W] → [B, C, H', W'].
 ///
@@ -30,22 +32,8 @@ public final class MaxPool2d: Layer {
             let index = buffer.baseAddress!
             parallelFor(x.batch * g.channels) { planes in
                 for plane in planes {
-                    let xp = src + plane * planeIn, yp = dst + plane * planeOut, ap = index + plane * planeOut
-                    for r in 0 ..< g.outputHeight {
-                        for q in 0 ..< g.outputWidth {
-                            var best = (r * g.stride) * g.width + q * g.stride
-                            var value = xp[best]
-                            for i in 0 ..< g.kernel {
-                                let row = (r * g.stride + i) * g.width + q * g.stride
-                                for j in 0 ..< g.kernel where xp[row + j] > value || xp[row + j].isNaN {
-                                    value = xp[row + j]
-                                    best = row + j
-                                }
-                            }
-                            yp[r * g.outputWidth + q] = value
-                            ap[r * g.outputWidth + q] = Int32(best)
-                        }
-                    }
+                    fdfa_maxpool_plane(src + plane * planeIn, g.width, g.kernel, g.stride,
+                                       dst + plane * planeOut, index + plane * planeOut, g.outputHeight, g.outputWidth)
                 }
             }
         }
