@@ -7,7 +7,7 @@ import CBLAS
 /// core from fdfa's elementwise loops, and for a step's small GEMMs (64 × 800 × 800) one pool for
 /// everything is faster as well (measured: 0.55 ms against OpenBLAS's 0.6–0.8 ms on two cores).
 public enum BLAS {
-    /// OpenBLAS is told once, before its first product, to use the calling thread only.
+    /// OpenBLAS is told once, before its first call, to use the calling thread only.
     private static let singleThreaded: Void = openblas_set_num_threads(1)
 
     /// Products below this many multiply-adds run on the calling thread (a hand-off costs more).
@@ -84,12 +84,14 @@ public enum BLAS {
     /// Dot product of two length-n vectors.
     @inline(__always)
     public static func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, count n: Int) -> Float {
-        cblas_sdot(Int32(n), x, 1, y, 1)
+        _ = singleThreaded
+        return cblas_sdot(Int32(n), x, 1, y, 1)
     }
 
     /// y += alpha · x.
     @inline(__always)
     public static func axpy(_ alpha: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count n: Int) {
+        _ = singleThreaded
         cblas_saxpy(Int32(n), alpha, x, 1, y, 1)
     }
 }
