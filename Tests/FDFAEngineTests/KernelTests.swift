@@ -66,4 +66,30 @@ final class KernelTests: XCTestCase {
             XCTAssertEqual(Double(p.data[i]), pi, accuracy: 1e-6 * max(1, abs(pi)))
         }
     }
+
+    /// The plane sums against double-precision sums, for lengths around the eight lanes.
+    func testPlaneSumsAgainstDoublePrecision() {
+        var rng = Random(seed: 12)
+        for n in [0, 1, 7, 8, 9, 17, 400, 577] {
+            let x = Tensor(zeros: [max(n, 1)]), h = Tensor(zeros: [max(n, 1)])
+            rng.fillNormal(x)
+            rng.fillNormal(h)
+            let mean: Float = 0.3
+            var sum = 0.0, squares = 0.0, dot = 0.0, scale = 0.0
+            for i in 0 ..< n {
+                let v = Double(x.data[i]), d = v - Double(mean)
+                sum += v
+                squares += d * d
+                dot += v * Double(h.data[i])
+                scale += abs(v) + d * d + abs(v * Double(h.data[i]))
+            }
+            let tolerance = 1e-6 * max(1, scale)
+            XCTAssertEqual(Double(fdfa_plane_sum(x.data, n)), sum, accuracy: tolerance, "n \(n)")
+            XCTAssertEqual(Double(fdfa_plane_squared_deviation(x.data, n, mean)), squares, accuracy: tolerance, "n \(n)")
+            var s: Float = .nan, p: Float = .nan
+            fdfa_plane_sum_and_dot(x.data, h.data, n, &s, &p)
+            XCTAssertEqual(Double(s), sum, accuracy: tolerance, "n \(n)")
+            XCTAssertEqual(Double(p), dot, accuracy: tolerance, "n \(n)")
+        }
+    }
 }

@@ -35,6 +35,12 @@ void fdfa_fill_normal(float *out, long n, uint64_t key, uint64_t counter);
 float fdfa_log(float x);
 void fdfa_sincos_2pi(float t, float *s, float *c);
 
+/// Σ x[i], Σ (x[i] − mean)², and (Σ v[i], Σ v[i] h[i]) over i < n: BatchNorm2d's per-plane sums,
+/// with eight partial sums side by side (vectorised; a fixed order, the same on every run).
+float fdfa_plane_sum(const float *x, long n);
+float fdfa_plane_squared_deviation(const float *x, long n, float mean);
+void fdfa_plane_sum_and_dot(const float *v, const float *h, long n, float *sum, float *dot);
+
 /// Max-pooling of one plane (width `width`, no padding) into y and argmax (offsets into the plane),
 /// both out_height × out_width; the first maximum in row-major window order wins, NaN propagates.
 void fdfa_maxpool_plane(const float *x, long width, long kernel, long stride,

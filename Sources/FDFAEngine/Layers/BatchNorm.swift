@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Batch normalisation over features (input [B, F], PyTorch's BatchNorm1d) or channels (input
@@ -80,21 +81,13 @@ public final class BatchNorm: Layer {
                 var mean: Float, variance: Float
                 if mode.isTraining {
                     // Two passes, the mean then the centred squares; float within a sample's
-                    // plane, double across planes.
+                    // plane (eight partial sums, CKernels/reduce.c), double across planes.
                     var sum: Double = 0
-                    for i in 0 ..< batch {
-                        let p = src + (i * c + ch) * s
-                        var plane: Float = 0
-                        for j in 0 ..< s { plane += p[j] }
-                        sum += Double(plane)
-                    }
+                    for i in 0 ..< batch { sum += Double(fdfa_plane_sum(src + (i * c + ch) * s, s)) }
                     mean = Float(sum / Double(n))
                     var squares: Double = 0
                     for i in 0 ..< batch {
-                        let p = src + (i * c + ch) * s
-                        var plane: Float = 0
-                        for j in 0 ..< s { let d = p[j] - mean; plane += d * d }
-                        squares += Double(plane)
+                        squares += Double(fdfa_plane_squared_deviation(src + (i * c + ch) * s, s, mean))
                     }
                     variance = Float(squares / Double(n))
                     if update {
@@ -220,10 +213,7 @@ public final class BatchNorm: Layer {
                 for i in 0 ..< batch {
                     let o = (i * c + ch) * s
                     var pa: Float = 0, pb: Float = 0
-                    for j in o ..< o + s {
-                        pa += v[j]
-                        pb += v[j] * xhat[j]
-                    }
+                    fdfa_plane_sum_and_dot(v + o, xhat + o, s, &pa, &pb)
                     a += Double(pa)
                     b += Double(pb)
                 }
