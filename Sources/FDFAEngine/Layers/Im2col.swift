@@ -5,25 +5,14 @@ struct WindowGeometry: Equatable {
     let channels: Int, height: Int, width: Int
     let kernel: Int, stride: Int, padding: Int
 
-    // The derived sizes are stored, not computed: the layers' inner loops read them, and a
-    // division per read made max-pooling several times slower.
-    let outputHeight: Int, outputWidth: Int
+    var outputHeight: Int { (height + 2 * padding - kernel) / stride + 1 }
+    var outputWidth: Int { (width + 2 * padding - kernel) / stride + 1 }
     /// Output pixels per channel.
-    let outputArea: Int
+    var outputArea: Int { outputHeight * outputWidth }
     /// Rows of the column matrix: one per (channel, kernel row, kernel column).
-    let patchSize: Int
+    var patchSize: Int { channels * kernel * kernel }
     /// Input elements per sample.
-    let inputCount: Int
-
-    init(channels: Int, height: Int, width: Int, kernel: Int, stride: Int, padding: Int) {
-        (self.channels, self.height, self.width) = (channels, height, width)
-        (self.kernel, self.stride, self.padding) = (kernel, stride, padding)
-        outputHeight = stride > 0 ? (height + 2 * padding - kernel) / stride + 1 : 0
-        outputWidth = stride > 0 ? (width + 2 * padding - kernel) / stride + 1 : 0
-        outputArea = outputHeight * outputWidth
-        patchSize = channels * kernel * kernel
-        inputCount = channels * height * width
-    }
+    var inputCount: Int { channels * height * width }
 
     /// The reason the window does not fit an input of this size, or nil.
     /// E.g. "input 15×4×4 is smaller than the 5×5 kernel".
