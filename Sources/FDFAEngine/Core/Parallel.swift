@@ -21,10 +21,14 @@ public func parallelFor(_ n: Int, minimumPerThread: Int = 1, _ body: (Range<Int>
         return
     }
     parallelParts(threads) { part, parts in
-        let lo = n * part / parts, hi = n * (part + 1) / parts
-        if lo < hi { body(lo ..< hi) }
+        let range = chunk(part, of: parts, count: n)
+        if !range.isEmpty { body(range) }
     }
 }
+
+/// The `part`-th of `parts` contiguous, nearly equal chunks of `0..<n`: how `parallelFor` splits.
+@inline(__always)
+func chunk(_ part: Int, of parts: Int, count n: Int) -> Range<Int> { n * part / parts ..< n * (part + 1) / parts }
 
 /// Runs `body(part, parts)` once for every part in `0..<parts`, on the caller and the pool's workers
 /// (whoever claims a part first runs it), and returns when all have finished.

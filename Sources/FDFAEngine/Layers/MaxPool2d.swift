@@ -26,16 +26,9 @@ public final class MaxPool2d: Layer {
     public func forward(_ x: Tensor, mode: Mode) -> Tensor {
         let y = output.tensor([x.batch] + outputShape)
         if argmax.count < y.count { argmax = [Int32](repeating: 0, count: y.count) }
-        let g = geometry, planeIn = g.height * g.width, planeOut = g.outputArea
-        let src = x.data, dst = y.data
-        argmax.withUnsafeMutableBufferPointer { buffer in
-            let index = buffer.baseAddress!
-            parallelFor(x.batch * g.channels) { planes in
-                for plane in planes {
-                    fdfa_maxpool_plane(src + plane * planeIn, g.width, g.kernel, g.stride,
-                                       dst + plane * planeOut, index + plane * planeOut, g.outputHeight, g.outputWidth)
-                }
-            }
+        let g = geometry, src = x.data, dst = y.data
+        forEachPlane(batch: x.batch) { input, output, argmax in
+            fdfa_maxpool_plane(src + input, g.width, g.kernel, g.stride, dst + output, argmax, g.outputHeight, g.outputWidth)
         }
         return y
     }
@@ -43,16 +36,9 @@ public final class MaxPool2d: Layer {
     public func tangent(_ dx: Tensor?) -> Tensor? {
         guard let dx else { return nil }
         let dy = outputTangent.tensor([dx.batch] + outputShape)
-        let planeIn = geometry.height * geometry.width, planeOut = geometry.outputArea
-        let src = dx.data, dst = dy.data
-        argmax.withUnsafeBufferPointer { buffer in
-            let index = buffer.baseAddress!
-            parallelFor(dx.batch * geometry.channels) { planes in
-                for plane in planes {
-                    let xp = src + plane * planeIn, yp = dst + plane * planeOut, ap = index + plane * planeOut
-                    for o in 0 ..< planeOut { yp[o] = xp[Int(ap[o])] }
-                }
-            }
+        let src = dx.data, dst = dy.data, planeOut = geometry.outputArea
+        forEachPlane(batch: dx.batch) { input, output, argmax in
+            for o in 0 ..< planeOut { dst[output + o] = src[input + Int(argmax[o])] }
         }
         return dy
     }
@@ -60,18 +46,24 @@ public final class MaxPool2d: Layer {
     public func adjoint(_ dy: Tensor, needInputGradient: Bool) -> Tensor? {
         guard needInputGradient else { return nil }
         let dx = inputGradient.tensor([dy.batch] + inputShape)
-        let planeIn = geometry.height * geometry.width, planeOut = geometry.outputArea
-        let src = dy.data, dst = dx.data
-        argmax.withUnsafeBufferPointer { buffer in
-            let index = buffer.baseAddress!
-            parallelFor(dy.batch * geometry.channels) { planes in
-                for plane in planes {
-                    let xp = dst + plane * planeIn, yp = src + plane * planeOut, ap = index + plane * planeOut
-                    xp.update(repeating: 0, count: planeIn)
-                    for o in 0 ..< planeOut { xp[Int(ap[o])] += yp[o] }
-                }
-            }
+        let src = dy.data, dst = dx.data, planeIn = geometry.height * geometry.width, planeOut = geometry.outputArea
+        forEachPlane(batch: dy.batch) { input, output, argmax in
+            (dst + input).update(repeating: 0, count: planeIn)
+            for o in 0 ..< planeOut { dst[input + Int(argmax[o])] += src[output + o] }
         }
         return dx
+    }
+
+    /// Calls `body` for every (sample, channel) plane of a batch, in parallel, with where the plane
+    /// starts in the input and in the output, and the plane's argmax (offsets within the input plane).
+    private func forEachPlane(batch: Int,
+                              _ body: (_ input: Int, _ output: Int, _ argmax: UnsafeMutablePointer<Int32>) -> Void) {
+        let planeIn = geometry.height * geometry.width, planeOut = geometry.outputArea, planes = batch * geometry.channels
+        argmax.withUnsafeMutableBufferPointer { buffer in
+            let index = buffer.baseAddress!
+            parallelFor(planes) { range in
+                for plane in range { body(plane * planeIn, plane * planeOut, index + plane * planeOut) }
+            }
+        }
     }
 }

@@ -21,8 +21,8 @@ func isFinite(_ t: Tensor) -> Bool {
     if parts <= 1 { return fdfa_all_finite(data, n) != 0 }
     return withUnsafeTemporaryAllocation(of: Bool.self, capacity: parts) { finite in
         parallelParts(parts) { part, parts in
-            let lo = n * part / parts, hi = n * (part + 1) / parts
-            finite[part] = fdfa_all_finite(data + lo, hi - lo) != 0
+            let range = chunk(part, of: parts, count: n)
+            finite[part] = fdfa_all_finite(data + range.lowerBound, range.count) != 0
         }
         return finite.allSatisfy { $0 }
     }
