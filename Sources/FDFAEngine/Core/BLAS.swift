@@ -71,6 +71,18 @@ public enum BLAS {
         _ c: UnsafeMutablePointer<Float>, _ ldc: Int,
         m: Int, n: Int, k: Int, alpha: Float, beta: Float
     ) {
+        // OpenBLAS's own beta = 0 pass over C is slower than a memset: for a weight gradient
+        // (800 × 784) it cost 0.1–0.2 ms of the product's 0.75 ms. So C is cleared here and the
+        // product accumulates into it, with the same result.
+        var beta = beta
+        if beta == 0 {
+            if ldc == n {
+                c.update(repeating: 0, count: m * n)
+            } else {
+                for row in 0 ..< m { (c + row * ldc).update(repeating: 0, count: n) }
+            }
+            beta = 1
+        }
         cblas_sgemm(
             CblasRowMajor,
             transposeA ? CblasTrans : CblasNoTrans,
