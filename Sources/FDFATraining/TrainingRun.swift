@@ -14,13 +14,29 @@ public final class TrainingRun {
     public let testLoader: BatchLoader
 
     public var network: Network { trainer.network }
+    /// Samples per training batch, and per group of the test loss (the reference's test batches).
+    public let batchSize: Int
 
+    /// - Parameter evaluationBatches: training batches per evaluation forward pass; by default as
+    ///   many as `evaluationBatches(for:batchSize:)` allows. The test loss is the same either way.
     public init(dataset: Dataset, trainer: Trainer, batchSize: Int, dataSeed: UInt64,
-                trainTransform: ImageTransform? = nil, testTransform: ImageTransform? = nil) {
+                trainTransform: ImageTransform? = nil, testTransform: ImageTransform? = nil,
+                evaluationBatches: Int? = nil) {
         self.dataset = dataset
         self.trainer = trainer
+        self.batchSize = batchSize
+        let perPass = evaluationBatches ?? Self.evaluationBatches(for: trainer.network, batchSize: batchSize)
         trainLoader = BatchLoader(dataset.train, batchSize: batchSize, shuffle: true, seed: dataSeed, transform: trainTransform)
-        testLoader = BatchLoader(dataset.test, batchSize: batchSize, shuffle: false, transform: testTransform)
+        testLoader = BatchLoader(dataset.test, batchSize: batchSize * perPass, shuffle: false, transform: testTransform)
+    }
+
+    /// How many training batches one evaluation pass takes: up to 1024 samples, and few enough that
+    /// the layers' outputs stay within 64 MiB, since a layer keeps its largest buffer (a fully
+    /// connected net: 16 batches of 64; the shallow CNN: 2; AlexNet: 1).
+    public static func evaluationBatches(for network: Network, batchSize: Int) -> Int {
+        let floatsPerSample = network.layers.reduce(0) { $0 + $1.outputShape.reduce(1, *) }
+        let samples = min(1024, (16 << 20) / max(floatsPerSample, 1))
+        return max(1, samples / batchSize)
     }
 
     /// Where an epoch is, as the reference's console line reports it.
@@ -101,11 +117,11 @@ public final class TrainingRun {
         var total: Double = 0
         var batches = 0, correct = 0, count = 0
         while let batch = testLoader.next() {
-            let r = trainer.evaluate(images: batch.images, labels: batch.labels)
-            total += Double(r.loss)
-            batches += 1
+            let r = trainer.evaluate(images: batch.images, labels: batch.labels, groupSize: batchSize)
+            total += r.sumOfGroupMeans
+            batches += r.groups
             correct += r.correct
-            count += r.batch
+            count += batch.count
         }
         return Evaluation(loss: batches > 0 ? Float(total / Double(batches)) : .nan, correct: correct, count: count)
     }

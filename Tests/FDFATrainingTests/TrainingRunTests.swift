@@ -47,6 +47,39 @@ final class TrainingRunTests: XCTestCase {
         XCTAssertLessThan(after.loss, before.loss)
     }
 
+    func testLargeEvaluationPassesGiveThePerBatchTestLossExactly() throws {
+        let run = try CheckpointTests.makeRun(rule: .fdfa)
+        _ = try run.trainEpoch()
+        // The reference: the test split in batches of 32 (50 = 32 + 18), the mean of the batch losses.
+        let test = CheckpointTests.data.test
+        var losses: [Double] = [], correct = 0
+        for start in stride(from: 0, to: test.count, by: 32) {
+            let indices = Array(start ..< min(start + 32, test.count))
+            let r = run.trainer.evaluate(images: test.samples(indices), labels: indices.map { test.labels[$0] })
+            losses.append(Double(r.loss))
+            correct += r.correct
+        }
+        let expected = Float(losses.reduce(0, +) / Double(losses.count))
+        for perPass in [1, 2, 5] {
+            let pass = TrainingRun(dataset: CheckpointTests.data, trainer: run.trainer, batchSize: 32, dataSeed: 13,
+                                   evaluationBatches: perPass).evaluate()
+            XCTAssertEqual(pass.loss, expected, "\(perPass) batches per pass")
+            XCTAssertEqual(pass.correct, correct)
+            XCTAssertEqual(pass.count, 50)
+        }
+        XCTAssertEqual(run.evaluate().loss, expected)
+    }
+
+    func testEvaluationPassesStayWithinTheirMemoryBudget() throws {
+        let fc = try Network.fc(input: [1, 28, 28], hidden: [800, 800], classes: 10, seed: 0)
+        let conv = try Network.shallowCNN(input: [1, 28, 28], classes: 10, seed: 0)
+        let alexNet = try Network.alexNet(seed: 0)
+        XCTAssertEqual(TrainingRun.evaluationBatches(for: fc, batchSize: 64), 16, "1024 samples")
+        XCTAssertEqual(TrainingRun.evaluationBatches(for: conv, batchSize: 64), 2)
+        XCTAssertEqual(TrainingRun.evaluationBatches(for: alexNet, batchSize: 64), 1)
+        XCTAssertEqual(TrainingRun.evaluationBatches(for: fc, batchSize: 5000), 1, "at least one batch")
+    }
+
     func testStoppingAfterABatchAndInterrupting() throws {
         let run = try CheckpointTests.makeRun(rule: .fdfa)
         let dry = try run.trainEpoch { _ in false }
