@@ -5,6 +5,18 @@ import XCTest
 
 /// The C kernels against published values and independent Swift computations.
 final class KernelTests: XCTestCase {
+    /// Tensors of 2 MiB and more start on a huge-page boundary, smaller ones on a cache line.
+    func testTensorBuffersAreZeroedAndAligned() {
+        for count in [1, 1000, (1 << 19) - 1, 1 << 19, 640_000] {
+            let t = Tensor(zeros: [count])
+            let address = Int(bitPattern: t.data)
+            let huge = count * 4 >= 1 << 21
+            XCTAssertEqual(address % (huge ? 1 << 21 : 64), 0, "\(count) floats")
+            XCTAssertTrue(t.array.allSatisfy { $0 == 0 }, "\(count) floats")
+            t.data[count - 1] = 1   // the whole buffer is writable
+        }
+    }
+
     /// Known-answer tests of Random123's Philox-4x32-10 (kat_vectors).
     func testPhiloxKnownAnswers() {
         func philox(_ counter: [UInt32], _ key: [UInt32]) -> [UInt32] {

@@ -12,11 +12,10 @@ public final class Tensor: CustomStringConvertible {
 
         init(capacity: Int) {
             self.capacity = capacity
-            pointer = .allocate(capacity: max(capacity, 1))
-            pointer.initialize(repeating: 0, count: max(capacity, 1))
+            pointer = FloatBuffer.allocate(capacity)
         }
 
-        deinit { pointer.deallocate() }
+        deinit { FloatBuffer.deallocate(pointer) }
     }
 
     public let shape: [Int]
