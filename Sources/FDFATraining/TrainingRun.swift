@@ -57,22 +57,30 @@ public final class TrainingRun {
         /// Stopped before its last batch (by `afterBatch` or Ctrl-C); the learning rate was not decayed.
         public let stoppedEarly: Bool
         public let interrupted: Bool
+        /// Time spent in training steps, and in drawing the order and assembling the batches.
+        public let stepTime: Duration, batchTime: Duration
     }
 
     /// Trains one epoch. `afterBatch` sees each batch's progress and returns false to end the epoch
     /// there (the reference's --dry-run). A diverging step throws `DivergenceError` with nothing
     /// updated by that step.
     public func trainEpoch(afterBatch: (BatchProgress) throws -> Bool = { _ in true }) throws -> EpochSummary {
+        let clock = ContinuousClock()
+        var stepTime = Duration.zero, batchTime = Duration.zero
+        var mark = clock.now
         trainLoader.startEpoch()
         var total: Double = 0
         var index = 0
         var stopped = false, interrupted = false
         while let batch = trainLoader.next() {
+            let assembled = clock.now
+            batchTime += assembled - mark
             if Interrupt.requested {
                 interrupted = true
                 break
             }
             let result = try trainer.step(images: batch.images, labels: batch.labels)
+            stepTime += clock.now - assembled
             total += Double(result.loss)
             let progress = BatchProgress(index: index, batchCount: trainLoader.batchCount,
                                          samplesBefore: index * trainLoader.batchSize,
@@ -82,11 +90,13 @@ public final class TrainingRun {
                 stopped = index < trainLoader.batchCount
                 break
             }
+            mark = clock.now
         }
         let complete = !interrupted
         if complete { trainer.finishEpoch() }
         return EpochSummary(meanLoss: index > 0 ? Float(total / Double(index)) : .nan, batches: index,
-                            stoppedEarly: stopped || interrupted, interrupted: interrupted)
+                            stoppedEarly: stopped || interrupted, interrupted: interrupted,
+                            stepTime: stepTime, batchTime: batchTime)
     }
 
     public struct Evaluation {

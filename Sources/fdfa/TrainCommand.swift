@@ -73,6 +73,8 @@ struct TrainCommand: ParsableCommand {
     var track: String?
     @Option(help: "Steps between tracked measurements (on a fixed probe batch of the first 32 test samples).")
     var trackEvery = 100
+    @Flag(help: "At the end, print where the time went (loading, evaluations, steps, batches) to standard error.")
+    var timing = false
 
     func validate() throws {
         guard Self.parseMode(trainMode) != nil else {
@@ -109,6 +111,8 @@ struct TrainCommand: ParsableCommand {
     var hiddenLayers: Int { nLayers ?? (rule == .fgw ? 1 : 2) }
 
     func run() throws {
+        let clock = ContinuousClock(), start = clock.now
+        var spent = RunTiming()
         threadOptions.apply()
         let name = try DatasetName(parsing: dataset)
         let seeds = SeedPlan(flag: seed)
@@ -126,6 +130,7 @@ struct TrainCommand: ParsableCommand {
         } catch {
             throw CommandFailure("\(error)")
         }
+        spent.loading = clock.now - start
         let model = ReferenceModel(dataset: name, conv: conv, hiddenLayers: hiddenLayers, rule: rule)
         let network = try model.network(for: data, seed: seeds.network)
         let trainer = Trainer(network: network, rule: rule, hyperparameters: hp, seed: seeds.rule)
@@ -150,7 +155,7 @@ struct TrainCommand: ParsableCommand {
             emit("Resumed from \(resume) after epoch \(trainer.epochs) (step \(trainer.steps)).")
         } else {
             log = try CSVLog(path: ReferenceLog.csvPath(logDir: logDir, mode: mode), argumentsLine: argumentsLine())
-            emit(ReferenceLog.testLines(run.evaluate()))
+            emit(ReferenceLog.testLines(spent.timeEvaluation { run.evaluate() }))
         }
         let tracker = try track.map { groups -> Tracker in
             let probe = BatchLoader(data.test, batchSize: 32, shuffle: false, transform: model.testTransform).next()!
@@ -185,7 +190,8 @@ struct TrainCommand: ParsableCommand {
                 fputs("Interrupted during epoch \(epoch) after \(summary.batches) batches.\(kept)\n", stderr)
                 throw ExitCode(130)
             }
-            let evaluation = run.evaluate()
+            spent.add(summary)
+            let evaluation = spent.timeEvaluation { run.evaluate() }
             emit(ReferenceLog.testLines(evaluation))
             try log.append(ReferenceLog.csvRow(epoch: epoch, trainingLoss: summary.meanLoss, evaluation))
             if let checkpoint {
@@ -193,6 +199,7 @@ struct TrainCommand: ParsableCommand {
                 try Checkpoint.save(trainer, to: checkpointPath(in: checkpoint), metadata: metadata)
             }
         }
+        if timing { fputs(spent.summary(total: clock.now - start) + "\n", stderr) }
     }
 
     func checkpointPath(in directory: String) -> String {

@@ -40,6 +40,15 @@ final class TrainCommandTests: CommandLineTestCase {
         XCTAssertEqual(a.stdout, b.stdout)
     }
 
+    func testTimingGoesToStandardErrorAndChangesNothingElse() throws {
+        let plain = try train(["--epochs", "1", "--train-mode", "FDFA"])
+        let timed = try train(["--epochs", "1", "--train-mode", "FDFA", "--timing"])
+        XCTAssertEqual(timed.status, 0, timed.stderr)
+        XCTAssertEqual(timed.stdout, plain.stdout)
+        let line = #"^Timing: \d+\.\d\d s in all: loading \d+\.\d\d s, 2 evaluations \d+\.\d\d s, 32 steps \d+\.\d\d s \(\d+\.\d\d ms a step\), batches \d+\.\d\d s, the rest \d+\.\d\d s\n$"#
+        XCTAssertNotNil(timed.stderr.range(of: line, options: .regularExpression), timed.stderr)
+    }
+
     func testDryRunTrainsOneBatchPerEpoch() throws {
         let run = try train(["--epochs", "3", "--dry-run", "--train-mode", "FG-A"])
         XCTAssertEqual(run.status, 0, run.stderr)

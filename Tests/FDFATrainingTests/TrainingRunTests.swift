@@ -80,6 +80,32 @@ final class TrainingRunTests: XCTestCase {
         XCTAssertEqual(TrainingRun.evaluationBatches(for: fc, batchSize: 5000), 1, "at least one batch")
     }
 
+    func testEpochsReportTheirStepAndBatchTimes() throws {
+        let run = try CheckpointTests.makeRun(rule: .fdfa)
+        let clock = ContinuousClock(), start = clock.now
+        let summary = try run.trainEpoch()
+        let wall = clock.now - start
+        XCTAssertGreaterThan(summary.stepTime, .zero)
+        XCTAssertGreaterThan(summary.batchTime, .zero)
+        XCTAssertLessThanOrEqual(summary.stepTime + summary.batchTime, wall)
+    }
+
+    func testTimingSummaryAddsUpTheParts() {
+        var timing = RunTiming()
+        timing.loading = .milliseconds(150)
+        timing.add(.init(meanLoss: 1, batches: 800, stoppedEarly: false, interrupted: false,
+                         stepTime: .seconds(4), batchTime: .milliseconds(50)))
+        timing.add(.init(meanLoss: 1, batches: 200, stoppedEarly: false, interrupted: false,
+                         stepTime: .seconds(1), batchTime: .milliseconds(10)))
+        let answer = timing.timeEvaluation { 42 }
+        XCTAssertEqual(answer, 42)
+        XCTAssertEqual(timing.evaluationCount, 1)
+        XCTAssertEqual(timing.stepCount, 1000)
+        let line = timing.summary(total: .seconds(6) + timing.evaluations)
+        XCTAssertTrue(line.hasPrefix("Timing: 6.00 s in all: loading 0.15 s, 1 evaluation 0.00 s, 1000 steps 5.00 s (5.00 ms a step), "), line)
+        XCTAssertTrue(line.hasSuffix("batches 0.06 s, the rest 0.79 s"), line)
+    }
+
     func testStoppingAfterABatchAndInterrupting() throws {
         let run = try CheckpointTests.makeRun(rule: .fdfa)
         let dry = try run.trainEpoch { _ in false }
