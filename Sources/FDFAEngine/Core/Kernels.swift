@@ -1,11 +1,14 @@
 /// Small elementwise kernels shared by the layers: plain loops over raw buffers, one job each.
 
-/// y[r, c] += v[c] for every row r of a rows×columns matrix.
+/// y[r, c] += v[c] for every row r of a rows×columns matrix (split by rows over the threads when
+/// large, as in an evaluation pass; a training batch's 64 rows stay on one thread).
 @inline(__always)
 func addRowVector(_ v: UnsafePointer<Float>, to y: UnsafeMutablePointer<Float>, rows: Int, columns: Int) {
-    for r in 0 ..< rows {
-        let row = y + r * columns
-        for c in 0 ..< columns { row[c] += v[c] }
+    parallelFor(rows, minimumPerThread: max(1, elementwiseGrain / max(columns, 1))) { range in
+        for r in range {
+            let row = y + r * columns
+            for c in 0 ..< columns { row[c] += v[c] }
+        }
     }
 }
 

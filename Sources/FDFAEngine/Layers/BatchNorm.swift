@@ -254,12 +254,16 @@ public final class BatchNorm: Layer {
             variance.update(from: runningVariance.data, count: c)
         }
         for f in 0 ..< c { inv[f] = 1 / (variance[f] + epsilon).squareRoot() }
+        // Split by rows over the threads when large (an evaluation pass); a training batch's 64
+        // rows stay on one thread.
         let g = gamma.value.data, b = beta.value.data
-        for i in 0 ..< batch {
-            for f in 0 ..< c {
-                let v = (x[i * c + f] - mean[f]) * inv[f]
-                h[i * c + f] = v
-                y[i * c + f] = g[f] * v + b[f]
+        parallelFor(batch, minimumPerThread: max(1, elementwiseGrain / max(c, 1))) { rows in
+            for i in rows {
+                for f in 0 ..< c {
+                    let v = (x[i * c + f] - mean[f]) * inv[f]
+                    h[i * c + f] = v
+                    y[i * c + f] = g[f] * v + b[f]
+                }
             }
         }
     }
