@@ -4,7 +4,7 @@
 /// large, as in an evaluation pass; a training batch's 64 rows stay on one thread).
 @inline(__always)
 func addRowVector(_ v: UnsafePointer<Float>, to y: UnsafeMutablePointer<Float>, rows: Int, columns: Int) {
-    parallelFor(rows, minimumPerThread: max(1, elementwiseGrain / max(columns, 1))) { range in
+    parallelFor(rows, valuesEach: columns) { range in
         for r in range {
             let row = y + r * columns
             for c in 0 ..< columns { row[c] += v[c] }
@@ -24,3 +24,10 @@ func sumRows(_ x: UnsafePointer<Float>, rows: Int, columns: Int, into out: Unsaf
 
 /// Number of elements below which elementwise loops stay on one thread (thread hand-off costs more).
 let elementwiseGrain = 1 << 15
+
+/// `parallelFor` over `n` items (rows, channels) of `valuesEach` values each: split over the threads
+/// only when every thread gets at least `elementwiseGrain` values.
+@inline(__always)
+func parallelFor(_ n: Int, valuesEach: Int, _ body: (Range<Int>) -> Void) {
+    parallelFor(n, minimumPerThread: max(1, elementwiseGrain / max(valuesEach, 1)), body)
+}

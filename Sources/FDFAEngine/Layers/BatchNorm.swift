@@ -76,7 +76,7 @@ public final class BatchNorm: Layer {
             forwardFeatures(src, batch: batch, mode: mode, into: dst, normalized: nrm)
             return y
         }
-        parallelFor(c, minimumPerThread: max(1, elementwiseGrain / max(n, 1))) { range in
+        parallelFor(c, valuesEach: n) { range in
             for ch in range {
                 var mean: Float, variance: Float
                 if mode.isTraining {
@@ -171,7 +171,7 @@ public final class BatchNorm: Layer {
             }
             return out
         }
-        parallelFor(c, minimumPerThread: max(1, elementwiseGrain / max(batch * s, 1))) { range in
+        parallelFor(c, valuesEach: batch * s) { range in
             for ch in range {
                 let k = scale[ch] * inv[ch]
                 let mean = training ? sum[ch] / n : 0, slope = training ? dot[ch] / n : 0
@@ -207,7 +207,7 @@ public final class BatchNorm: Layer {
             }
             return
         }
-        parallelFor(c, minimumPerThread: max(1, elementwiseGrain / max(batch * s, 1))) { range in
+        parallelFor(c, valuesEach: batch * s) { range in
             for ch in range {
                 var a: Double = 0, b: Double = 0
                 for i in 0 ..< batch {
@@ -257,7 +257,7 @@ public final class BatchNorm: Layer {
         // Split by rows over the threads when large (an evaluation pass); a training batch's 64
         // rows stay on one thread.
         let g = gamma.value.data, b = beta.value.data
-        parallelFor(batch, minimumPerThread: max(1, elementwiseGrain / max(c, 1))) { rows in
+        parallelFor(batch, valuesEach: c) { rows in
             for i in rows {
                 for f in 0 ..< c {
                     let v = (x[i * c + f] - mean[f]) * inv[f]
