@@ -51,8 +51,9 @@ public struct SoftmaxCrossEntropy {
             let end = min(start + groupSize, b)
             var total: Double = 0
             for i in start ..< end {
-                let row = Self.row(logits.data + i * k, classes: k, target: Int(labels[i]), exponentials: scratch)
-                if row.argmax == Int(labels[i]) { correct += 1 }
+                let target = Int(labels[i])
+                let row = Self.row(logits.data + i * k, classes: k, target: target, exponentials: scratch)
+                if row.argmax == target { correct += 1 }
                 total += Double(row.loss)
             }
             sum += Double(Float(total / Double(end - start)))
