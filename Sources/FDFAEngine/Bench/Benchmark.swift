@@ -60,7 +60,8 @@ public enum Benchmark {
 
         for _ in 0 ..< warmup { try trainer.step(images: images, labels: labels) }
         var shapes: [BLAS.GemmShape] = []
-        BLAS.recorder = { shapes.append($0) }
+        let lock = NSLock()   // a rule's backward segments call gemm from both threads
+        BLAS.recorder = { shape in lock.withLock { shapes.append(shape) } }
         try trainer.step(images: images, labels: labels)
         BLAS.recorder = nil
         let floor = GemmReplay(shapes)

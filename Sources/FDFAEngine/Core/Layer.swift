@@ -59,6 +59,9 @@ public protocol Layer: AnyObject {
     var outputShape: [Int] { get }
     /// Trainable tensors, in a stable order (weight before bias, gamma before beta).
     var parameters: [Parameter] { get }
+    /// Multiply-adds of the forward map's products per sample (0 for elementwise layers): the
+    /// measure of a layer's work, which its adjoint's weight-gradient product repeats.
+    var multiplyAdds: Int { get }
 
     func forward(_ x: Tensor, mode: Mode) -> Tensor
     func tangent(_ dx: Tensor?) -> Tensor?
@@ -67,5 +70,6 @@ public protocol Layer: AnyObject {
 
 extension Layer {
     public var parameters: [Parameter] { [] }
+    public var multiplyAdds: Int { 0 }
     public var parameterCount: Int { parameters.reduce(0) { $0 + $1.value.count } }
 }

@@ -72,6 +72,7 @@ public final class Conv2d: Layer {
     public var inputShape: [Int] { [geometry.channels, geometry.height, geometry.width] }
     public var outputShape: [Int] { [outputs, geometry.outputHeight, geometry.outputWidth] }
     public var parameters: [Parameter] { [weight, bias] }
+    public var multiplyAdds: Int { outputs * geometry.patchSize * geometry.outputArea }
 
     /// Samples per chunk for a batch of `batch`.
     private func chunkSize(_ batch: Int) -> Int {

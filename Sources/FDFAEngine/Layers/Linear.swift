@@ -30,6 +30,7 @@ public final class Linear: Layer {
     public var inputShape: [Int] { [inputs] }
     public var outputShape: [Int] { [outputs] }
     public var parameters: [Parameter] { [weight, bias] }
+    public var multiplyAdds: Int { inputs * outputs }
 
     public func forward(_ x: Tensor, mode: Mode) -> Tensor {
         input = x

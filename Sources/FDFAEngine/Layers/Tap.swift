@@ -15,7 +15,10 @@ public final class Tap: Layer {
     public internal(set) var feedback: Tensor?
     /// u: batch × (elements per sample); when set, `tangent` adds it to the tangent passing through.
     public var perturbation: Tensor?
+    /// δ_l: the rule's signal injected here by the last step (DFA, DKP, FDFA, FG-A), else `nil`.
+    public internal(set) var signal: Tensor?
     private var perturbationBuffer = Workspace()
+    private var signalBuffer = Workspace()
     private var outputTangent = Workspace()
     /// h of the last forward (DKP's feedback gradient needs it).
     public private(set) var lastInput: Tensor?
@@ -47,6 +50,13 @@ public final class Tap: Layer {
     }
 
     public func adjoint(_ dy: Tensor, needInputGradient: Bool) -> Tensor? { needInputGradient ? dy : nil }
+
+    /// The buffer for this step's δ_l (batch × n), made the tap's `signal`; the rule fills it.
+    func newSignal(batch: Int) -> Tensor {
+        let delta = signalBuffer.tensor([batch] + inputShape)
+        signal = delta
+        return delta
+    }
 
     /// Draws a fresh u ~ N(0, I) for a batch of `batch` samples and makes it this tap's perturbation.
     public func perturb(batch: Int, rng: inout Random) {

@@ -36,7 +36,7 @@ public final class Trainer {
     public var epochs = 0
 
     /// The rule's signal δ_l at each tap from the last `computeGradients` (nil for BP and FG-W).
-    public private(set) var signals: [Tensor?]
+    public var signals: [Tensor?] { network.taps.map(\.signal) }
     /// Gradients of the feedback matrices from the last `computeGradients` (DKP, FDFA with Adam).
     public let feedbackGradients: [Tensor]
     /// The logits' tangent d from the last `computeGradients` (FDFA, FG-A, FG-W).
@@ -47,7 +47,7 @@ public final class Trainer {
     private let values: [Tensor], gradients: [Tensor]
     private var feedbackMatrices: [Tensor] = []
     private var loss = SoftmaxCrossEntropy()
-    private var signalBuffers: [Workspace]
+    private let backwardSegments: BackwardSegments
 
     public struct StepResult {
         public let loss: Float
@@ -71,6 +71,7 @@ public final class Trainer {
         for tap in network.taps {
             tap.perturbation = nil
             tap.feedback = nil
+            tap.signal = nil
             guard rule.usesFeedback else { continue }
             let b = Tensor(zeros: [k, tap.width])
             if rule == .dfa {
@@ -86,8 +87,7 @@ public final class Trainer {
                    weightDecay: hyperparameters.feedbackDecay)
             : nil
         for p in parameters { p.tangent = rule == .fgw ? Tensor(zeros: p.value.shape) : nil }
-        signals = Array(repeating: nil, count: network.taps.count)
-        signalBuffers = Array(repeating: Workspace(), count: network.taps.count)
+        backwardSegments = BackwardSegments(network)
     }
 
     /// One training step: gradients, then updates. Throws `DivergenceError` (and updates nothing) if
@@ -124,16 +124,18 @@ public final class Trainer {
         let result = loss.evaluate(logits: logits, labels: labels)
         guard result.loss.isFinite else { throw DivergenceError(step: number, quantity: "loss (\(result.loss))") }
         let e = result.error
+        let checkedFinite: Bool   // the rules with signals check their gradients segment by segment
         switch rule {
         case .bp:
             network.backpropagate(e)
+            checkedFinite = false
         case .fgw:
             forwardGradient(e: e)
+            checkedFinite = false
         case .dfa, .dkp, .fdfa, .fga:
-            backpropagateWithSignals(e: e)
-            computeFeedbackGradients(e: e)
+            checkedFinite = backpropagateWithSignals(e: e)
         }
-        if let bad = firstNonFiniteGradient() { throw DivergenceError(step: number, quantity: bad) }
+        if !checkedFinite, let bad = firstNonFiniteGradient() { throw DivergenceError(step: number, quantity: bad) }
         return StepResult(loss: result.loss, correct: result.correct, batch: batch)
     }
 
@@ -172,26 +174,34 @@ public final class Trainer {
 
     // MARK: The rules' backward passes
 
-    /// Backward pass in which every tap replaces the gradient from above with the rule's signal.
-    /// A layer is asked for its input gradient only when a layer with parameters below uses it
-    /// before a tap would discard it.
-    private func backpropagateWithSignals(e: Tensor) {
-        let layers = network.layers
-        var g: Tensor? = e
-        for i in layers.indices.reversed() {
-            if let tap = layers[i] as? Tap {
-                g = signal(at: tap, e: e)
-                signals[tap.index - 1] = g
-            } else {
-                g = layers[i].adjoint(g!, needInputGradient: network.needsGradient(below: i, tapsReplaceIt: true))
+    /// Backward pass in which every tap replaces the gradient from above with the rule's signal,
+    /// segment by segment (see `BackwardSegments`), each with its feedback gradient and the
+    /// finiteness check of its gradients. Returns whether every gradient is finite. A layer is asked
+    /// for its input gradient only when a layer with parameters below uses it before a tap would
+    /// discard it.
+    private func backpropagateWithSignals(e: Tensor) -> Bool {
+        let layers = network.layers, segments = backwardSegments.segments
+        return withUnsafeTemporaryAllocation(of: Bool.self, capacity: segments.count) { finite in
+            backwardSegments.forEach { s in
+                let segment = segments[s]
+                var g: Tensor? = segment.tap.map { signal(at: $0, e: e) } ?? e
+                for i in segment.layers.reversed() {
+                    g = layers[i].adjoint(g!, needInputGradient: network.needsGradient(below: i, tapsReplaceIt: true))
+                }
+                var ok = segment.gradients.allSatisfy(isFinite)
+                if let tap = segment.tap, computeFeedbackGradient(at: tap, e: e) {
+                    ok = ok && isFinite(feedbackGradients[tap.index - 1])
+                }
+                finite[s] = ok
             }
+            return finite.allSatisfy { $0 }
         }
     }
 
     /// δ_l at `tap`: e B_l (DFA, DKP, FDFA) or (e_i · d_i) u_l,i per sample (FG-A).
     private func signal(at tap: Tap, e: Tensor) -> Tensor {
         let batch = e.batch, k = e.sampleCount, n = tap.width
-        let delta = signalBuffers[tap.index - 1].tensor([batch] + tap.inputShape)
+        let delta = tap.newSignal(batch: batch)
         if rule == .fga {
             let d = outputTangent!, u = tap.perturbation!
             for i in 0 ..< batch {
@@ -216,19 +226,19 @@ public final class Trainer {
         }
     }
 
-    /// DKP: ∇B_l = eᵀ h_l.  FDFA (Adam form): ∇B_l = B_l − (1/B) dᵀ u_l.
-    private func computeFeedbackGradients(e: Tensor) {
-        guard rule.trainsFeedback, !(rule == .fdfa && hyperparameters.feedbackUpdate != .adam) else { return }
-        let batch = e.batch, k = e.sampleCount
-        for (tap, grad) in zip(network.taps, feedbackGradients) {
-            if rule == .dkp {
-                BLAS.gemm(e.data, transposeA: true, tap.lastInput!.data, into: grad.data, m: k, n: tap.width, k: batch)
-            } else {
-                grad.assign(tap.feedback!)
-                BLAS.gemm(outputTangent!.data, transposeA: true, tap.perturbation!.data, into: grad.data,
-                          m: k, n: tap.width, k: batch, alpha: -1 / Float(batch), beta: 1)
-            }
+    /// DKP: ∇B_l = eᵀ h_l.  FDFA (Adam form): ∇B_l = B_l − (1/B) dᵀ u_l. Returns whether the rule
+    /// has such a gradient (FDFA's moving-average form updates B_l directly instead).
+    private func computeFeedbackGradient(at tap: Tap, e: Tensor) -> Bool {
+        guard rule.trainsFeedback, !(rule == .fdfa && hyperparameters.feedbackUpdate != .adam) else { return false }
+        let batch = e.batch, k = e.sampleCount, grad = feedbackGradients[tap.index - 1]
+        if rule == .dkp {
+            BLAS.gemm(e.data, transposeA: true, tap.lastInput!.data, into: grad.data, m: k, n: tap.width, k: batch)
+        } else {
+            grad.assign(tap.feedback!)
+            BLAS.gemm(outputTangent!.data, transposeA: true, tap.perturbation!.data, into: grad.data,
+                      m: k, n: tap.width, k: batch, alpha: -1 / Float(batch), beta: 1)
         }
+        return true
     }
 
     /// FDFA (paper form): B_l ← β B_l + (1 − β) (1/B) dᵀ u_l.
