@@ -2,7 +2,7 @@
 ///
 /// `tensor(_:)` hands back the same tensor while the shape stays the same, and reuses its storage
 /// when the shape changes to one that fits (a smaller last batch), so steady-state training
-/// allocates nothing. It grows (allocates) only when a larger shape is asked for.
+/// allocates no tensor storage. It grows (allocates) only when a larger shape is asked for.
 public struct Workspace {
     private var current: Tensor?
 
