@@ -4,9 +4,10 @@
 /// taps (a segment) need nothing from the layers above them: the segments are independent. When no
 /// segment is much more than its share of the work, they run side by side, one per thread and
 /// single-threaded inside, so no thread waits while another runs a segment's small elementwise
-/// passes (fc 2×800: two nearly equal hidden segments; the step is about 2 % faster). Otherwise
-/// they run one after the other, each using every thread: the shallow CNN's second convolution is
-/// 90 % of its backward work, and alone on one thread it would double the step's backward pass.
+/// passes (fc 2×800: two nearly equal hidden segments; the step's ratio to its GEMM floor is 2–3 %
+/// lower in paired runs). Otherwise they run one after the other, each using every thread: the
+/// shallow CNN's second convolution is 90 % of its work, and run side by side its step was about
+/// 10 % slower.
 struct BackwardSegments {
     struct Segment {
         /// The tap whose signal enters the segment; `nil` for the top one, which gets dL/dlogits.
