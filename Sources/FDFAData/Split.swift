@@ -53,7 +53,7 @@ public struct Split {
     public func copySamples(_ indices: ArraySlice<Int>, into out: UnsafeMutablePointer<Float>) {
         let n = sampleSize
         indices.withUnsafeBufferPointer { indices in
-            parallelFor(indices.count, minimumPerThread: max(1, 8_192 / max(n, 1))) { range in
+            parallelFor(indices.count, valuesEach: n, grain: 8_192) { range in
                 for b in range { copySample(indices[b], into: out + b * n) }
             }
         }

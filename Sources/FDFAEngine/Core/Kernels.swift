@@ -23,11 +23,11 @@ func sumRows(_ x: UnsafePointer<Float>, rows: Int, columns: Int, into out: Unsaf
 }
 
 /// Number of elements below which elementwise loops stay on one thread (thread hand-off costs more).
-let elementwiseGrain = 1 << 15
+public let elementwiseGrain = 1 << 15
 
-/// `parallelFor` over `n` items (rows, channels) of `valuesEach` values each: split over the threads
-/// only when every thread gets at least `elementwiseGrain` values.
+/// `parallelFor` over `n` items (rows, channels, samples) of `valuesEach` values each: split over
+/// the threads only when every thread gets at least `grain` values.
 @inline(__always)
-func parallelFor(_ n: Int, valuesEach: Int, _ body: (Range<Int>) -> Void) {
-    parallelFor(n, minimumPerThread: max(1, elementwiseGrain / max(valuesEach, 1)), body)
+public func parallelFor(_ n: Int, valuesEach: Int, grain: Int = elementwiseGrain, _ body: (Range<Int>) -> Void) {
+    parallelFor(n, minimumPerThread: max(1, grain / max(valuesEach, 1)), body)
 }
