@@ -27,8 +27,9 @@ public enum ReferenceLog {
 
     public static let csvHeader = "Epoch,Training Loss,Test Loss,Test Accuracy"
 
-    /// One CSV row: the epoch, the mean training loss, the test loss and accuracy.
-    public static func csvRow(epoch: Int, trainingLoss: Float, _ e: TrainingRun.Evaluation) -> String {
+    /// One CSV row: the epoch, the mean training loss, the test loss and accuracy, each printed as
+    /// Python prints a float (the shortest text that reads back as the same double).
+    public static func csvRow(epoch: Int, trainingLoss: Double, _ e: TrainingRun.Evaluation) -> String {
         "\(epoch),\(trainingLoss),\(e.loss),\(e.accuracy)"
     }
 }

@@ -51,8 +51,9 @@ public final class TrainingRun {
     }
 
     public struct EpochSummary {
-        /// Mean of the epoch's batch losses.
-        public let meanLoss: Float
+        /// Mean of the epoch's batch losses, summed and divided in double precision as the
+        /// reference does with Python floats (its CSV prints this double's shortest repr).
+        public let meanLoss: Double
         public let batches: Int
         /// Stopped before its last batch (by `afterBatch` or Ctrl-C); the learning rate was not decayed.
         public let stoppedEarly: Bool
@@ -94,14 +95,15 @@ public final class TrainingRun {
         }
         let complete = !interrupted
         if complete { trainer.finishEpoch() }
-        return EpochSummary(meanLoss: index > 0 ? Float(total / Double(index)) : .nan, batches: index,
+        return EpochSummary(meanLoss: index > 0 ? total / Double(index) : .nan, batches: index,
                             stoppedEarly: stopped || interrupted, interrupted: interrupted,
                             stepTime: stepTime, batchTime: batchTime)
     }
 
     public struct Evaluation {
-        /// Mean over batches of the batch-mean cross-entropy (the reference's test loss).
-        public let loss: Float
+        /// Mean over batches of the batch-mean cross-entropy (the reference's test loss: float32
+        /// batch means, summed and divided in double precision).
+        public let loss: Double
         public let correct: Int
         public let count: Int
         /// 100 × correct / count.
@@ -133,6 +135,6 @@ public final class TrainingRun {
             correct += r.correct
             count += batch.count
         }
-        return Evaluation(loss: batches > 0 ? Float(total / Double(batches)) : .nan, correct: correct, count: count)
+        return Evaluation(loss: batches > 0 ? total / Double(batches) : .nan, correct: correct, count: count)
     }
 }

@@ -30,6 +30,9 @@ final class TrainingRunTests: XCTestCase {
         try log.append(ReferenceLog.csvRow(epoch: 1, trainingLoss: 0.5, .init(loss: 0.25, correct: 3, count: 4)))
         XCTAssertEqual(try String(contentsOfFile: file, encoding: .utf8),
                        "Namespace(epochs=1)\nEpoch,Training Loss,Test Loss,Test Accuracy\n1,0.5,0.25,75.0\n")
+        // Double precision, printed as Python prints floats: 0.1 + 0.2 is 0.30000000000000004 there.
+        XCTAssertEqual(ReferenceLog.csvRow(epoch: 2, trainingLoss: 0.1 + 0.2, .init(loss: 1e-05, correct: 2, count: 3)),
+                       "2,0.30000000000000004,1e-05,66.66666666666667")
     }
 
     func testEpochTrainsEveryBatchLearnsAndDecaysTheLearningRate() throws {
@@ -59,7 +62,7 @@ final class TrainingRunTests: XCTestCase {
             losses.append(Double(r.loss))
             correct += r.correct
         }
-        let expected = Float(losses.reduce(0, +) / Double(losses.count))
+        let expected = losses.reduce(0, +) / Double(losses.count)
         for perPass in [1, 2, 5] {
             let pass = TrainingRun(dataset: CheckpointTests.data, trainer: run.trainer, batchSize: 32, dataSeed: 13,
                                    evaluationBatches: perPass).evaluate()

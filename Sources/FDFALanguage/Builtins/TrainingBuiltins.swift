@@ -65,7 +65,7 @@ extension BuiltinGroup {
                     session.write("interrupted in epoch \(epoch) after \(summary.batches) steps; the network keeps them (\(net.trainer.steps) steps in all)\n")
                     throw LanguageError.interrupted
                 }
-                session.write("epoch \(epoch): mean loss \(Display.number(Double(summary.meanLoss))) over \(summary.batches) steps\n")
+                session.write("epoch \(epoch): mean loss \(Display.number(summary.meanLoss)) over \(summary.batches) steps\n")
             }
             return .none
         },
@@ -82,7 +82,7 @@ extension BuiltinGroup {
             case .split(let split):
                 let data = try fitted(dataset(of: split), to: net)
                 let r = TrainingRun(dataset: data, trainer: net.trainer, batchSize: size, dataSeed: 0).evaluate()
-                (loss, correct, count) = (Double(r.loss), r.correct, r.count)
+                (loss, correct, count) = (r.loss, r.correct, r.count)
             }
             return .record(Record([("loss", .number(loss)), ("accuracy", .number(count > 0 ? 100 * Double(correct) / Double(count) : 0)),
                                    ("count", .number(Double(count)))]))
