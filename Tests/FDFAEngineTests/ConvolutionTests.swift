@@ -3,10 +3,10 @@ import XCTest
 
 final class ConvolutionTests: XCTestCase {
     private func conv(_ input: [Int], outputs: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
-                      columnBudget: Int = 1 << 20, seed: UInt64 = 2) -> Conv2d {
+                      seed: UInt64 = 2) -> Conv2d {
         var rng = Random(seed: seed)
         let g = try! WindowGeometry(image: input, kernel: kernel, stride: stride, padding: padding)
-        return Conv2d(geometry: g, outputs: outputs, columnBudget: columnBudget, rng: &rng)
+        return Conv2d(geometry: g, outputs: outputs, rng: &rng)
     }
 
     /// The definition, written directly: y[b, o, r, q] = b[o] + Σ W[o, c, i, j] x[b, c, r·s − p + i, q·s − p + j].
@@ -34,21 +34,42 @@ final class ConvolutionTests: XCTestCase {
         }
     }
 
-    /// A column budget of one sample's patches forces one chunk per sample: the columns are rebuilt
-    /// in the tangent and adjoint, and dW accumulates over chunks.
-    func testChunkedConvolutionChecksAndAgreesWithOneChunk() {
-        let g = try! WindowGeometry(image: [2, 6, 6], kernel: 3, stride: 1, padding: 1)
-        let small = conv([2, 6, 6], outputs: 3, kernel: 3, padding: 1, columnBudget: g.patchSize * g.outputArea)
-        LayerCheck.check(small, batch: 3, mode: .training)
-        let whole = conv([2, 6, 6], outputs: 3, kernel: 3, padding: 1)
+    /// A batch of 11 is cut into 8 blocks of one or two samples: the layer still passes its checks,
+    /// dW and db equal their definitions (Σ over samples and pixels, in double precision), and the
+    /// numbers are the same bit for bit with one thread and with two.
+    func testBlocksOfSamplesGiveTheDefinitionOnAnyThreadCount() {
+        let layer = conv([2, 6, 5], outputs: 3, kernel: 3, stride: 2, padding: 1)
+        LayerCheck.check(layer, batch: 11, mode: .training)
         var rng = Random(seed: 8)
-        let x = LayerCheck.normal([3, 2, 6, 6], &rng), dy = LayerCheck.normal([3, 3, 6, 6], &rng)
-        XCTAssertEqual(small.forward(x, mode: .training).array, whole.forward(x, mode: .training).array)
-        let dxSmall = small.adjoint(dy, needInputGradient: true)!.array
-        let dxWhole = whole.adjoint(dy, needInputGradient: true)!.array
-        XCTAssertLessThan(LayerCheck.relativeError(dxSmall, dxWhole), 1e-6)
-        XCTAssertLessThan(LayerCheck.relativeError(small.weight.grad.array, whole.weight.grad.array), 1e-6)
-        XCTAssertLessThan(LayerCheck.relativeError(small.bias.grad.array, whole.bias.grad.array), 1e-6)
+        let x = LayerCheck.normal([11, 2, 6, 5], &rng), dy = LayerCheck.normal([11] + layer.outputShape, &rng)
+        let saved = Threads.count
+        defer { Threads.count = saved }
+        var runs: [(y: [Float], dx: [Float], dW: [Float], db: [Float])] = []
+        for threads in [1, 2] {
+            Threads.count = threads
+            let y = layer.forward(x, mode: .training).array
+            let dx = layer.adjoint(dy, needInputGradient: true)!.array
+            runs.append((y, dx, layer.weight.grad.array, layer.bias.grad.array))
+        }
+        XCTAssertEqual(runs[0].y, runs[1].y)
+        XCTAssertEqual(runs[0].dx, runs[1].dx)
+        XCTAssertEqual(runs[0].dW, runs[1].dW)
+        XCTAssertEqual(runs[0].db, runs[1].db)
+
+        let g = layer.geometry
+        var dW = [Double](repeating: 0, count: layer.weight.value.count), db = [Double](repeating: 0, count: 3)
+        for b in 0 ..< 11 { for o in 0 ..< 3 { for r in 0 ..< g.outputHeight { for q in 0 ..< g.outputWidth {
+            let d = Double(dy[flat: ((b * 3 + o) * g.outputHeight + r) * g.outputWidth + q])
+            db[o] += d
+            for c in 0 ..< g.channels { for i in 0 ..< g.kernel { for j in 0 ..< g.kernel {
+                let ih = r * g.stride - g.padding + i, iw = q * g.stride - g.padding + j
+                guard ih >= 0, ih < g.height, iw >= 0, iw < g.width else { continue }
+                dW[((o * g.channels + c) * g.kernel + i) * g.kernel + j] += d * Double(x[flat: ((b * g.channels + c) * g.height + ih) * g.width + iw])
+            } } }
+        } } } }
+        XCTAssertLessThan(LayerCheck.relativeError(runs[1].dW, dW.map { Float($0) }), 1e-6)
+        XCTAssertLessThan(LayerCheck.relativeError(runs[1].db, db.map { Float($0) }), 1e-6)
+        XCTAssertLessThan(LayerCheck.relativeError(runs[1].y, directConvolution(layer, x)), 1e-6)
     }
 
     func testConvolutionMatchesTheDefinition() {

@@ -76,23 +76,39 @@ public enum Benchmark {
     }
 
     /// The recorded sgemm calls of a step, replayed on buffers as large as the largest operands
-    /// (the values do not matter to sgemm's speed).
+    /// (the values do not matter to sgemm's speed). Calls that the step ran side by side, one per
+    /// thread (`splitOverThreads: false`), are replayed side by side too, each thread into its own C.
     struct GemmReplay {
-        let shapes: [BLAS.GemmShape]
+        /// Runs of consecutive calls: one call split over the threads, or calls run side by side.
+        let runs: [[BLAS.GemmShape]]
         let a: Tensor, b: Tensor, c: Tensor
+        let largest: Int
 
         init(_ shapes: [BLAS.GemmShape]) {
-            self.shapes = shapes
-            let largest = shapes.map { max($0.m * $0.k, $0.k * $0.n, $0.m * $0.n) }.max() ?? 1
+            var runs: [[BLAS.GemmShape]] = []
+            for s in shapes {
+                if s.sideBySide, let last = runs.last?.last, last.sideBySide {
+                    runs[runs.count - 1].append(s)
+                } else {
+                    runs.append([s])
+                }
+            }
+            self.runs = runs
+            largest = shapes.map { max($0.m * $0.k, $0.k * $0.n, $0.m * $0.n) }.max() ?? 1
             a = Tensor(shape: [largest], repeating: 0.5)
             b = Tensor(shape: [largest], repeating: 0.25)
-            c = Tensor(zeros: [largest])
+            c = Tensor(zeros: [largest * Threads.count])
         }
 
         func run() {
-            for s in shapes {
-                BLAS.gemm(a.data, transposeA: s.transposeA, b.data, transposeB: s.transposeB, into: c.data,
-                          m: s.m, n: s.n, k: s.k)
+            for run in runs {
+                parallelParts(run[0].sideBySide ? min(Threads.count, run.count) : 1) { part, parts in
+                    for i in chunk(part, of: parts, count: run.count) {
+                        let s = run[i]
+                        BLAS.gemm(a.data, transposeA: s.transposeA, b.data, transposeB: s.transposeB,
+                                  into: c.data + part * largest, m: s.m, n: s.n, k: s.k, splitOverThreads: !s.sideBySide)
+                    }
+                }
             }
         }
     }

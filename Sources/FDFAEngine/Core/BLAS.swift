@@ -16,6 +16,8 @@ public enum BLAS {
     public struct GemmShape: Hashable {
         public let transposeA: Bool, transposeB: Bool
         public let m: Int, n: Int, k: Int
+        /// Made with `splitOverThreads: false`: one of several products that threads run side by side.
+        public let sideBySide: Bool
     }
 
     /// When set, every `gemm` call reports its shape here first (the benchmark's GEMM floor).
@@ -23,6 +25,8 @@ public enum BLAS {
 
     /// C (m×n) = alpha · op(A) · op(B) + beta · C, row-major, with op(A) m×k and op(B) k×n.
     /// `lda`, `ldb`, `ldc` default to the tight strides of the stored (untransposed) matrices.
+    /// `splitOverThreads: false` keeps a large product on the calling thread, for callers that
+    /// already run several products side by side (one per block of samples).
     @inline(__always)
     public static func gemm(
         _ a: UnsafePointer<Float>, transposeA: Bool = false,
@@ -30,10 +34,11 @@ public enum BLAS {
         into c: UnsafeMutablePointer<Float>,
         m: Int, n: Int, k: Int,
         alpha: Float = 1, beta: Float = 0,
-        lda: Int? = nil, ldb: Int? = nil, ldc: Int? = nil
+        lda: Int? = nil, ldb: Int? = nil, ldc: Int? = nil,
+        splitOverThreads: Bool = true
     ) {
         guard m > 0, n > 0 else { return }
-        recorder?(GemmShape(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k))
+        recorder?(GemmShape(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, sideBySide: !splitOverThreads))
         if k == 0 {
             // op(A)·op(B) is empty: C = beta · C (BLAS would do the same; some builds do not).
             for i in 0 ..< m { for j in 0 ..< n { c[i * (ldc ?? n) + j] *= beta } }
@@ -41,7 +46,7 @@ public enum BLAS {
         }
         _ = singleThreaded
         let lda = lda ?? (transposeA ? m : k), ldb = ldb ?? (transposeB ? k : n), ldc = ldc ?? n
-        let parts = m * n * k < splitThreshold ? 1 : min(Threads.count, max(m, n) / 32)
+        let parts = !splitOverThreads || m * n * k < splitThreshold ? 1 : min(Threads.count, max(m, n) / 32)
         if parts <= 1 {
             sgemm(a, transposeA, lda, b, transposeB, ldb, c, ldc, m: m, n: n, k: k, alpha: alpha, beta: beta)
             return

@@ -8,42 +8,36 @@
 /// Tangent:  dy = W · cols(dx) + dW · cols(x) + db     (dW, db: the parameters' tangents, when set)
 /// Adjoint:  dW = Σ dy · cols(x)ᵀ,  db = Σ dy,  dx = col2im(Wᵀ · dy)
 ///
-/// How it runs: the columns of a chunk of samples sit side by side in one wide matrix
-/// (patch × samples·pixels), so each map is one GEMM split over fdfa's threads, rather than one
-/// small GEMM per sample. The GEMM result is laid out channel-major ([outputs, samples·pixels]) and
-/// is transposed into the batch-major tensor. A chunk holds as many samples as fit in
-/// `columnBudget` floats (4 MiB by default, so the columns stay in cache between im2col and GEMM):
-/// on the shallow CNN at batch 64 (2 cores) chunks of ~6 samples measured faster than one chunk
-/// for the whole batch (38 MB of columns, memory bound) and than single samples (small GEMMs),
-/// even though the tangent and adjoint then rebuild the columns. When a batch fits one chunk the
-/// forward's columns are kept and reused instead.
+/// How it runs: the batch is cut into `sampleBlocks` contiguous blocks of samples, which fdfa's
+/// threads claim. A block builds one sample's columns at a time into buffers of its own and
+/// multiplies them at once with a single-threaded GEMM, so the columns (600 KB for the shallow
+/// CNN's second convolution) stay in the core's cache, and W · cols(x_s) lands in y_s's own layout
+/// with nothing to reshuffle. Each block adds up its own share of dW and db; the shares are then
+/// added in block order, so the numbers do not depend on the number of threads. (This replaced
+/// chunks of several samples' columns side by side in one GEMM split over the threads: on the
+/// shallow CNN at batch 64 the FDFA step went from 46–58 to 40–46 ms and BP's from 41–52 to 36–38,
+/// side by side in `fdfa bench`.)
 public final class Conv2d: Layer {
     public let outputs: Int
     public let weight: Parameter
     public let bias: Parameter
     let geometry: WindowGeometry
 
-    /// Most floats one column matrix may hold (at least one sample's, whatever the budget).
-    let columnBudget: Int
-
     private var input: Tensor?
     private var output = Workspace()
     private var outputTangent = Workspace()
     private var inputGradient = Workspace()
-    /// cols(x) of the current chunk.
+    /// Two column buffers per block of samples.
     private var columns = Workspace()
-    /// cols(dx) in the tangent, Wᵀ·dy in the adjoint.
-    private var scratch = Workspace()
-    /// A map's result (or dy) in the GEMM's channel-major layout, [outputs, samples·pixels].
-    private var product = Workspace()
-    /// Whether `columns` holds cols(x) of the whole last batch (it fitted one chunk).
-    private var columnsHoldBatch = false
+    /// Each block's share of the weight and bias gradients.
+    private var blockGradients = Workspace()
+    /// Blocks a batch is cut into (fixed, so that the gradients' sums do not depend on the threads).
+    static let sampleBlocks = 8
 
     /// PyTorch's default initialisation: W and b uniform in ±1/sqrt(inputs·k·k).
-    init(geometry: WindowGeometry, outputs: Int, columnBudget: Int = 1 << 20, rng: inout Random) {
+    init(geometry: WindowGeometry, outputs: Int, rng: inout Random) {
         self.geometry = geometry
         self.outputs = outputs
-        self.columnBudget = columnBudget
         let bound = 1 / Float(geometry.patchSize).squareRoot()
         let w = Tensor(zeros: [outputs, geometry.channels, geometry.kernel, geometry.kernel])
         let b = Tensor(zeros: [outputs])
@@ -74,25 +68,18 @@ public final class Conv2d: Layer {
     public var parameters: [Parameter] { [weight, bias] }
     public var multiplyAdds: Int { outputs * geometry.patchSize * geometry.outputArea }
 
-    /// Samples per chunk for a batch of `batch`.
-    private func chunkSize(_ batch: Int) -> Int {
-        let perSample = geometry.patchSize * geometry.outputArea
-        return max(1, min(batch, columnBudget / max(perSample, 1)))
-    }
-
     public func forward(_ x: Tensor, mode: Mode) -> Tensor {
         input = x
-        let batch = x.batch, chunk = chunkSize(batch)
-        let y = output.tensor([batch] + outputShape)
-        let cols = columns.tensor([geometry.patchSize, chunk * geometry.outputArea])
-        let prod = product.tensor([outputs, chunk * geometry.outputArea])
-        for start in stride(from: 0, to: batch, by: chunk) {
-            let n = min(chunk, batch - start), width = n * geometry.outputArea
-            gatherColumns(x.data, samples: start ..< start + n, into: cols.data)
-            BLAS.gemm(weight.value.data, cols.data, into: prod.data, m: outputs, n: width, k: geometry.patchSize)
-            scatterChannels(prod.data, into: y.data, samples: start ..< start + n, adding: bias.value.data)
+        let y = output.tensor([x.batch] + outputShape)
+        let g = geometry, o = outputs, area = g.outputArea, w = weight.value.data, b = bias.value.data
+        forEachBlock(x.batch) { samples, _, cols, _ in
+            for s in samples {
+                let ys = y.data + s * o * area
+                im2col(x.data + s * g.inputCount, g, into: cols)
+                BLAS.gemm(w, cols, into: ys, m: o, n: area, k: g.patchSize, splitOverThreads: false)
+                addPerChannel(b, to: ys)
+            }
         }
-        columnsHoldBatch = chunk >= batch
         return y
     }
 
@@ -100,113 +87,94 @@ public final class Conv2d: Layer {
         let x = input!
         let dW = weight.tangent, db = bias.tangent
         guard dx != nil || dW != nil || db != nil else { return nil }
-        let batch = x.batch, chunk = chunkSize(batch)
-        let dy = outputTangent.tensor([batch] + outputShape)
-        let prod = product.tensor([outputs, chunk * geometry.outputArea])
-        let dcols = dx.map { _ in scratch.tensor([geometry.patchSize, chunk * geometry.outputArea]) }
-        for start in stride(from: 0, to: batch, by: chunk) {
-            let n = min(chunk, batch - start), width = n * geometry.outputArea
-            var beta: Float = 0
-            if let dx, let dcols {
-                gatherColumns(dx.data, samples: start ..< start + n, into: dcols.data)
-                BLAS.gemm(weight.value.data, dcols.data, into: prod.data, m: outputs, n: width, k: geometry.patchSize)
-                beta = 1
+        let dy = outputTangent.tensor([x.batch] + outputShape)
+        let g = geometry, o = outputs, area = g.outputArea, w = weight.value.data
+        forEachBlock(x.batch) { samples, _, cols, spare in
+            for s in samples {
+                let dys = dy.data + s * o * area
+                var beta: Float = 0
+                if let dx {
+                    im2col(dx.data + s * g.inputCount, g, into: cols)
+                    BLAS.gemm(w, cols, into: dys, m: o, n: area, k: g.patchSize, splitOverThreads: false)
+                    beta = 1
+                }
+                if let dW {
+                    im2col(x.data + s * g.inputCount, g, into: spare)
+                    BLAS.gemm(dW.data, spare, into: dys, m: o, n: area, k: g.patchSize, beta: beta, splitOverThreads: false)
+                    beta = 1
+                }
+                if beta == 0 { dys.update(repeating: 0, count: o * area) }
+                if let db { addPerChannel(db.data, to: dys) }
             }
-            if let dW {
-                let cols = columnsOfInput(start ..< start + n, chunk: chunk)
-                BLAS.gemm(dW.data, cols, into: prod.data, m: outputs, n: width, k: geometry.patchSize, beta: beta)
-                beta = 1
-            }
-            if beta == 0 { prod.data.update(repeating: 0, count: outputs * width) }
-            scatterChannels(prod.data, into: dy.data, samples: start ..< start + n, adding: db?.data)
         }
         return dy
     }
 
     public func adjoint(_ dy: Tensor, needInputGradient: Bool) -> Tensor? {
         let x = input!
-        let batch = x.batch, chunk = chunkSize(batch), area = geometry.outputArea
-        let prod = product.tensor([outputs, chunk * area])
-        let dcols = needInputGradient ? scratch.tensor([geometry.patchSize, chunk * area]) : nil
+        let g = geometry, o = outputs, area = g.outputArea, patch = g.patchSize, w = weight.value.data
         let dx = needInputGradient ? inputGradient.tensor(x.shape) : nil
-        let gb = bias.grad.data
-        gb.update(repeating: 0, count: outputs)
-        for start in stride(from: 0, to: batch, by: chunk) {
-            let n = min(chunk, batch - start), width = n * area
-            gatherChannels(dy.data, samples: start ..< start + n, into: prod.data)
-            for o in 0 ..< outputs {
-                let row = prod.data + o * width
-                var s: Float = 0
-                for i in 0 ..< width { s += row[i] }
-                gb[o] += s
+        let blocks = blockCount(x.batch), shareSize = o * patch + o
+        let shares = blockGradients.tensor([blocks, shareSize]).data
+        forEachBlock(x.batch) { samples, block, cols, spare in
+            let gw = shares + block * shareSize, gb = gw + o * patch
+            gb.update(repeating: 0, count: o)
+            for s in samples {
+                let dys = dy.data + s * o * area
+                im2col(x.data + s * g.inputCount, g, into: cols)
+                BLAS.gemm(dys, cols, transposeB: true, into: gw, m: o, n: patch, k: area,
+                          beta: s == samples.lowerBound ? 0 : 1, splitOverThreads: false)
+                for c in 0 ..< o {
+                    let row = dys + c * area
+                    var sum: Float = 0
+                    for p in 0 ..< area { sum += row[p] }
+                    gb[c] += sum
+                }
+                if let dx {
+                    BLAS.gemm(w, transposeA: true, dys, into: spare, m: patch, n: area, k: o, splitOverThreads: false)
+                    let sample = dx.data + s * g.inputCount
+                    sample.update(repeating: 0, count: g.inputCount)
+                    col2im(spare, g, into: sample)
+                }
             }
-            let cols = columnsOfInput(start ..< start + n, chunk: chunk)
-            BLAS.gemm(prod.data, cols, transposeB: true, into: weight.grad.data,
-                      m: outputs, n: geometry.patchSize, k: width, beta: start == 0 ? 0 : 1)
-            if let dx, let dcols {
-                BLAS.gemm(weight.value.data, transposeA: true, prod.data, into: dcols.data,
-                          m: geometry.patchSize, n: width, k: outputs)
-                scatterColumns(dcols.data, samples: start ..< start + n, into: dx.data)
-            }
+        }
+        // The blocks' shares, added in block order: the same sums whatever thread ran which block.
+        let grad = weight.grad.data, biasGrad = bias.grad.data
+        grad.update(from: shares, count: o * patch)
+        biasGrad.update(from: shares + o * patch, count: o)
+        for block in 1 ..< blocks {
+            let share = shares + block * shareSize
+            for i in 0 ..< o * patch { grad[i] += share[i] }
+            for c in 0 ..< o { biasGrad[c] += share[o * patch + c] }
         }
         return dx
     }
 
-    // MARK: Layout moves (each parallel over the samples of a chunk)
+    // MARK: Blocks of samples
 
-    /// cols(x) for a chunk: the forward's columns when they cover the batch, else rebuilt.
-    private func columnsOfInput(_ samples: Range<Int>, chunk: Int) -> UnsafeMutablePointer<Float> {
-        let cols = columns.tensor([geometry.patchSize, chunk * geometry.outputArea])
-        if !columnsHoldBatch { gatherColumns(input!.data, samples: samples, into: cols.data) }
-        return cols.data
-    }
+    /// How many blocks a batch is cut into: at most `sampleBlocks`, at least one sample each.
+    private func blockCount(_ batch: Int) -> Int { max(1, min(batch, Self.sampleBlocks)) }
 
-    /// im2col of samples `samples` of `x`, side by side: [patch, samples·pixels].
-    private func gatherColumns(_ x: UnsafePointer<Float>, samples: Range<Int>, into cols: UnsafeMutablePointer<Float>) {
-        let g = geometry, ld = samples.count * g.outputArea, first = samples.lowerBound
-        parallelFor(samples.count) { range in
-            for i in range { im2col(x + (first + i) * g.inputCount, g, into: cols + i * g.outputArea, ld: ld) }
-        }
-    }
-
-    /// col2im of a chunk's columns into the matching samples of `dx` (zeroed here first).
-    private func scatterColumns(_ cols: UnsafePointer<Float>, samples: Range<Int>, into dx: UnsafeMutablePointer<Float>) {
-        let g = geometry, ld = samples.count * g.outputArea, first = samples.lowerBound
-        parallelFor(samples.count) { range in
-            for i in range {
-                let sample = dx + (first + i) * g.inputCount
-                sample.update(repeating: 0, count: g.inputCount)
-                col2im(cols + i * g.outputArea, ld: ld, g, into: sample)
-            }
-        }
-    }
-
-    /// [outputs, samples·pixels] → y[samples] as [outputs, pixels] each, plus a per-channel vector.
-    private func scatterChannels(
-        _ prod: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, samples: Range<Int>,
-        adding perChannel: UnsafePointer<Float>?
+    /// Runs `body` once per block of samples, blocks spread over fdfa's threads, each with two
+    /// column buffers of its own (patch × pixels, one sample's).
+    private func forEachBlock(
+        _ batch: Int,
+        _ body: (_ samples: Range<Int>, _ block: Int, _ cols: UnsafeMutablePointer<Float>, _ spare: UnsafeMutablePointer<Float>) -> Void
     ) {
-        let area = geometry.outputArea, o = outputs, ld = samples.count * area, first = samples.lowerBound
-        parallelFor(samples.count) { range in
-            for i in range {
-                let sample = y + (first + i) * o * area
-                for c in 0 ..< o {
-                    let src = prod + c * ld + i * area, dst = sample + c * area
-                    let add = perChannel?[c] ?? 0
-                    for p in 0 ..< area { dst[p] = src[p] + add }
-                }
-            }
+        let blocks = blockCount(batch), size = geometry.patchSize * geometry.outputArea
+        let buffers = columns.tensor([blocks, 2, size]).data
+        parallelParts(blocks) { block, blocks in
+            let cols = buffers + block * 2 * size
+            body(chunk(block, of: blocks, count: batch), block, cols, cols + size)
         }
     }
 
-    /// y[samples] ([outputs, pixels] each) → [outputs, samples·pixels]: the inverse move.
-    private func gatherChannels(_ y: UnsafePointer<Float>, samples: Range<Int>, into prod: UnsafeMutablePointer<Float>) {
-        let area = geometry.outputArea, o = outputs, ld = samples.count * area, first = samples.lowerBound
-        parallelFor(samples.count) { range in
-            for i in range {
-                let sample = y + (first + i) * o * area
-                for c in 0 ..< o { (prod + c * ld + i * area).update(from: sample + c * area, count: area) }
-            }
+    /// y[c, :] += v[c] for one sample's [outputs, pixels].
+    private func addPerChannel(_ v: UnsafePointer<Float>, to y: UnsafeMutablePointer<Float>) {
+        let area = geometry.outputArea
+        for c in 0 ..< outputs {
+            let row = y + c * area, add = v[c]
+            for p in 0 ..< area { row[p] += add }
         }
     }
 }

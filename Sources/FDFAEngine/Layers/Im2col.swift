@@ -50,16 +50,14 @@ extension WindowGeometry {
     }
 }
 
-/// im2col: writes one sample's patches as columns of a patchSize × outputArea block.
+/// im2col: writes one sample's patches as the columns of a patchSize × outputArea matrix.
 ///
-/// Row (c, i, j) of the block holds, for every output pixel (oh, ow), the input pixel
-/// x[c, oh·stride − padding + i, ow·stride − padding + j] (zero outside the image). `ld` is the
-/// row stride of the destination matrix, so several samples' blocks can sit side by side in one
-/// wide matrix (one GEMM for a whole chunk of the batch). With stride 1 each output row is a
-/// contiguous copy, which runs at memory speed.
-func im2col(_ x: UnsafePointer<Float>, _ g: WindowGeometry, into cols: UnsafeMutablePointer<Float>, ld: Int) {
+/// Row (c, i, j) of the matrix holds, for every output pixel (oh, ow), the input pixel
+/// x[c, oh·stride − padding + i, ow·stride − padding + j] (zero outside the image). With stride 1
+/// each output row is a contiguous copy, which runs at memory speed.
+func im2col(_ x: UnsafePointer<Float>, _ g: WindowGeometry, into cols: UnsafeMutablePointer<Float>) {
     let k = g.kernel, s = g.stride, p = g.padding
-    let oh = g.outputHeight, ow = g.outputWidth, h = g.height, w = g.width
+    let oh = g.outputHeight, ow = g.outputWidth, h = g.height, w = g.width, ld = g.outputArea
     for c in 0 ..< g.channels {
         let plane = x + c * h * w
         for i in 0 ..< k {
@@ -89,9 +87,9 @@ func im2col(_ x: UnsafePointer<Float>, _ g: WindowGeometry, into cols: UnsafeMut
 
 /// col2im, the transpose of `im2col`: adds every column entry back onto the input pixel it was
 /// read from (overlapping windows sum). `dx` must be zeroed by the caller.
-func col2im(_ cols: UnsafePointer<Float>, ld: Int, _ g: WindowGeometry, into dx: UnsafeMutablePointer<Float>) {
+func col2im(_ cols: UnsafePointer<Float>, _ g: WindowGeometry, into dx: UnsafeMutablePointer<Float>) {
     let k = g.kernel, s = g.stride, p = g.padding
-    let oh = g.outputHeight, ow = g.outputWidth, h = g.height, w = g.width
+    let oh = g.outputHeight, ow = g.outputWidth, h = g.height, w = g.width, ld = g.outputArea
     for c in 0 ..< g.channels {
         let plane = dx + c * h * w
         for i in 0 ..< k {
