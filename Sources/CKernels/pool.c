@@ -47,6 +47,7 @@ static atomic_long parts_done;
 static atomic_int sleepers;                // workers waiting on `wake`
 static atomic_int stopping;
 static _Thread_local int inside_part;
+static _Thread_local int thread_index;            // 0 outside the workers
 
 static double seconds(void) {
     struct timespec t;
@@ -104,8 +105,8 @@ static uint64_t await_job(uint32_t seen) {
     }
 }
 
-static void *worker_main(void *unused) {
-    (void)unused;
+static void *worker_main(void *index) {
+    thread_index = (int)(intptr_t)index;
     uint32_t seen = job_of(atomic_load(&claim));
     for (;;) {
         uint64_t word = await_job(seen);
@@ -141,6 +142,8 @@ int fdfa_pool_threads(void) {
     return atomic_load(&configured);
 }
 
+int fdfa_pool_thread_index(void) { return thread_index; }
+
 void fdfa_pool_set_threads(int threads) {
     if (threads < 1) threads = 1;
     if (threads > max_threads) threads = max_threads;
@@ -159,7 +162,7 @@ static void match_workers(void) {
     }
     running = 1;
     for (int i = 1; i < wanted; i++) {
-        if (pthread_create(&workers[i], NULL, worker_main, NULL) != 0) break;
+        if (pthread_create(&workers[i], NULL, worker_main, (void *)(intptr_t)i) != 0) break;
         running++;
     }
 }

@@ -49,6 +49,26 @@ final class ParallelTests: XCTestCase {
         XCTAssertTrue(sawTwoThreads)
     }
 
+    /// `Threads.current` numbers the threads that run parts: 0 for the caller, a distinct number
+    /// below `Threads.count` for each worker, the same one every time a thread shows up.
+    func testThreadNumbersAreDistinctAndStable() {
+        Threads.count = 3
+        XCTAssertEqual(Threads.current, 0)
+        let lock = NSLock()
+        var seen: [pthread_t: Set<Int>] = [:]
+        for _ in 0 ..< 50 {
+            parallelParts(6) { _, _ in
+                let number = Threads.current
+                let deadline = Date().addingTimeInterval(0.001)
+                while Date() < deadline {}   // long enough for the workers to claim parts too
+                lock.withLock { _ = seen[pthread_self(), default: []].insert(number) }
+            }
+        }
+        XCTAssertEqual(seen[pthread_self()], [0])
+        XCTAssertTrue(seen.values.allSatisfy { $0.count == 1 && $0.first! >= 0 && $0.first! < 3 }, "\(seen)")
+        XCTAssertEqual(Set(seen.values.map { $0.first! }).count, seen.count, "two threads share a number: \(seen)")
+    }
+
     func testParallelForCoversEveryIndexOnce() {
         Threads.count = 2
         for n in [0, 1, 2, 7, 100, 65_537] {

@@ -61,4 +61,8 @@ int fdfa_pool_threads(void);
 /// Resizes the pool (at least 1); the workers are restarted at the next job.
 void fdfa_pool_set_threads(int threads);
 
+/// Which of the pool's threads is calling: 0 for the thread that submits jobs (and any thread
+/// outside the pool), 1 … threads − 1 for the workers. Lets a part use per-thread scratch memory.
+int fdfa_pool_thread_index(void);
+
 #endif

@@ -7,6 +7,10 @@ public enum Threads {
         get { Int(fdfa_pool_threads()) }
         set { fdfa_pool_set_threads(Int32(clamping: max(1, newValue))) }
     }
+
+    /// The calling thread's number in the pool, in 0..<count (0 outside the pool's workers): for
+    /// parts that keep scratch memory per thread, so that it stays in that core's cache.
+    public static var current: Int { Int(fdfa_pool_thread_index()) }
 }
 
 /// Runs `body` over `0..<n` split into contiguous chunks, one per thread, when there is enough work

@@ -9,7 +9,7 @@
 /// Adjoint:  dW = Σ dy · cols(x)ᵀ,  db = Σ dy,  dx = col2im(Wᵀ · dy)
 ///
 /// How it runs: the batch is cut into `sampleBlocks` contiguous blocks of samples, which fdfa's
-/// threads claim. A block builds one sample's columns at a time into buffers of its own and
+/// threads claim. A thread builds one sample's columns at a time into its own buffer and
 /// multiplies them at once with a single-threaded GEMM, so the columns (600 KB for the shallow
 /// CNN's second convolution) stay in the core's cache, and W · cols(x_s) lands in y_s's own layout
 /// with nothing to reshuffle. Each block adds up its own share of dW and db; the shares are then
@@ -27,12 +27,12 @@ public final class Conv2d: Layer {
     private var output = Workspace()
     private var outputTangent = Workspace()
     private var inputGradient = Workspace()
-    /// Two column buffers per block of samples.
+    /// Two column buffers (one sample's) per thread.
     private var columns = Workspace()
     /// Each block's share of the weight and bias gradients.
     private var blockGradients = Workspace()
     /// Blocks a batch is cut into (fixed, so that the gradients' sums do not depend on the threads).
-    static let sampleBlocks = 8
+    static let sampleBlocks = 16
 
     /// PyTorch's default initialisation: W and b uniform in ±1/sqrt(inputs·k·k).
     init(geometry: WindowGeometry, outputs: Int, rng: inout Random) {
@@ -155,16 +155,16 @@ public final class Conv2d: Layer {
     /// How many blocks a batch is cut into: at most `sampleBlocks`, at least one sample each.
     private func blockCount(_ batch: Int) -> Int { max(1, min(batch, Self.sampleBlocks)) }
 
-    /// Runs `body` once per block of samples, blocks spread over fdfa's threads, each with two
-    /// column buffers of its own (patch × pixels, one sample's).
+    /// Runs `body` once per block of samples, blocks spread over fdfa's threads, with the two
+    /// column buffers (patch × pixels, one sample's) of the thread that runs the block.
     private func forEachBlock(
         _ batch: Int,
         _ body: (_ samples: Range<Int>, _ block: Int, _ cols: UnsafeMutablePointer<Float>, _ spare: UnsafeMutablePointer<Float>) -> Void
     ) {
         let blocks = blockCount(batch), size = geometry.patchSize * geometry.outputArea
-        let buffers = columns.tensor([blocks, 2, size]).data
+        let buffers = columns.tensor([Threads.count, 2, size]).data
         parallelParts(blocks) { block, blocks in
-            let cols = buffers + block * 2 * size
+            let cols = buffers + Threads.current * 2 * size
             body(chunk(block, of: blocks, count: batch), block, cols, cols + size)
         }
     }
