@@ -1,3 +1,5 @@
+import CKernels
+
 /// The sizes of a 2-d sliding window over a C×H×W image (a convolution's or a pooling's):
 /// a k×k kernel moved by `stride`, over the image padded with `padding` zeros on every side.
 /// Output sizes are floor((H + 2·padding − k) / stride) + 1, as PyTorch's.
@@ -53,36 +55,10 @@ extension WindowGeometry {
 /// im2col: writes one sample's patches as the columns of a patchSize × outputArea matrix.
 ///
 /// Row (c, i, j) of the matrix holds, for every output pixel (oh, ow), the input pixel
-/// x[c, oh·stride − padding + i, ow·stride − padding + j] (zero outside the image). With stride 1
-/// each output row is a contiguous copy, which runs at memory speed.
+/// x[c, oh·stride − padding + i, ow·stride − padding + j] (zero outside the image). The loops are
+/// a C kernel (CKernels/im2col.c), so that the short row copies vectorise.
 func im2col(_ x: UnsafePointer<Float>, _ g: WindowGeometry, into cols: UnsafeMutablePointer<Float>) {
-    let k = g.kernel, s = g.stride, p = g.padding
-    let oh = g.outputHeight, ow = g.outputWidth, h = g.height, w = g.width, ld = g.outputArea
-    for c in 0 ..< g.channels {
-        let plane = x + c * h * w
-        for i in 0 ..< k {
-            for j in 0 ..< k {
-                let row = cols + ((c * k + i) * k + j) * ld
-                let valid = g.validOutputColumns(kernelColumn: j), offset = j - p
-                for r in 0 ..< oh {
-                    let dst = row + r * ow
-                    let ih = r * s - p + i
-                    guard ih >= 0, ih < h, !valid.isEmpty else {
-                        dst.update(repeating: 0, count: ow)
-                        continue
-                    }
-                    let src = plane + ih * w + offset
-                    dst.update(repeating: 0, count: valid.lowerBound)
-                    if s == 1 {
-                        (dst + valid.lowerBound).update(from: src + valid.lowerBound, count: valid.count)
-                    } else {
-                        for q in valid { dst[q] = src[q * s] }
-                    }
-                    (dst + valid.upperBound).update(repeating: 0, count: ow - valid.upperBound)
-                }
-            }
-        }
-    }
+    fdfa_im2col(x, g.channels, g.height, g.width, g.kernel, g.stride, g.padding, g.outputHeight, g.outputWidth, cols)
 }
 
 /// col2im, the transpose of `im2col`: adds every column entry back onto the input pixel it was
