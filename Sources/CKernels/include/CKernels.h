@@ -48,8 +48,9 @@ void fdfa_maxpool_plane(const float *x, long width, long kernel, long stride,
 
 /// im2col of one C×H×W sample into a (C·k·k) × (out_height·out_width) matrix: row (c, i, j) holds
 /// x[c, r·stride − padding + i, q·stride − padding + j] for every output pixel (r, q), zero outside.
+/// valid[2j] ..< valid[2j + 1] are the output columns q that read inside the image for kernel column j.
 void fdfa_im2col(const float *x, long channels, long height, long width, long kernel, long stride,
-                 long padding, long out_height, long out_width, float *cols);
+                 long padding, long out_height, long out_width, const long *valid, float *cols);
 
 /// One part of a pool job: called as task(context, part, parts) for part in 0..<parts.
 typedef void (*fdfa_task)(void *context, long part, long parts);

@@ -22,6 +22,8 @@ public final class Conv2d: Layer {
     public let weight: Parameter
     public let bias: Parameter
     let geometry: WindowGeometry
+    /// `geometry.validColumnBounds`, for im2col.
+    private let validColumns: [Int]
 
     private var input: Tensor?
     private var output = Workspace()
@@ -38,6 +40,7 @@ public final class Conv2d: Layer {
     init(geometry: WindowGeometry, outputs: Int, rng: inout Random) {
         self.geometry = geometry
         self.outputs = outputs
+        validColumns = geometry.validColumnBounds
         let bound = 1 / Float(geometry.patchSize).squareRoot()
         let w = Tensor(zeros: [outputs, geometry.channels, geometry.kernel, geometry.kernel])
         let b = Tensor(zeros: [outputs])
@@ -75,7 +78,7 @@ public final class Conv2d: Layer {
         forEachBlock(x.batch) { samples, _, cols, _ in
             for s in samples {
                 let ys = y.data + s * o * area
-                im2col(x.data + s * g.inputCount, g, into: cols)
+                im2col(x.data + s * g.inputCount, g, valid: validColumns, into: cols)
                 BLAS.gemm(w, cols, into: ys, m: o, n: area, k: g.patchSize, splitOverThreads: false)
                 addPerChannel(b, to: ys)
             }
@@ -94,12 +97,12 @@ public final class Conv2d: Layer {
                 let dys = dy.data + s * o * area
                 var beta: Float = 0
                 if let dx {
-                    im2col(dx.data + s * g.inputCount, g, into: cols)
+                    im2col(dx.data + s * g.inputCount, g, valid: validColumns, into: cols)
                     BLAS.gemm(w, cols, into: dys, m: o, n: area, k: g.patchSize, splitOverThreads: false)
                     beta = 1
                 }
                 if let dW {
-                    im2col(x.data + s * g.inputCount, g, into: spare)
+                    im2col(x.data + s * g.inputCount, g, valid: validColumns, into: spare)
                     BLAS.gemm(dW.data, spare, into: dys, m: o, n: area, k: g.patchSize, beta: beta, splitOverThreads: false)
                     beta = 1
                 }
@@ -121,7 +124,7 @@ public final class Conv2d: Layer {
             gb.update(repeating: 0, count: o)
             for s in samples {
                 let dys = dy.data + s * o * area
-                im2col(x.data + s * g.inputCount, g, into: cols)
+                im2col(x.data + s * g.inputCount, g, valid: validColumns, into: cols)
                 BLAS.gemm(dys, cols, transposeB: true, into: gw, m: o, n: patch, k: area,
                           beta: s == samples.lowerBound ? 0 : 1, splitOverThreads: false)
                 for c in 0 ..< o {

@@ -50,15 +50,27 @@ extension WindowGeometry {
         let hi = min(outputWidth, floorDiv(width - 1 + padding - j, stride) + 1)
         return lo ..< max(lo, hi)
     }
+
+    /// `validOutputColumns` for every kernel column, flattened as (lower, upper) pairs: im2col's table.
+    var validColumnBounds: [Int] {
+        (0 ..< kernel).flatMap { j in
+            let valid = validOutputColumns(kernelColumn: j)
+            return [valid.lowerBound, valid.upperBound]
+        }
+    }
 }
 
 /// im2col: writes one sample's patches as the columns of a patchSize × outputArea matrix.
 ///
 /// Row (c, i, j) of the matrix holds, for every output pixel (oh, ow), the input pixel
 /// x[c, oh·stride − padding + i, ow·stride − padding + j] (zero outside the image). The loops are
-/// a C kernel (CKernels/im2col.c), so that the short row copies vectorise.
-func im2col(_ x: UnsafePointer<Float>, _ g: WindowGeometry, into cols: UnsafeMutablePointer<Float>) {
-    fdfa_im2col(x, g.channels, g.height, g.width, g.kernel, g.stride, g.padding, g.outputHeight, g.outputWidth, cols)
+/// a C kernel (CKernels/im2col.c), so that the short row copies vectorise. `valid` is
+/// `g.validColumnBounds`, computed once by the caller.
+func im2col(_ x: UnsafePointer<Float>, _ g: WindowGeometry, valid: [Int], into cols: UnsafeMutablePointer<Float>) {
+    valid.withUnsafeBufferPointer { valid in
+        fdfa_im2col(x, g.channels, g.height, g.width, g.kernel, g.stride, g.padding, g.outputHeight, g.outputWidth,
+                    valid.baseAddress, cols)
+    }
 }
 
 /// col2im, the transpose of `im2col`: adds every column entry back onto the input pixel it was
