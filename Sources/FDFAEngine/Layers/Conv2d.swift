@@ -1,3 +1,5 @@
+import CKernels
+
 /// A 2-d convolution (cross-correlation, as PyTorch's) with bias: W of shape [outputs, inputs, k, k],
 /// input [B, C, H, W], output [B, outputs, H', W'].
 ///
@@ -127,12 +129,7 @@ public final class Conv2d: Layer {
                 im2col(x.data + s * g.inputCount, g, valid: validColumns, into: cols)
                 BLAS.gemm(dys, cols, transposeB: true, into: gw, m: o, n: patch, k: area,
                           beta: s == samples.lowerBound ? 0 : 1, splitOverThreads: false)
-                for c in 0 ..< o {
-                    let row = dys + c * area
-                    var sum: Float = 0
-                    for p in 0 ..< area { sum += row[p] }
-                    gb[c] += sum
-                }
+                for c in 0 ..< o { gb[c] += fdfa_plane_sum(dys + c * area, area) }
                 if let dx {
                     BLAS.gemm(w, transposeA: true, dys, into: spare, m: patch, n: area, k: o, splitOverThreads: false)
                     let sample = dx.data + s * g.inputCount
@@ -147,8 +144,8 @@ public final class Conv2d: Layer {
         biasGrad.update(from: shares + o * patch, count: o)
         for block in 1 ..< blocks {
             let share = shares + block * shareSize
-            for i in 0 ..< o * patch { grad[i] += share[i] }
-            for c in 0 ..< o { biasGrad[c] += share[o * patch + c] }
+            BLAS.axpy(1, share, grad, count: o * patch)
+            BLAS.axpy(1, share + o * patch, biasGrad, count: o)
         }
         return dx
     }
