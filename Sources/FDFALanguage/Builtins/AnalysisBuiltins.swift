@@ -21,6 +21,8 @@ extension BuiltinGroup {
                                                                   seed: try args.seed("seed", session))))
             } catch let error as DivergenceError {
                 throw LanguageError.runtime("\(error)")
+            } catch let error as RuleError {
+                throw LanguageError.runtime("\(error)")
             }
         },
         Builtin("variance", [.required("net", .host("network")), .required("batch", .host("batch")),

@@ -22,7 +22,7 @@ extension BuiltinGroup {
             let rule = try args.isNone("rule") ? net.trainer.rule : TrainingConfiguration.rule(try args.string("rule"))
             let hyperparameters = try TrainingConfiguration.hyperparameters(args, current: net.trainer.hyperparameters)
             let previous = net.trainer
-            if net.configure(rule: rule, hyperparameters: hyperparameters), previous.steps > 0 {
+            if try net.configure(rule: rule, hyperparameters: hyperparameters), previous.steps > 0 {
                 session.write("rule \(previous.rule) → \(rule): the parameters keep their \(previous.steps) steps of training; "
                               + "feedback matrices and optimiser state start afresh\n")
             }
@@ -131,5 +131,6 @@ extension BuiltinGroup {
     /// Runs a training step or epoch, turning a divergence into an error message (nothing was applied).
     private static func diverging<T>(_ body: () throws -> T) throws -> T {
         do { return try body() } catch let error as DivergenceError { throw LanguageError.runtime("\(error)") }
+        catch let error as RuleError { throw LanguageError.runtime("\(error)") }
     }
 }
