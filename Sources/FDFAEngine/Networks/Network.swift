@@ -60,7 +60,7 @@ public final class Network {
 
     /// The logits for a batch shaped [B] + inputShape.
     public func forward(_ x: Tensor, mode: Mode) -> Tensor {
-        precondition(Array(x.shape.dropFirst()) == inputShape,
+        precondition(x.shape.count == inputShape.count + 1 && x.shape.dropFirst().elementsEqual(inputShape),
                      "input \(format(Array(x.shape.dropFirst()))) does not match the network's \(format(inputShape))")
         var h = x
         for layer in layers { h = layer.forward(h, mode: mode) }
