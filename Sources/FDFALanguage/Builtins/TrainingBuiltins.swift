@@ -10,12 +10,13 @@ extension BuiltinGroup {
                               .optional("gamma", .number, default: .none), .optional("momentum", .any, default: .none)],
                 summary: "Sets the learning rule and hyperparameters: configure net, rule=\"DFA\", lr=1e-3.",
                 details: """
-                    Rules: BP, DFA, DKP, FDFA, FG-W, FG-A. Only the arguments given change (see net.config); defaults are
+                    Rules: \(Rule.allCases.map(\.rawValue).joined(separator: ", ")); DFA, DKP, FDFA and FG-A inject their
+                    signal at taps and refuse a network without any. Only the arguments given change (see net.config); defaults are
                     the reference's: lr 1e-4, b_lr 1e-4 (feedback matrices), weight_decay 0, feedback_decay 0, gamma 0.95
                     (learning-rate factor per epoch), momentum "adam" (FDFA's feedback update; a number β uses the
                     paper's moving average B ← βB + (1 − β) mean(d ⊗ u)).
                     Keeping the rule keeps the optimiser state and feedback matrices and resets the learning rate to lr.
-                    Changing the rule keeps the trained parameters but starts new feedback matrices (DFA: random;
+                    Changing the rule keeps the trained parameters but starts new feedback matrices (DFA, FA: random;
                     DKP, FDFA: zeros) and new optimiser state; configure says so when it happens.
                     """) { args, session in
             let net = args.host("net", NetworkValue.self)
