@@ -111,6 +111,25 @@ final class LearningRuleTests: XCTestCase {
         XCTAssertEqual(alone.1, shared.1)
     }
 
+    /// A measurement draws its own perturbations and leaves the rule's generator, the running
+    /// statistics and perturbations a caller supplied as they were.
+    func testMeasuringLeavesTheRuleAlone() throws {
+        let (x, labels) = RuleTests.problem(samples: 8)
+        let trainer = try Trainer(network: Self.batchNormNet(), rule: .fdfa, seed: 1)
+        try trainer.step(images: x, labels: labels)
+        trainer.drawsPerturbations = false
+        var rng = Random(seed: 9)
+        let supplied = trainer.network.taps.map { LayerCheck.normal([8] + $0.inputShape, &rng) }
+        trainer.learningRule.seeds!.taps = supplied
+        let before = Self.state(trainer), copies = supplied.map(\.array)
+        var generator = Random(seed: 4)
+        try trainer.measureGradients(images: x, labels: labels, drawing: &generator)
+        XCTAssertGreaterThan(generator.counter, 0, "the measurement drew from its own generator")
+        XCTAssertTrue(Self.identical(before, Self.state(trainer)))
+        XCTAssertTrue(zip(trainer.learningRule.seeds!.taps, supplied).allSatisfy { $0 === $1 })
+        XCTAssertEqual(supplied.map(\.array), copies)
+    }
+
     /// Every rule in the registry names a type that reports it back through a trainer.
     func testTheRegistryBuildsEveryRule() throws {
         for rule in Rule.allCases {

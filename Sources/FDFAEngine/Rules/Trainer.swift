@@ -116,12 +116,15 @@ public final class Trainer {
     }
 
     /// The first half of a step as a measurement: the perturbations come from `generator`, and
-    /// neither the running statistics nor the trainer's generator move. What it leaves behind is
-    /// what the next step rewrites before reading (gradients, signals, the rule's perturbation
-    /// buffers), so a measurement between two steps does not change training.
+    /// neither the running statistics nor the trainer's generator move, nor the perturbations a
+    /// caller supplied (`drawsPerturbations` false). What it leaves behind is what the next step
+    /// rewrites before reading (gradients, signals, the rule's perturbation buffers), so a
+    /// measurement between two steps does not change training.
     @discardableResult
     public func measureGradients(images: Tensor, labels: [Int32], drawing generator: inout Random) throws -> StepResult {
-        try gradients(images: images, labels: labels, updateStatistics: false, drawing: &generator, perturb: true)
+        let supplied = learningRule.seeds?.taps
+        defer { if let supplied { learningRule.seeds?.taps = supplied } }
+        return try gradients(images: images, labels: labels, updateStatistics: false, drawing: &generator, perturb: true)
     }
 
     private func gradients(images: Tensor, labels: [Int32], updateStatistics: Bool,
