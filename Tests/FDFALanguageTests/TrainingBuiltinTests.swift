@@ -92,6 +92,17 @@ final class TrainingBuiltinTests: XCTestCase {
         XCTAssertEqual(try c.run("s = step(tiny, b)\nprint(tiny.steps)"), "1\n")
     }
 
+    /// BatchNorm over features normalises a batch of one to zero: a step or a measurement on it is
+    /// refused with the reason instead of giving zero gradients and "cos 0" (issue 19).
+    func testABatchOfOneUnderBatchNormIsRefused() throws {
+        let c = Captured()
+        try c.run(Self.setup + "one = batch(data, 1)")
+        for call in ["step(net, one)", "align(net, one)"] {
+            XCTAssertTrue(c.error(call).contains("a batch of 1 in training mode with BatchNorm over features"), call)
+        }
+        XCTAssertEqual(try c.run("print(net.steps)"), "0\n")
+    }
+
     /// Feedback alignment in the language: configure, train, and the analysis's cos of its signals with BP's.
     func testFeedbackAlignmentTrainsAndIsMeasured() throws {
         let c = Captured()

@@ -131,7 +131,7 @@ public final class Trainer {
                            drawing generator: inout Random, perturb: Bool) throws -> StepResult {
         let batch = images.batch, number = steps + 1
         if batch < 2, normalizesFeatures {
-            throw RuleError("a training step on a batch of 1 with BatchNorm over features: every normalised value is 0, "
+            throw RuleError("a batch of 1 in training mode with BatchNorm over features: every normalised value is 0, "
                             + "so every gradient below it would be 0; use a batch of 2 or more")
         }
         if learningRule.seeds != nil {
