@@ -2,7 +2,7 @@ import FDFAAnalysis
 import FDFAEngine
 import Foundation
 
-/// SPEC §7's measurements and plots. Measurements leave training untouched (see `Isolation`).
+/// SPEC §7's measurements and plots. Measurements leave training untouched (see `Trainer.measureGradients`).
 extension BuiltinGroup {
     static let analysis = BuiltinGroup("Analysis", [
         Builtin("align", [.required("net", .host("network")), .required("batch", .host("batch")),
@@ -20,6 +20,8 @@ extension BuiltinGroup {
                                                                   feedback: try args["feedback"].isTruthy(),
                                                                   seed: try args.seed("seed", session))))
             } catch let error as DivergenceError {
+                throw LanguageError.runtime("\(error)")
+            } catch let error as RuleError {
                 throw LanguageError.runtime("\(error)")
             }
         },
