@@ -23,7 +23,7 @@ final class ExampleTests: XCTestCase {
         let text = try String(contentsOf: examples.appendingPathComponent("forward_gradient.md"), encoding: .utf8)
         let notebook = Notebook(markdown: text)
         XCTAssertEqual(notebook.cells.count, 8)
-        let mismatches = Replay.run(notebook, tolerance: 1e-4)
+        let mismatches = Replay.run(notebook, tolerance: 1e-4).mismatches
         XCTAssertTrue(mismatches.isEmpty, mismatches.map(\.description).joined(separator: "\n"))
     }
 

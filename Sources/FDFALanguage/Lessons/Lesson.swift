@@ -19,7 +19,7 @@ public struct Lesson: Equatable {
 
     public init(number: Int, notebook: Notebook) {
         self.number = number
-        steps = notebook.cells.map(Lesson.step)
+        steps = notebook.codeCells.map(Lesson.step)
         let first = steps.first?.explanation.split(separator: "\n").first.map(String.init) ?? "Lesson \(number)"
         title = first.range(of: ": ").map { String(first[$0.upperBound...]) } ?? first
     }
