@@ -37,13 +37,13 @@ struct RunCommand: ParsableCommand {
         let format = try NotebookFormat(path: file)
         let text = try Notebook.text(of: file)
         let notebook = try format.parse(text, path: file)
-        // A script's errors cite its own lines; a notebook's, its cells.
+        // A script's errors cite its own lines (its chunks are the cells); a notebook's, its code cells.
         let lines = format == .script ? Cells.split(text).map(\.firstLine) : nil
         let recorded: Notebook
         do {
             recorded = try Recording.record(notebook, in: options.makeSession(recordedSeed: notebook.seed), allowErrors: allowErrors,
-                                            name: { lines == nil ? "\(file) cell \($0 + 1)" : file },
-                                            firstLine: { lines?[$0] ?? 1 }, reportError: report)
+                                            place: { cell, code in lines.map { (file, $0[cell]) } ?? ("\(file) cell \(code + 1)", 1) },
+                                            reportError: report)
         } catch let failure as Recording.CellFailed {
             report(failure.error)
             throw ExitCode.failure

@@ -8,7 +8,8 @@ import XCTest
 final class IpynbTests: XCTestCase {
     private func record(_ script: String, seed: UInt64 = 0, allowErrors: Bool = false) throws -> Notebook {
         let session = Session(seed: seed, output: { _ in })
-        return try Recording.record(Notebook(script: script), in: session, allowErrors: allowErrors, name: { "cell \($0 + 1)" })
+        return try Recording.record(Notebook(script: script), in: session, allowErrors: allowErrors,
+                                    place: { _, code in ("cell \(code + 1)", 1) })
     }
 
     private let plotting = "seed 2\nx = randn(5)\nx\n\nplot(x, title=\"walk\")\n\nprint(\"done\")"

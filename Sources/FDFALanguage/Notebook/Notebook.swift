@@ -13,9 +13,14 @@ public struct Notebook: Equatable {
         self.seed = seed
     }
 
-    /// A script's blank-line separated chunks (see `Cells`) as code cells that have not run.
+    /// A script's blank-line separated chunks (see `Cells`) as code cells that have not run; a
+    /// chunk of comment lines alone is prose, a Markdown cell (the inverse of `script`).
     public init(script: String) {
-        self.init(cells: Cells.split(script).map { Cell(input: $0.text, executed: false) })
+        self.init(cells: Cells.split(script).map { chunk in
+            let lines = chunk.text.split(separator: "\n", omittingEmptySubsequences: false)
+            guard lines.allSatisfy({ $0.hasPrefix("#") }) else { return Cell(input: chunk.text, executed: false) }
+            return .markdown(lines.map { $0.dropFirst($0.hasPrefix("# ") ? 2 : 1) }.joined(separator: "\n"))
+        })
     }
 
     public var codeCells: [Cell] { cells.filter { $0.kind == .code } }

@@ -21,19 +21,21 @@ public enum Recording {
     /// Runs every code cell of `notebook` in order in `session` and returns the notebook with this
     /// run's outputs (prose kept; the session's seed recorded). A failing cell ends the run with
     /// `CellFailed` unless `allowErrors`: then its error is its output and the next cell runs.
-    /// `name(i)` and `firstLine(i)` place the errors of code cell i (from 0).
+    /// `place(i, n)` names the source of cell i, the n-th code cell (both from 0), and its first
+    /// line, for error messages.
     public static func record(_ notebook: Notebook, in session: Session, allowErrors: Bool,
-                              name: (Int) -> String, firstLine: (Int) -> Int = { _ in 1 },
+                              place: (_ cell: Int, _ codeCell: Int) -> (name: String, firstLine: Int),
                               reportError: (Error) -> Void = { _ in }) throws -> Notebook {
         var cells: [Cell] = []
-        var codeIndex = 0
-        for cell in notebook.cells {
+        var codeCells = 0
+        for (index, cell) in notebook.cells.enumerated() {
             guard cell.kind == .code else {
                 cells.append(cell)
                 continue
             }
-            let (ran, error) = run(cell, in: session, name: name(codeIndex), firstLine: firstLine(codeIndex))
-            codeIndex += 1
+            let (name, firstLine) = place(index, codeCells)
+            codeCells += 1
+            let (ran, error) = run(cell, in: session, name: name, firstLine: firstLine)
             if let error {
                 guard allowErrors else { throw CellFailed(error: error) }
                 reportError(error)
