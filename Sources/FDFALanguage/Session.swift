@@ -15,6 +15,9 @@ public final class Session {
     public var output: (String) -> Void
     /// Receives rich displays (plots) when set; otherwise their text goes to `output`.
     public var displayOutput: (([String: String]) -> Void)?
+    /// Whether `plot` adds its SVG drawing to its display: on for Jupyter notebooks, off at a
+    /// terminal, which shows only the text form (and large SVGs take long to draw).
+    public var showsFigures = false
     /// The cells run so far, in order, with what each showed; a failed cell ends with its error.
     public private(set) var transcript: [Cell] = []
     private lazy var interpreter = Interpreter(session: self)

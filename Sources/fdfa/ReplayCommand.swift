@@ -28,15 +28,17 @@ struct ReplayCommand: ParsableCommand {
     }
 
     private func replay() throws {
-        guard try NotebookFormat(path: path).holdsOutputs else {
+        let format = try NotebookFormat(path: path)
+        guard format.holdsOutputs else {
             throw CommandFailure("\(path) is a script, not a notebook: run it with `fdfa run`, or record one with `fdfa run \(path) --record NOTEBOOK.md`")
         }
         let notebook = try Notebook.read(path)
         guard !notebook.codeCells.isEmpty else {
             throw CommandFailure("\(path) has no fdfa code cells: nothing to replay")
         }
-        let report = Replay.run(notebook, tolerance: tolerance, in: options.makeSession(recordedSeed: notebook.seed, output: { _ in }),
-                                throughInterrupted: update)
+        let session = options.makeSession(recordedSeed: notebook.seed, output: { _ in })
+        session.showsFigures = format == .ipynb
+        let report = Replay.run(notebook, tolerance: tolerance, in: session, throughInterrupted: update)
         let differences = report.mismatches.map(\.description).joined(separator: "\n\n")
         if update {
             guard !report.failed else {

@@ -39,9 +39,11 @@ struct RunCommand: ParsableCommand {
         let notebook = try format.parse(text, path: file)
         // A script's errors cite its own lines (its chunks are the cells); a notebook's, its code cells.
         let lines = format == .script ? Cells.split(text).map(\.firstLine) : nil
+        let session = options.makeSession(recordedSeed: notebook.seed)
+        session.showsFigures = try record.contains { try NotebookFormat(path: $0) == .ipynb }
         let recorded: Notebook
         do {
-            recorded = try Recording.record(notebook, in: options.makeSession(recordedSeed: notebook.seed), allowErrors: allowErrors,
+            recorded = try Recording.record(notebook, in: session, allowErrors: allowErrors,
                                             place: { cell, code in lines.map { (file, $0[cell]) } ?? ("\(file) cell \(code + 1)", 1) },
                                             reportError: report)
         } catch let failure as Recording.CellFailed {

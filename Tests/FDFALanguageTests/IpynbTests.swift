@@ -8,6 +8,7 @@ import XCTest
 final class IpynbTests: XCTestCase {
     private func record(_ script: String, seed: UInt64 = 0, allowErrors: Bool = false) throws -> Notebook {
         let session = Session(seed: seed, output: { _ in })
+        session.showsFigures = true
         return try Recording.record(Notebook(script: script), in: session, allowErrors: allowErrors,
                                     place: { _, code in ("cell \(code + 1)", 1) })
     }
@@ -20,6 +21,11 @@ final class IpynbTests: XCTestCase {
         XCTAssertTrue(data[CellOutput.svg]?.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\"") == true)
         XCTAssertTrue(data[CellOutput.plainText]?.contains("walk") == true)
         XCTAssertEqual(notebook.cells[1].output, data[CellOutput.plainText], "terminals and .md show the text form")
+
+        let terminal = Session(output: { _ in })
+        try terminal.execute("plot([1, 2])")
+        guard case .display(let text) = terminal.transcript.last?.outputs.first else { return XCTFail() }
+        XCTAssertEqual(Array(text.keys), [CellOutput.plainText], "no SVG is drawn for a terminal")
     }
 
     func testWrittenNotebookHasJupytersStructureAndReadsBack() throws {
@@ -163,7 +169,9 @@ final class IpynbTests: XCTestCase {
         XCTAssertTrue(script.contains("\n\n# Intro.\n#\n# Second paragraph with `code`:\n"), script)
         let fromScript = Notebook(script: script)
         XCTAssertEqual(fromScript.cells.count, notebook.cells.count)
-        XCTAssertTrue(fromScript.cells.allSatisfy { $0.kind == .code && !$0.executed && $0.outputs.isEmpty })
+        XCTAssertEqual(fromScript.cells.map(\.kind), notebook.cells.map(\.kind), "prose comes back as prose")
+        XCTAssertEqual(fromScript.cells.map(\.input), notebook.cells.map(\.input))
+        XCTAssertTrue(fromScript.codeCells.allSatisfy { !$0.executed && $0.outputs.isEmpty })
         XCTAssertEqual(Notebook(markdown: fromScript.markdown), fromScript, "cells that have not run stay so in Markdown")
         XCTAssertEqual(try Notebook(ipynb: fromScript.ipynb, path: "s.ipynb"), fromScript)
         XCTAssertEqual(Replay.run(fromScript, tolerance: 1e-4).checked, 0, "nothing recorded, nothing checked")

@@ -70,7 +70,9 @@ extension BuiltinGroup {
                 let plot = TerminalPlot(series: series, title: title, width: width, height: height, logarithmicY: logarithmic,
                                         colored: isatty(STDOUT_FILENO) != 0)
                 // Notebooks show the figure (the SVG file= writes); terminals its text form.
-                session.display([CellOutput.plainText: plot.render() + "\n", CellOutput.svg: figure.render()])
+                var data = [CellOutput.plainText: plot.render() + "\n"]
+                if session.showsFigures { data[CellOutput.svg] = figure.render() }
+                session.display(data)
                 return .none
             }
             let path = try args.string("file")

@@ -47,9 +47,11 @@ public enum Replay {
 
     /// Runs every code cell (after a difference too, to report all of them) and compares.
     /// With `throughInterrupted`, cells recorded as interrupted run in full (re-recording).
+    /// Without a session, one starts with the recorded seed. Figures are drawn if any were recorded.
     public static func run(_ notebook: Notebook, tolerance: Double, in session: Session? = nil,
                            throughInterrupted: Bool = false) -> Report {
         let session = session ?? Session(seed: notebook.seed, output: { _ in })
+        session.showsFigures = session.showsFigures || notebook.cells.contains { !svgs($0).isEmpty }
         var report = Report(rerun: Notebook(cells: [], seed: session.seed))
         var number = 0
         for cell in notebook.cells {
@@ -91,9 +93,6 @@ public enum Replay {
     /// The recorded SVG figures against those drawn now, when the cell recorded any: nil when
     /// they match, else the first differing pair (headed "figure k as recorded:" and "figure k now:").
     static func figuresDiffer(_ recorded: Cell, _ now: Cell, tolerance: Double) -> (expected: String, actual: String)? {
-        func svgs(_ cell: Cell) -> [String] {
-            cell.outputs.compactMap { if case .display(let data) = $0 { data[CellOutput.svg] } else { nil } }
-        }
         let old = svgs(recorded), new = svgs(now)
         guard !old.isEmpty else { return nil }
         guard old.count == new.count else { return ("\(old.count) figures", "\(new.count) figures") }
@@ -101,6 +100,11 @@ public enum Replay {
             return ("figure \(k + 1) as recorded:\n" + a, "figure \(k + 1) now:\n" + b)
         }
         return nil
+    }
+
+    /// The SVG figures a cell showed.
+    static func svgs(_ cell: Cell) -> [String] {
+        cell.outputs.compactMap { if case .display(let data) = $0 { data[CellOutput.svg] } else { nil } }
     }
 
     public static func outputsMatch(_ expected: String, _ actual: String, tolerance: Double) -> Bool {
