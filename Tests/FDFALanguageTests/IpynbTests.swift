@@ -50,11 +50,27 @@ final class IpynbTests: XCTestCase {
         XCTAssertEqual(try Notebook(ipynb: notebook.ipynb, path: "t.ipynb"), notebook)
     }
 
-    /// The nbformat package (Debian's python3-nbformat, which scripts/setup.sh installs) validates
-    /// what fdfa writes against the nbformat 4 JSON schema.
-    func testWrittenNotebookValidatesAgainstTheSchema() throws {
+    /// Runs Debian's Python (where python3-nbformat lives; scripts/setup.sh installs it) with a
+    /// program and arguments; skips the test when nbformat is missing.
+    private func python(_ program: String, _ arguments: String...) throws -> (status: Int32, output: String) {
         let python = "/usr/bin/python3"
         try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: python), "no \(python)")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = ["-c", "import sys, nbformat\n" + program] + arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let output = String(decoding: data, as: UTF8.self)
+        if output.contains("No module named 'nbformat'") { throw XCTSkip("python3-nbformat is not installed (scripts/setup.sh installs it)") }
+        return (process.terminationStatus, output)
+    }
+
+    /// The nbformat package validates what fdfa writes against the nbformat 4 JSON schema.
+    func testWrittenNotebookValidatesAgainstTheSchema() throws {
         let directory = try temporaryDirectory(self)
         var notebook = try record(plotting + "\n\nnope", seed: 4, allowErrors: true)
         XCTAssertNotNil(notebook.cells.last?.error)
@@ -65,23 +81,43 @@ final class IpynbTests: XCTestCase {
         let bad = directory.appendingPathComponent("bad.ipynb").path
         try notebook.ipynb.replacingOccurrences(of: "\"execution_count\"", with: "\"execution_counts\"")
             .write(toFile: bad, atomically: true, encoding: .utf8)
-        func validate(_ path: String) throws -> (status: Int32, output: String) {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: python)
-            process.arguments = ["-c", "import sys, nbformat; nbformat.validate(nbformat.read(sys.argv[1], as_version=4)); print('valid')", path]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = pipe
-            try process.run()
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-        }
-        let checked = try validate(good)
-        if checked.output.contains("No module named 'nbformat'") { throw XCTSkip("python3-nbformat is not installed (scripts/setup.sh installs it)") }
+        let validate = "nbformat.validate(nbformat.read(sys.argv[1], as_version=4)); print('valid')"
+        let checked = try python(validate, good)
         XCTAssertEqual(checked.status, 0, checked.output)
         XCTAssertEqual(checked.output, "valid\n")
-        XCTAssertNotEqual(try validate(bad).status, 0, "the validator rejects a broken notebook")
+        XCTAssertNotEqual(try python(validate, bad).status, 0, "the validator rejects a broken notebook")
+    }
+
+    /// A notebook written by nbformat itself, as Jupyter saves one after running it on the fdfa
+    /// kernel, replays; the same with a changed result does not.
+    func testANotebookNbformatWroteReplays() throws {
+        let directory = try temporaryDirectory(self)
+        let path = directory.appendingPathComponent("j.ipynb").path
+        let write = #"""
+            from nbformat.v4 import new_notebook, new_code_cell, new_markdown_cell, new_output
+            nb = new_notebook(metadata={"kernelspec": {"name": "fdfa", "display_name": "fdfa", "language": "fdfa"}})
+            nb.cells = [
+                new_markdown_cell("# Sums"),
+                new_code_cell("x = [1, 2, 3]\nprint(\"n\", len(x))\nsum(x)", execution_count=1, outputs=[
+                    new_output("stream", name="stdout", text="n 3\n"),
+                    new_output("execute_result", data={"text/plain": sys.argv[2]}, execution_count=1)]),
+                new_code_cell("x[5]", execution_count=2, outputs=[
+                    new_output("error", ename="error", evalue="index 5 is out of range (length 3)",
+                               traceback=["cell 2:1:1: error: index 5 is out of range (length 3)"])]),
+            ]
+            nbformat.validate(nb)
+            nbformat.write(nb, sys.argv[1])
+            """#
+        let written = try python(write, path, "6")
+        XCTAssertEqual(written.status, 0, written.output)
+        let notebook = try Notebook.read(path)
+        XCTAssertEqual(notebook.codeCells.count, 2)
+        let report = Replay.run(notebook, tolerance: 1e-4)
+        XCTAssertEqual(report.checked, 2)
+        XCTAssertTrue(report.mismatches.isEmpty, report.mismatches.map(\.description).joined(separator: "\n"))
+
+        XCTAssertEqual(try python(write, path, "7").status, 0)
+        XCTAssertEqual(Replay.run(try Notebook.read(path), tolerance: 1e-4).mismatches.map(\.cellNumber), [1])
     }
 
     func testRecordedNotebookReplaysAndAChangedFigureFails() throws {
