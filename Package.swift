@@ -15,6 +15,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // System libraries: OpenBLAS (cblas), libedit (line editing), libdeflate (gzip'd data files).
@@ -24,6 +25,8 @@ let package = Package(
 
         // The few elementwise kernels Swift cannot vectorise on Linux (sqrt, log, sin, cos), in C.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]),
+        // Starting `fdfa sweep`'s child trainings so that they die with the sweep.
+        .target(name: "CProcess"),
         .target(name: "FDFAEngine", dependencies: ["CBLAS", "CKernels"], swiftSettings: releaseSpeed),
         .target(name: "FDFAData", dependencies: ["FDFAEngine", "CDeflate"], swiftSettings: releaseSpeed),
         .target(name: "FDFAAnalysis", dependencies: ["FDFAEngine"], swiftSettings: releaseSpeed),
@@ -33,8 +36,9 @@ let package = Package(
         .executableTarget(
             name: "fdfa",
             dependencies: [
-                "FDFAEngine", "FDFAData", "FDFAAnalysis", "FDFATraining", "FDFALanguage", "FDFARepl",
+                "FDFAEngine", "FDFAData", "FDFAAnalysis", "FDFATraining", "FDFALanguage", "FDFARepl", "CProcess",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             swiftSettings: releaseSpeed
         ),

@@ -2,6 +2,8 @@
 # Idempotent and quiet when everything is present; needs root (or sudo) only when something is missing.
 
 fdfa_packages=(libopenblas-dev libedit-dev libdeflate-dev dataset-fashion-mnist)
+# The one-node Slurm cluster of scripts/test-slurm, only when asked for (FDFA_SLURM=1).
+[ "${FDFA_SLURM:-0}" = 1 ] && fdfa_packages+=(slurmctld slurmd slurm-client munge)
 
 fdfa_missing_packages() {
     local p
