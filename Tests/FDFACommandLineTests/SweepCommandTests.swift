@@ -45,7 +45,7 @@ final class SweepCommandTests: CommandLineTestCase {
 
         let resumed = try FDFAProcess.run(sweepArguments, in: directory)
         XCTAssertEqual(resumed.status, 0, resumed.stdout + resumed.stderr)
-        XCTAssertTrue(resumed.stdout.contains("\(finishedBefore) finished before"), resumed.stdout)
+        XCTAssertTrue(resumed.stdout.contains("\(6 - finishedBefore) to run"), resumed.stdout)
         XCTAssertTrue(resumed.stdout.contains("resuming after epoch "), resumed.stdout)
         XCTAssertEqual(resumed.stdout.components(separatedBy: ": finished, test accuracy").count - 1, 6 - finishedBefore, resumed.stdout)
 
@@ -66,6 +66,36 @@ final class SweepCommandTests: CommandLineTestCase {
             }
         }
         try checkReport(against: runFolders)
+    }
+
+    /// A kill between a run's CSV row and its checkpoint leaves a row the checkpoint does not hold: the
+    /// resumed run must cut it, not log that epoch twice. Set up by hand: the checkpoint after epoch 1 of
+    /// the run's own training, then a stray row after it.
+    func testARowLoggedAfterTheLastCheckpointIsNotDoubled() throws {
+        let flags = ["--dataset", "synthetic", "--n-layers", "1", "--epochs", "2", "--train-mode", "FDFA", "--seed", "0,1"]
+        let planned = try FDFAProcess.run(["sweep", "--out", out, "--slurm", directory.appendingPathComponent("j.sh").path,
+                                           "--slurm-cpus", "1"] + flags)
+        XCTAssertEqual(planned.status, 0, planned.stderr)
+        let run = out + "/seed=0"
+        let firstEpoch = try FDFAProcess.run(["train", "--dataset", "synthetic", "--n-layers", "1", "--epochs", "1", "--train-mode", "FDFA",
+                                              "--seed", "0", "--threads", "1", "--log-dir", run + "/log", "--checkpoint", run])
+        XCTAssertEqual(firstEpoch.status, 0, firstEpoch.stderr)
+        let log = try XCTUnwrap(FileManager.default.enumerator(atPath: run + "/log")?.allObjects.compactMap { $0 as? String }.first { $0.hasSuffix(".csv") })
+        let handle = try XCTUnwrap(FileHandle(forWritingAtPath: run + "/log/" + log))
+        handle.seekToEndOfFile()
+        handle.write(Data("2,0.5,0.5,99.0\n".utf8))
+        handle.closeFile()
+
+        let resumed = try FDFAProcess.run(["sweep", "--out", out, "--threads", "1"] + flags)
+        XCTAssertEqual(resumed.status, 0, resumed.stdout + resumed.stderr)
+        XCTAssertTrue(resumed.stdout.contains("seed=0: resuming after epoch 1"), resumed.stdout)
+        let standaloneLogs = directory.appendingPathComponent("standalone").path
+        let standalone = try FDFAProcess.run(["train", "--dataset", "synthetic", "--n-layers", "1", "--epochs", "2", "--train-mode", "FDFA",
+                                              "--seed", "0", "--threads", "1", "--log-dir", standaloneLogs])
+        XCTAssertEqual(standalone.status, 0, standalone.stderr)
+        let swept = try csvLines(under: run + "/log")
+        XCTAssertFalse(swept.contains("2,0.5,0.5,99.0"))
+        XCTAssertEqual(Array(swept.dropFirst()), Array(try csvLines(under: standaloneLogs).dropFirst()))
     }
 
     /// The report's statistics, computed again here from the CSV files with a two-pass formula.
