@@ -28,8 +28,8 @@ final class SweepProgress {
         let running = active.map { "\($0.run.name) epoch \(min($0.logged + 1, $0.epochs))/\($0.epochs)" }
         let trained = epochsDone + active.reduce(0) { $0 + max($1.logged - $1.startEpoch, 0) }
         let elapsed = now.timeIntervalSince(start)
-        let left = trained > 0 ? " · \(Self.clock(elapsed * Double(epochsToRun - trained) / Double(trained))) left" : ""
-        let line = "runs \(finished)/\(total) done · " + running.joined(separator: ", ") + left
+        let left = trained > 0 ? "\(Self.clock(elapsed * Double(epochsToRun - trained) / Double(trained))) left · " : ""
+        let line = "runs \(finished)/\(total) done · " + left + running.joined(separator: ", ")
         fputs("\r\u{1B}[2K" + String(line.prefix(Self.columns())), stderr)
     }
 

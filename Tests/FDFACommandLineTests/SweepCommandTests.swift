@@ -68,6 +68,34 @@ final class SweepCommandTests: CommandLineTestCase {
         try checkReport(against: runFolders)
     }
 
+    /// Ctrl-C (SIGINT to the sweep alone: it passes it on) stops the trainings between steps with their
+    /// checkpoints intact and exits 130; the same command then finishes the sweep, resuming both runs.
+    func testInterruptedSweepExits130AndTheSameCommandFinishesIt() throws {
+        let arguments = ["sweep", "--out", out, "--jobs", "2", "--threads", "2", "--dataset", "synthetic", "--n-layers", "1",
+                         "--epochs", "3", "--train-mode", "FDFA", "--seed", "0,1"]
+        let sweep = Process()
+        sweep.executableURL = FDFAProcess.binary
+        sweep.arguments = arguments
+        let err = Pipe()
+        sweep.standardOutput = FileHandle.nullDevice
+        sweep.standardError = err
+        try sweep.run()
+        let folders = [out + "/seed=0", out + "/seed=1"]
+        while sweep.isRunning, !folders.allSatisfy({ exists($0 + "/checkpoint.safetensors") }) { usleep(5_000) }
+        sweep.interrupt()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        sweep.waitUntilExit()
+        XCTAssertEqual(sweep.terminationStatus, 130, stderr)
+        XCTAssertTrue(stderr.contains("Sweep interrupted: 0 of 2 runs finished"), stderr)
+        XCTAssertTrue(trainingsRunning().isEmpty)
+        XCTAssertFalse(folders.contains { exists($0 + "/result.json") })
+
+        let again = try FDFAProcess.run(arguments)
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertEqual(again.stdout.components(separatedBy: ": resuming after epoch").count - 1, 2, again.stdout)
+        XCTAssertTrue(folders.allSatisfy { exists($0 + "/result.json") })
+    }
+
     /// A kill between a run's CSV row and its checkpoint leaves a row the checkpoint does not hold: the
     /// resumed run must cut it, not log that epoch twice. Set up by hand: the checkpoint after epoch 1 of
     /// the run's own training, then a stray row after it.
