@@ -71,12 +71,11 @@ final class SweepRunner {
             let pid = waitpid(-1, &status, WNOHANG)
             if pid > 0, let ended = active.removeValue(forKey: pid) {
                 close(ended.lock)
-                progress?.clear()
                 progress?.add(epochs: max(logged(in: ended.run) - ended.startEpoch, 0))
-                if let failure = finish(ended, status: status, interrupted: interrupted) {
-                    failures.append(failure)
-                } else if !interrupted || isCleanExit(status) {
-                    finishedNow += 1
+                switch finish(ended, status: status) {
+                case .finished: finishedNow += 1
+                case .failed(let reason) where !interrupted: failures.append(reason)
+                case .failed: break  // stopped by the interruption; its checkpoint is intact
                 }
                 continue
             }
@@ -95,6 +94,12 @@ final class SweepRunner {
             throw CommandFailure("\(failures.count) run\(failures.count == 1 ? "" : "s") failed:\n  " + failures.joined(separator: "\n  "))
         }
         emit("Sweep \(directory): all \(runs.count) runs finished.")
+    }
+
+    /// Prints a line in place of the progress line, which is drawn again on the next tick.
+    private func say(_ line: String) {
+        progress?.clear()
+        emit(line)
     }
 
     private func folder(_ run: SweepManifest.Run) -> String { SweepDirectory.runFolder(run, in: directory) }
@@ -124,7 +129,7 @@ final class SweepRunner {
             if FileManager.default.fileExists(atPath: checkpoint) {
                 startEpoch = try Self.cutLog(toCheckpoint: checkpoint)
                 arguments += ["--resume", checkpoint]
-                emit("\(run.name): resuming after epoch \(startEpoch)")
+                say("\(run.name): resuming after epoch \(startEpoch)")
             } else {
                 try? FileManager.default.removeItem(atPath: SweepDirectory.logDirectory(ofRunFolder: folder))
             }
@@ -163,34 +168,36 @@ final class SweepRunner {
         return epochs
     }
 
-    private func isCleanExit(_ status: Int32) -> Bool { status & 0x7f == 0 && (status >> 8) & 0xff == 0 }
+    private enum Outcome {
+        case finished
+        case failed(String)
+    }
 
-    /// Records a child that ended: its result when it finished, or what went wrong (nil when all is well
-    /// or when it stopped because the sweep was interrupted).
-    private func finish(_ ended: Active, status: Int32, interrupted: Bool) -> String? {
+    /// Records a child that ended (`status` as waitpid gives it): its result when it trained every
+    /// epoch, or what went wrong.
+    private func finish(_ ended: Active, status: Int32) -> Outcome {
         let folder = folder(ended.run)
         let signal = status & 0x7f, code = (status >> 8) & 0xff
         guard signal == 0, code == 0 else {
-            if interrupted { return nil }
             let how = signal != 0 ? "was killed by signal \(signal)" : "exited with status \(code)"
             let tail = (try? String(contentsOfFile: folder + "/console.log", encoding: .utf8))
                 .map { $0.split(separator: "\n").suffix(3).joined(separator: "\n    ") } ?? ""
-            return "\(ended.run.name) \(how); its console (\(folder)/console.log) ends:\n    \(tail)"
+            return .failed("\(ended.run.name) \(how); its console (\(folder)/console.log) ends:\n    \(tail)")
         }
         do {
             let logs = SweepDirectory.csvLogs(in: folder)
-            guard logs.count == 1 else { return "\(ended.run.name): expected one CSV log under \(folder)/log, found \(logs.count)" }
+            guard logs.count == 1 else { return .failed("\(ended.run.name): expected one CSV log under \(folder)/log, found \(logs.count)") }
             let rows = try SweepLogRow.read(csv: logs[0])
             guard rows.map(\.epoch) == Array(stride(from: 1, through: ended.epochs, by: 1)) else {
-                return "\(ended.run.name): its log \(logs[0]) holds epochs \(rows.map(\.epoch)), expected 1 to \(ended.epochs)"
+                return .failed("\(ended.run.name): its log \(logs[0]) holds epochs \(rows.map(\.epoch)), expected 1 to \(ended.epochs)")
             }
             let relative = String(logs[0].dropFirst(folder.count + 1))
             let result = SweepResult(run: ended.run, csv: relative, rows: rows)
             try result.write(runDirectory: folder)
-            emit("\(ended.run.name): finished, test accuracy \(String(format: "%.2f", result.finalTestAccuracy)) % after \(rows.count) epochs")
-            return nil
+            say("\(ended.run.name): finished, test accuracy \(String(format: "%.2f", result.finalTestAccuracy)) % after \(rows.count) epochs")
+            return .finished
         } catch {
-            return "\(ended.run.name): \(error)"
+            return .failed("\(ended.run.name): \(error)")
         }
     }
 }
