@@ -103,17 +103,25 @@ public struct SweepResult: Codable, Equatable {
     public static func read(runDirectory: String) throws -> SweepResult? {
         let path = URL(fileURLWithPath: runDirectory).appendingPathComponent(fileName).path
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = nonFinite
         do {
-            return try JSONDecoder().decode(SweepResult.self, from: data)
+            return try decoder.decode(SweepResult.self, from: data)
         } catch {
             throw SweepError("\(path) is damaged (\(error)); delete it to run that training again")
         }
     }
 
+    /// A run of zero epochs has no accuracy (NaN), which JSON cannot hold as a number.
+    private static let nonFinite = JSONDecoder.NonConformingFloatDecodingStrategy.convertFromString(
+        positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    private static let nonFiniteText = JSONEncoder.NonConformingFloatEncodingStrategy.convertToString(
+        positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+
     public func write(runDirectory: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        encoder.nonConformingFloatEncodingStrategy = Self.nonFiniteText
         try writeAtomically(encoder.encode(self), to: URL(fileURLWithPath: runDirectory).appendingPathComponent(Self.fileName).path)
     }
 }

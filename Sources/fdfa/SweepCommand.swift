@@ -8,6 +8,7 @@ struct SweepCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sweep",
         abstract: "Run a grid of trainings (rules, seeds, settings) and report their statistics.",
+        discussion: "`fdfa sweep --out DIR FLAGS…` runs the grid (see `fdfa help sweep run`); `fdfa sweep report DIR` reports it.",
         subcommands: [SweepRunCommand.self, SweepReportCommand.self],
         defaultSubcommand: SweepRunCommand.self)
 }
@@ -17,10 +18,10 @@ struct SweepRunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run every combination of the given fdfa train flags, each in its own folder under --out.",
         discussion: """
-        Any flag of fdfa train may take a comma list or an inclusive range; the runs are every combination.
-        Each run gives the numbers of a standalone `fdfa train` with the same flags and --threads. Interrupt
-        at any time (Ctrl-C, or a kill) and run the same command again: finished runs are skipped and a run
-        cut short resumes from its last epoch.
+        Any flag of fdfa train may take a comma list or an inclusive range; the runs are every combination. \
+        Each run gives the numbers of a standalone `fdfa train` with the same flags and --threads. \
+        Interrupt at any time (Ctrl-C, or a kill) and run the same command again: finished runs are skipped \
+        and a run cut short resumes from its last epoch.
 
         Examples:
           fdfa sweep --out runs/rules --dataset FashionMNIST --epochs 10 --train-mode BP,DFA,DKP,FDFA --seed 0..4

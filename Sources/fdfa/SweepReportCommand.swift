@@ -96,9 +96,9 @@ struct SweepTable {
         var table = SweepTable(markdownHeader: names + ["n", "final test acc. (%)", "best test acc. (%)", "final test loss"],
                                csvHeader: names + ["n", "final_acc_mean", "final_acc_std", "best_acc_mean", "best_acc_std", "final_loss_mean", "final_loss_std"])
         for group in SweepStatistics.groups(sweep) {
-            let final = SweepStatistics.Summary(group.runs.map { $0.rows.last!.testAccuracy })
-            let best = SweepStatistics.Summary(group.runs.map { $0.rows.map(\.testAccuracy).max()! })
-            let loss = SweepStatistics.Summary(group.runs.map { $0.rows.last!.testLoss })
+            let final = SweepStatistics.Summary(group.runs.map { $0.rows.last?.testAccuracy ?? .nan })
+            let best = SweepStatistics.Summary(group.runs.map { $0.rows.map(\.testAccuracy).max() ?? .nan })
+            let loss = SweepStatistics.Summary(group.runs.map { $0.rows.last?.testLoss ?? .nan })
             table.add(group.settings.map(\.value) + ["\(final.count)"],
                       [(final, 2), (best, 2), (loss, 4)])
         }
@@ -121,7 +121,7 @@ struct SweepTable {
     }
 
     static func comparison(_ sweep: SweepDirectory, _ a: String, _ b: String) throws -> SweepTable {
-        let comparisons = try SweepStatistics.compare(sweep, a, b) { $0.rows.last!.testAccuracy }
+        let comparisons = try SweepStatistics.compare(sweep, a, b) { $0.rows.last?.testAccuracy ?? .nan }
         guard let parameter = comparisons.first?.parameter else {
             throw SweepError("no finished pair of runs differs only in \(a) against \(b)")
         }

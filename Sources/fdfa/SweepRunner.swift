@@ -40,7 +40,8 @@ final class SweepRunner {
         let done = try runs.filter { try SweepResult.read(runDirectory: folder($0)) != nil }
         var pending = runs.filter { run in !done.contains { $0.index == run.index } }
         emit("Sweep \(directory): \(runs.count) run\(runs.count == 1 ? "" : "s")"
-             + (done.isEmpty ? "" : ", \(done.count) finished before") + ", \(pending.count) to run, \(min(jobs, max(pending.count, 1))) at a time.")
+             + (done.isEmpty ? "" : ", \(done.count) finished before")
+             + (pending.isEmpty ? ", nothing to run." : ", \(pending.count) to run, \(min(jobs, pending.count)) at a time."))
         var active: [pid_t: Active] = [:]
         var failures: [String] = [], skipped: [String] = []
         var interrupted = false
