@@ -16,6 +16,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // System libraries: OpenBLAS (cblas), libedit (line editing), libdeflate (gzip'd data files).
@@ -25,6 +26,8 @@ let package = Package(
 
         // The few elementwise kernels Swift cannot vectorise on Linux (sqrt, log, sin, cos), in C.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]),
+        // Starting `fdfa sweep`'s child trainings so that they die with the sweep.
+        .target(name: "CProcess"),
         .target(name: "FDFAEngine", dependencies: ["CBLAS", "CKernels"]),
         .target(name: "FDFAData", dependencies: ["FDFAEngine", "CDeflate"]),
         .target(name: "FDFAAnalysis", dependencies: ["FDFAEngine"]),
@@ -34,8 +37,9 @@ let package = Package(
         .executableTarget(
             name: "fdfa",
             dependencies: [
-                "FDFAEngine", "FDFAData", "FDFAAnalysis", "FDFATraining", "FDFALanguage", "FDFARepl",
+                "FDFAEngine", "FDFAData", "FDFAAnalysis", "FDFATraining", "FDFALanguage", "FDFARepl", "CProcess",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
 
