@@ -17,14 +17,17 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        // System libraries: OpenBLAS (cblas), libedit (line editing), libdeflate (gzip'd data files).
+        // System libraries: OpenBLAS (cblas), oneDNN (sgemm with AVX-512 kernels), libedit (line
+        // editing), libdeflate (gzip'd data files).
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),
         .systemLibrary(name: "CEditLine", path: "Sources/CEditLine"),
         .systemLibrary(name: "CDeflate", path: "Sources/CDeflate"),
 
-        // The few elementwise kernels Swift cannot vectorise on Linux (sqrt, log, sin, cos), in C.
+        // The few elementwise kernels Swift cannot vectorise on Linux (sqrt, log, sin, cos), the
+        // thread pool and the FMA peak loop, in C.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]),
-        .target(name: "FDFAEngine", dependencies: ["CBLAS", "CKernels"], swiftSettings: releaseSpeed),
+        .target(name: "FDFAEngine", dependencies: ["CBLAS", "CDNNL", "CKernels"], swiftSettings: releaseSpeed),
         .target(name: "FDFAData", dependencies: ["FDFAEngine", "CDeflate"], swiftSettings: releaseSpeed),
         .target(name: "FDFAAnalysis", dependencies: ["FDFAEngine"], swiftSettings: releaseSpeed),
         .target(name: "FDFATraining", dependencies: ["FDFAEngine", "FDFAData", "FDFAAnalysis"], swiftSettings: releaseSpeed),
