@@ -19,16 +19,19 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
-        // System libraries: OpenBLAS (cblas), libedit (line editing), libdeflate (gzip'd data files).
+        // System libraries: OpenBLAS (cblas), oneDNN (sgemm with AVX-512 kernels), libedit (line
+        // editing), libdeflate (gzip'd data files).
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),
         .systemLibrary(name: "CEditLine", path: "Sources/CEditLine"),
         .systemLibrary(name: "CDeflate", path: "Sources/CDeflate"),
 
-        // The few elementwise kernels Swift cannot vectorise on Linux (sqrt, log, sin, cos), in C.
+        // The few elementwise kernels Swift cannot vectorise on Linux (sqrt, log, sin, cos), the
+        // thread pool and the FMA peak loop, in C.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]),
         // Starting `fdfa sweep`'s child trainings so that they die with the sweep.
         .target(name: "CProcess"),
-        .target(name: "FDFAEngine", dependencies: ["CBLAS", "CKernels"]),
+        .target(name: "FDFAEngine", dependencies: ["CBLAS", "CDNNL", "CKernels"]),
         .target(name: "FDFAData", dependencies: ["FDFAEngine", "CDeflate"]),
         .target(name: "FDFAAnalysis", dependencies: ["FDFAEngine"]),
         .target(name: "FDFATraining", dependencies: ["FDFAEngine", "FDFAData", "FDFAAnalysis"]),
