@@ -5,7 +5,7 @@ import PackageDescription
 ///
 /// The targets follow the architecture, each layer depending only on those below it:
 /// engine (tensors, layers, rules) ← data ← analysis ← training (runs over datasets, checkpoints)
-/// ← language ← REPL ← `fdfa` command line.
+/// ← language ← REPL ← Jupyter kernel ← `fdfa` command line.
 let releaseSpeed: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
 
 let package = Package(
@@ -17,10 +17,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        // System libraries: OpenBLAS (cblas), libedit (line editing), libdeflate (gzip'd data files).
+        // System libraries: OpenBLAS (cblas), libedit (line editing), libdeflate (gzip'd data files),
+        // ZeroMQ and OpenSSL's libcrypto (the Jupyter kernel's sockets and message signatures).
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
         .systemLibrary(name: "CEditLine", path: "Sources/CEditLine"),
         .systemLibrary(name: "CDeflate", path: "Sources/CDeflate"),
+        .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ"),
+        .systemLibrary(name: "CCrypto", path: "Sources/CCrypto"),
 
         // The few elementwise kernels Swift cannot vectorise on Linux (sqrt, log, sin, cos), in C.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]),
@@ -30,10 +33,11 @@ let package = Package(
         .target(name: "FDFATraining", dependencies: ["FDFAEngine", "FDFAData", "FDFAAnalysis"], swiftSettings: releaseSpeed),
         .target(name: "FDFALanguage", dependencies: ["FDFAEngine", "FDFAData", "FDFAAnalysis", "FDFATraining"]),
         .target(name: "FDFARepl", dependencies: ["FDFALanguage", "CEditLine"]),
+        .target(name: "FDFAKernel", dependencies: ["FDFALanguage", "FDFATraining", "FDFARepl", "CZeroMQ", "CCrypto"]),
         .executableTarget(
             name: "fdfa",
             dependencies: [
-                "FDFAEngine", "FDFAData", "FDFAAnalysis", "FDFATraining", "FDFALanguage", "FDFARepl",
+                "FDFAEngine", "FDFAData", "FDFAAnalysis", "FDFATraining", "FDFALanguage", "FDFARepl", "FDFAKernel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: releaseSpeed
@@ -45,6 +49,7 @@ let package = Package(
         .testTarget(name: "FDFATrainingTests", dependencies: ["FDFATraining"]),
         .testTarget(name: "FDFALanguageTests", dependencies: ["FDFALanguage", "FDFARepl"]),
         .testTarget(name: "FDFACommandLineTests", dependencies: ["fdfa"]),
+        .testTarget(name: "FDFAKernelTests", dependencies: ["FDFAKernel", "fdfa"]),
     ],
     swiftLanguageModes: [.v5]
 )

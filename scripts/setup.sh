@@ -1,7 +1,10 @@
 # Sourced by scripts/fdfa and scripts/test: installs the system packages fdfa needs, once.
 # Idempotent and quiet when everything is present; needs root (or sudo) only when something is missing.
 
-fdfa_packages=(libopenblas-dev libedit-dev libdeflate-dev dataset-fashion-mnist)
+# libzmq3-dev and libssl-dev: the Jupyter kernel's sockets and message signatures. The python3-* packages
+# (Jupyter's client, nbclient and conformance suite, for /usr/bin/python3) are what the kernel's tests drive it with.
+fdfa_packages=(libopenblas-dev libedit-dev libdeflate-dev libzmq3-dev libssl-dev dataset-fashion-mnist
+               python3-jupyter-kernel-test python3-jupyter-client python3-nbclient)
 
 fdfa_missing_packages() {
     local p

@@ -22,6 +22,11 @@ public final class Session {
     public var random: Random
     /// Receives everything the program prints, as it is printed.
     public var output: (String) -> Void
+    /// Receives what the program writes to standard error (`warn`).
+    public var errorOutput: (String) -> Void = Session.standardError
+    /// Receives the values and figures cells show, for a host that renders them itself (the Jupyter
+    /// kernel); nil writes their text through `output` like everything else.
+    public var display: ((Displayed) -> Void)?
     /// The cells that ran without error, in order.
     public private(set) var transcript: [Cell] = []
     private lazy var interpreter = Interpreter(session: self)
@@ -37,10 +42,26 @@ public final class Session {
         FileHandle.standardOutput.write(Data(text.utf8))
     }
 
+    public static func standardError(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+
     /// Prints text (built-ins call this, never `print`, so notebooks capture everything).
     public func write(_ text: String) {
         cellOutput += text
         output(text)
+    }
+
+    /// Writes text to standard error; it is no part of the cell's recorded output.
+    public func writeError(_ text: String) {
+        errorOutput(text)
+    }
+
+    /// Shows a value or figure: through `display` if a host set one, else as text. Either way its
+    /// text is in the cell's output, so transcripts read the same in every host.
+    public func show(_ item: Displayed) {
+        cellOutput += item.text
+        if let display { display(item) } else { output(item.text) }
     }
 
     /// Parses and runs one cell; returns what it printed. On error the variables keep whatever
@@ -62,4 +83,10 @@ public final class Session {
 
     /// The names of the global variables.
     public var variableNames: [String] { interpreter.globals.variables.keys.sorted() }
+
+    /// What `help NAME` shows for the variable or built-in `name`, or nil if there is none.
+    public func help(for name: String) -> String? {
+        guard let value = variable(named: name) ?? registry.builtin(named: name).map(Value.builtin) else { return nil }
+        return try? BuiltinGroup.helpText(value, registry)
+    }
 }

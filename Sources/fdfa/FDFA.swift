@@ -16,6 +16,7 @@ struct FDFA: ParsableCommand {
             BenchCommand.self,
             DownloadCommand.self,
             StudyCommand.self,
+            KernelCommand.self,
         ],
         defaultSubcommand: ReplCommand.self
     )

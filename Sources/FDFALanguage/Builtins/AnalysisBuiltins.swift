@@ -63,17 +63,19 @@ extension BuiltinGroup {
             guard !series.isEmpty else { throw LanguageError.runtime("give at least one series to plot") }
             let logarithmic = try args["log"].isTruthy()
             let title = args.isNone("title") ? nil : try args.string("title")
+            let figure = SVGFigure(title: title ?? "", xLabel: "step", yLabel: "value", series: series, logarithmicY: logarithmic)
             guard !args.isNone("file") else {
                 let width = try args.integer("width"), height = try args.integer("height")
                 guard width >= 2, height >= 2 else { throw LanguageError.runtime("'width' and 'height' must be at least 2") }
+                // Colours only for a terminal; a host that renders figures itself shows the SVG beside the text.
                 let plot = TerminalPlot(series: series, title: title, width: width, height: height, logarithmicY: logarithmic,
-                                        colored: isatty(STDOUT_FILENO) != 0)
-                session.write(plot.render() + "\n")
+                                        colored: session.display == nil && isatty(STDOUT_FILENO) != 0)
+                session.show(.figure(text: plot.render() + "\n", svg: figure.render()))
                 return .none
             }
             let path = try args.string("file")
             do {
-                try SVGFigure(title: title ?? "", xLabel: "step", yLabel: "value", series: series, logarithmicY: logarithmic).write(to: path)
+                try figure.write(to: path)
             } catch {
                 throw LanguageError.runtime("cannot write \(path): \(error)")
             }
