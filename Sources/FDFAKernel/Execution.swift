@@ -1,4 +1,5 @@
 import FDFALanguage
+import FDFATraining
 import Foundation
 
 extension Kernel {
@@ -20,6 +21,7 @@ extension Kernel {
         session.output = { outputs.stream("stdout", $0) }
         session.errorOutput = { outputs.stream("stderr", $0) }
         session.display = { outputs.show($0) }
+        session.progressBar = { ProgressBar(draw: { outputs.progress($0) }) }
         var failure: Error?
         do {
             try session.execute(code, name: "<cell \(count)>")
@@ -45,6 +47,8 @@ final class CellOutputs {
     private let request: Message
     private let silent: Bool
     private var pending: Value?
+    private let progressID = UUID().uuidString.lowercased()
+    private var progressShown = false
     /// Everything the cell showed as text, for history's output.
     private(set) var text = ""
 
@@ -67,6 +71,15 @@ final class CellOutputs {
         case .value(let value): pending = value
         case .figure: publish("display_data", ["data": RichDisplay.bundle(item), "metadata": JSON(), "transient": JSON()])
         }
+    }
+
+    /// Training progress: one display for the whole cell, created by the first update and then
+    /// updated in place, not a line per update.
+    func progress(_ line: String) {
+        flushPending()
+        let content: JSON = ["data": ["text/plain": line], "metadata": JSON(), "transient": ["display_id": progressID]]
+        publish(progressShown ? "update_display_data" : "display_data", content)
+        progressShown = true
     }
 
     /// Sends the cell's last value, if it has one, as the execute_result.

@@ -77,33 +77,53 @@ public final class Kernel {
         while let ping = try? heartbeat.receive(), (try? heartbeat.send(ping)) != nil {}
     }
 
-    /// One request: busy, the handler's reply and outputs, idle.
+    /// One request: busy, the reply and outputs, idle. After a failed cell whose request says
+    /// stop_on_error (Jupyter's default), the cells queued behind it are aborted.
     private func handle(_ request: Message, on socket: Socket) throws {
         publish("status", ["execution_state": "busy"], parent: request)
-        defer { publish("status", ["execution_state": "idle"], parent: request) }
-        let replyType = request.type.replacingOccurrences(of: "_request", with: "_reply")
-        let content: JSON
+        let content = respond(to: request)
+        if let content { try reply(request.type.replacingOccurrences(of: "_request", with: "_reply"), content, to: request, on: socket) }
+        publish("status", ["execution_state": "idle"], parent: request)
+        if request.type == "shutdown_request" { stop() }
+        if request.type == "execute_request", content?["status"] as? String == "error", request.content["stop_on_error"] as? Bool ?? true {
+            try abortQueuedCells(on: socket)
+        }
+    }
+
+    /// The reply's content, or nil for a request fdfa does not know (Jupyter's kernels ignore those).
+    private func respond(to request: Message) -> JSON? {
         switch request.type {
-        case "kernel_info_request": content = KernelInfo.content
-        case "execute_request": content = execute(request)
-        case "complete_request": content = Introspection(session: session).complete(request.content)
-        case "inspect_request": content = Introspection(session: session).inspect(request.content)
-        case "is_complete_request": content = Introspection.isComplete(request.content)
-        case "history_request": content = history.reply(to: request.content)
-        case "comm_info_request": content = ["status": "ok", "comms": JSON()]
+        case "kernel_info_request": return KernelInfo.content
+        case "execute_request": return execute(request)
+        case "complete_request": return Introspection(session: session).complete(request.content)
+        case "inspect_request": return Introspection(session: session).inspect(request.content)
+        case "is_complete_request": return Introspection.isComplete(request.content)
+        case "history_request": return history.reply(to: request.content)
+        case "comm_info_request": return ["status": "ok", "comms": JSON()]
         case "interrupt_request":
             Interrupt.request()
-            content = ["status": "ok"]
+            return ["status": "ok"]
         case "shutdown_request":
-            let restart = request.content["restart"] as? Bool ?? false
-            try reply(replyType, ["status": "ok", "restart": restart], to: request, on: socket)
-            stop()
-            return
+            return ["status": "ok", "restart": request.content["restart"] as? Bool ?? false]
         default:
             FileHandle.standardError.write(Data("fdfa kernel: ignoring an unknown \(request.type)\n".utf8))
-            return
+            return nil
         }
-        try reply(replyType, content, to: request, on: socket)
+    }
+
+    /// After a failed cell, the cells already queued behind it (Run All) are not run: each gets an
+    /// "aborted" reply, as in Jupyter's own kernels. Other requests are answered as usual.
+    private func abortQueuedCells(on socket: Socket) throws {
+        while let frames = try socket.receiveIfWaiting() {
+            guard let request = try? Message(frames: frames, signer: signer) else { continue }
+            guard request.type == "execute_request" else {
+                try handle(request, on: socket)
+                continue
+            }
+            publish("status", ["execution_state": "busy"], parent: request)
+            try reply("execute_reply", ["status": "aborted"], to: request, on: socket)
+            publish("status", ["execution_state": "idle"], parent: request)
+        }
     }
 
     private func reply(_ type: String, _ content: JSON, to request: Message, on socket: Socket) throws {

@@ -43,13 +43,25 @@ final class Socket {
 
     /// Waits for the next message. A signal (SIGINT: an interrupt) does not end the wait.
     func receive() throws -> [Data] {
+        try receive(waiting: true)!
+    }
+
+    /// The next message if one has arrived, else nil at once.
+    func receiveIfWaiting() throws -> [Data]? {
+        try receive(waiting: false)
+    }
+
+    private func receive(waiting: Bool) throws -> [Data]? {
         var frames: [Data] = []
         var message = zmq_msg_t()
         zmq_msg_init(&message)
         defer { zmq_msg_close(&message) }
         repeat {
-            while zmq_msg_recv(&message, handle, 0) < 0 {
+            // Only the first frame may be absent; the rest of a message arrive with it.
+            let flags = waiting || !frames.isEmpty ? 0 : ZMQ_DONTWAIT
+            while zmq_msg_recv(&message, handle, flags) < 0 {
                 if zmq_errno() == EINTR { continue }
+                if zmq_errno() == EAGAIN { return nil }
                 throw zmq_errno() == ETERM ? Terminated() : Socket.error("receive")
             }
             frames.append(Data(bytes: zmq_msg_data(&message), count: zmq_msg_size(&message)))

@@ -27,6 +27,8 @@ public final class Session {
     /// Receives the values and figures cells show, for a host that renders them itself (the Jupyter
     /// kernel); nil writes their text through `output` like everything else.
     public var display: ((Displayed) -> Void)?
+    /// Makes the progress bar `train` shows for each epoch: the terminal's, or a host's own display.
+    public var progressBar: () -> ProgressBar? = ProgressBar.forTerminal
     /// The cells that ran without error, in order.
     public private(set) var transcript: [Cell] = []
     private lazy var interpreter = Interpreter(session: self)
