@@ -49,7 +49,7 @@ let package = Package(
         .testTarget(name: "FDFATrainingTests", dependencies: ["FDFATraining"]),
         .testTarget(name: "FDFALanguageTests", dependencies: ["FDFALanguage", "FDFARepl"]),
         .testTarget(name: "FDFACommandLineTests", dependencies: ["fdfa"]),
-        .testTarget(name: "FDFAKernelTests", dependencies: ["FDFAKernel", "fdfa"]),
+        .testTarget(name: "FDFAKernelTests", dependencies: ["FDFAKernel", "fdfa"], exclude: ["Python"]),
     ],
     swiftLanguageModes: [.v5]
 )
