@@ -78,16 +78,17 @@ public final class Kernel {
     }
 
     /// One request: busy, the reply and outputs, idle. After a failed cell whose request says
-    /// stop_on_error (Jupyter's default), the cells queued behind it are aborted.
+    /// stop_on_error (Jupyter's default), the cells already queued behind it are aborted before
+    /// idle, so a client that waits for idle to send its next cell never has that one aborted.
     private func handle(_ request: Message, on socket: Socket) throws {
         publish("status", ["execution_state": "busy"], parent: request)
         let content = respond(to: request)
         if let content { try reply(request.type.replacingOccurrences(of: "_request", with: "_reply"), content, to: request, on: socket) }
-        publish("status", ["execution_state": "idle"], parent: request)
-        if request.type == "shutdown_request" { stop() }
         if request.type == "execute_request", content?["status"] as? String == "error", request.content["stop_on_error"] as? Bool ?? true {
             try abortQueuedCells(on: socket)
         }
+        publish("status", ["execution_state": "idle"], parent: request)
+        if request.type == "shutdown_request" { stop() }
     }
 
     /// The reply's content, or nil for a request fdfa does not know (Jupyter's kernels ignore those).
@@ -112,17 +113,15 @@ public final class Kernel {
     }
 
     /// After a failed cell, the cells already queued behind it (Run All) are not run: each gets an
-    /// "aborted" reply, as in Jupyter's own kernels. Other requests are answered as usual.
+    /// "aborted" reply and no status, as from Jupyter's own kernels. Other requests are answered.
     private func abortQueuedCells(on socket: Socket) throws {
         while let frames = try socket.receiveIfWaiting() {
             guard let request = try? Message(frames: frames, signer: signer) else { continue }
-            guard request.type == "execute_request" else {
+            if request.type == "execute_request" {
+                try reply("execute_reply", ["status": "aborted"], to: request, on: socket)
+            } else {
                 try handle(request, on: socket)
-                continue
             }
-            publish("status", ["execution_state": "busy"], parent: request)
-            try reply("execute_reply", ["status": "aborted"], to: request, on: socket)
-            publish("status", ["execution_state": "idle"], parent: request)
         }
     }
 
