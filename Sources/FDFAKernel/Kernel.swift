@@ -36,6 +36,7 @@ public final class Kernel {
     public func run() throws {
         let shell = try Socket(.router, context: context, endpoint: connection.endpoint(connection.shellPort))
         let control = try Socket(.router, context: context, endpoint: connection.endpoint(connection.controlPort))
+        // Clients connect to stdin too; fdfa never asks for input, so nothing is read from it.
         let stdin = try Socket(.router, context: context, endpoint: connection.endpoint(connection.stdinPort))
         let heartbeat = try Socket(.reply, context: context, endpoint: connection.endpoint(connection.heartbeatPort))
         Interrupt.installSignalHandler()
