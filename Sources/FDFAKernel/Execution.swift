@@ -20,7 +20,8 @@ extension Kernel {
         let outputs = CellOutputs(kernel: self, request: request, silent: silent)
         session.output = { outputs.stream("stdout", $0) }
         session.errorOutput = { outputs.stream("stderr", $0) }
-        session.display = { outputs.show($0) }
+        session.displayOutput = { outputs.display($0) }
+        session.valueOutput = { outputs.value($0) }
         session.progressBar = { ProgressBar(draw: { outputs.progress($0) }) }
         var failure: Error?
         do {
@@ -64,13 +65,16 @@ final class CellOutputs {
         publish("stream", ["name": name, "text": chunk])
     }
 
-    func show(_ item: Displayed) {
+    func value(_ value: Value) {
         flushPending()
-        text += item.text
-        switch item {
-        case .value(let value): pending = value
-        case .figure: publish("display_data", ["data": RichDisplay.bundle(item), "metadata": JSON(), "transient": JSON()])
-        }
+        text += Display.repr(value) + "\n"
+        pending = value
+    }
+
+    func display(_ data: [String: String]) {
+        flushPending()
+        text += data["text/plain"] ?? ""
+        publish("display_data", ["data": RichDisplay.bundle(data), "metadata": JSON(), "transient": JSON()])
     }
 
     /// Training progress: one display for the whole cell, created by the first update and then
@@ -86,13 +90,13 @@ final class CellOutputs {
     func finish(executionCount: Int) {
         guard let value = pending else { return }
         pending = nil
-        publish("execute_result", ["execution_count": executionCount, "data": RichDisplay.bundle(.value(value)), "metadata": JSON()])
+        publish("execute_result", ["execution_count": executionCount, "data": RichDisplay.bundle(value), "metadata": JSON()])
     }
 
     private func flushPending() {
         guard let value = pending else { return }
         pending = nil
-        publish("display_data", ["data": RichDisplay.bundle(.value(value)), "metadata": JSON(), "transient": JSON()])
+        publish("display_data", ["data": RichDisplay.bundle(value), "metadata": JSON(), "transient": JSON()])
     }
 
     private func publish(_ type: String, _ content: JSON) {

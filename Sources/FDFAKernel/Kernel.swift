@@ -27,6 +27,7 @@ public final class Kernel {
     public init(connection: ConnectionFile, session: Session) throws {
         self.connection = connection
         self.session = session
+        session.showsFigures = true
         signer = Signer(key: connection.key)
         context = zmq_ctx_new()
         iopub = try Socket(.publisher, context: context, endpoint: connection.endpoint(connection.iopubPort))

@@ -1,23 +1,25 @@
 import FDFALanguage
 
-/// The MIME bundles Jupyter shows for what a cell displays: always the REPL's text as text/plain,
-/// plus the SVG of a figure, and a small HTML table for a record (a table is what it is).
+/// The MIME bundles Jupyter shows: a value as the REPL's text, and a record also as a small HTML
+/// table (a table is what it is); a display (a plot's SVG and terminal drawing) as it came.
 enum RichDisplay {
-    static func bundle(_ item: Displayed) -> JSON {
-        var bundle: JSON = ["text/plain": String(item.text.dropLast(item.text.hasSuffix("\n") ? 1 : 0))]
-        switch item {
-        case .figure(_, let svg):
-            bundle["image/svg+xml"] = svg
-        case .value(.record(let record)):
-            bundle["text/html"] = table(record)
-        case .value:
-            break
-        }
+    static func bundle(_ value: Value) -> JSON {
+        var bundle: JSON = ["text/plain": Display.repr(value)]
+        if case .record(let record) = value { bundle["text/html"] = table(record) }
+        return bundle
+    }
+
+    /// The display's data, its text without the line break that ends it at a terminal.
+    static func bundle(_ data: [String: String]) -> JSON {
+        var bundle: JSON = data
+        if let text = data["text/plain"], text.hasSuffix("\n") { bundle["text/plain"] = String(text.dropLast()) }
         return bundle
     }
 
     private static func table(_ record: Record) -> String {
-        let rows = record.fields.map { "<tr><th style=\"text-align:left\">\(escape($0.name))</th><td style=\"text-align:left\">\(escape(Display.repr($0.value)))</td></tr>" }
+        let rows = record.fields.map {
+            "<tr><th style=\"text-align:left\">\(escape($0.name))</th><td style=\"text-align:left\">\(escape(Display.repr($0.value)))</td></tr>"
+        }
         return "<table>\n" + rows.joined(separator: "\n") + "\n</table>"
     }
 

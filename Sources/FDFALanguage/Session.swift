@@ -24,9 +24,14 @@ public final class Session {
     public var output: (String) -> Void
     /// Receives what the program writes to standard error (`warn`).
     public var errorOutput: (String) -> Void = Session.standardError
-    /// Receives the values and figures cells show, for a host that renders them itself (the Jupyter
-    /// kernel); nil writes their text through `output` like everything else.
-    public var display: ((Displayed) -> Void)?
+    /// Receives rich displays (plots, images) when set; otherwise their text goes to `output`.
+    public var displayOutput: (([String: String]) -> Void)?
+    /// Whether `plot` and `show` add their SVG drawing to their display: on for Jupyter, off at a
+    /// terminal, which shows only the text form.
+    public var showsFigures = false
+    /// Receives the values of expression statements when set (the Jupyter kernel's results);
+    /// otherwise they are printed as the REPL echoes them.
+    public var valueOutput: ((Value) -> Void)?
     /// Makes the progress bar `train` shows for each epoch: the terminal's, or a host's own display.
     public var progressBar: () -> ProgressBar? = ProgressBar.forTerminal
     /// The cells that ran without error, in order.
@@ -59,11 +64,19 @@ public final class Session {
         errorOutput(text)
     }
 
-    /// Shows a value or figure: through `display` if a host set one, else as text. Either way its
-    /// text is in the cell's output, so transcripts read the same in every host.
-    public func show(_ item: Displayed) {
-        cellOutput += item.text
-        if let display { display(item) } else { output(item.text) }
+    /// Shows a rich display (data by MIME type, with a "text/plain" form for terminals).
+    public func display(_ data: [String: String]) {
+        let text = data["text/plain"] ?? ""
+        cellOutput += text
+        if let displayOutput { displayOutput(data) } else { output(text) }
+    }
+
+    /// Shows an expression statement's value. Its text is in the cell's output either way, so
+    /// transcripts read the same in every host.
+    func show(_ value: Value) {
+        let text = Display.repr(value) + "\n"
+        cellOutput += text
+        if let valueOutput { valueOutput(value) } else { output(text) }
     }
 
     /// Parses and runs one cell; returns what it printed. On error the variables keep whatever

@@ -67,10 +67,13 @@ extension BuiltinGroup {
             guard !args.isNone("file") else {
                 let width = try args.integer("width"), height = try args.integer("height")
                 guard width >= 2, height >= 2 else { throw LanguageError.runtime("'width' and 'height' must be at least 2") }
-                // Colours only for a terminal; a host that renders figures itself shows the SVG beside the text.
+                // Notebooks show the figure (the SVG file= writes) and keep the text form plain; terminals
+                // show the text form, in colour.
                 let plot = TerminalPlot(series: series, title: title, width: width, height: height, logarithmicY: logarithmic,
-                                        colored: session.display == nil && isatty(STDOUT_FILENO) != 0)
-                session.show(.figure(text: plot.render() + "\n", svg: figure.render()))
+                                        colored: !session.showsFigures && isatty(STDOUT_FILENO) != 0)
+                var data = ["text/plain": plot.render() + "\n"]
+                if session.showsFigures { data["image/svg+xml"] = figure.render() }
+                session.display(data)
                 return .none
             }
             let path = try args.string("file")
