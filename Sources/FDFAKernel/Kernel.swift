@@ -44,7 +44,7 @@ public final class Kernel {
         publish("status", ["execution_state": "starting"], parent: nil)
 
         let helpers = DispatchGroup()
-        for (name, body) in [("fdfa.kernel.heartbeat", { self.echo(heartbeat) }), ("fdfa.kernel.control", { self.serve(control) })] {
+        for (name, body) in [("fdfa.kernel.heartbeat", { self.echo(heartbeat) }), ("fdfa.kernel.control", { self.serve(control, only: Kernel.controlRequests) })] {
             helpers.enter()
             let thread = Thread {
                 body()
@@ -53,18 +53,28 @@ public final class Kernel {
             thread.name = name
             thread.start()
         }
-        serve(shell)
+        serve(shell)   // closes shell, as the helpers close theirs
         helpers.wait()
-        for socket in [shell, stdin, iopub] { socket.close() }
+        stdin.close()
+        iopub.close()
         zmq_ctx_term(context)
     }
 
-    /// Answers the requests arriving on `socket` until the kernel stops, then closes it.
-    private func serve(_ socket: Socket) {
+    /// What the control socket answers. Its thread runs beside a running cell, so it never touches
+    /// the session: code completion or execution there would race with the cell.
+    static let controlRequests: Set = ["kernel_info_request", "interrupt_request", "shutdown_request"]
+
+    /// Answers the requests arriving on `socket` (those of types in `only`, if given) until the
+    /// kernel stops, then closes it.
+    private func serve(_ socket: Socket, only accepted: Set<String>? = nil) {
         defer { socket.close() }
         while true {
             do {
                 let request = try Message(frames: try socket.receive(), signer: signer)
+                guard accepted?.contains(request.type) ?? true else {
+                    FileHandle.standardError.write(Data("fdfa kernel: ignoring \(request.type) on the control socket\n".utf8))
+                    continue
+                }
                 try handle(request, on: socket)
             } catch is Socket.Terminated {
                 return

@@ -7,6 +7,7 @@ enum KernelInfo {
         "protocol_version": Message.protocolVersion,
         "implementation": "fdfa",
         "implementation_version": "1.0",
+        "debugger": false,
         "language_info": [
             "name": language,
             "version": "1.0",
