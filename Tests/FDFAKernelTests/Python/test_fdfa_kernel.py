@@ -3,10 +3,12 @@
 Needs the kernelspec on Jupyter's path: the Swift test JupyterConformanceTests installs it into a
 temporary prefix with `fdfa kernel install --prefix` and runs this with JUPYTER_PATH pointing there.
 """
+import subprocess
 import unittest
 from queue import Empty
 
 import jupyter_kernel_test
+from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.session import Session
 
 
@@ -45,6 +47,25 @@ class FDFAKernelTests(jupyter_kernel_test.KernelTests):
     supported_history_operations = ("tail", "range", "search")
 
     code_inspect_sample = "zeros"
+
+    # Beyond the suite: an error reads as the REPL prints it (place, source line, caret), and the
+    # session keeps its state.
+    def test_errors_read_as_in_the_repl_and_keep_the_session(self):
+        self.flush_channels()
+        self.execute_helper("kept = 5")
+        self.flush_channels()
+        code = "kept = kept + undefined_name"
+        reply, outputs = self.execute_helper(code)
+        count = reply["content"]["execution_count"]
+        fdfa = KernelSpecManager().get_kernel_spec("fdfa").argv[0]
+        repl = subprocess.run([fdfa, "repl"], input="kept = 5\n" + code + "\n", capture_output=True, text=True, timeout=60)
+        expected = repl.stderr.strip().replace("<repl>", f"<cell {count}>").split("\n")
+        self.assertEqual(len(expected), 3, repl.stderr)
+        self.assertEqual(reply["content"]["traceback"], expected)
+        self.assertEqual(outputs[0]["content"]["traceback"], expected)
+        self.flush_channels()
+        reply, outputs = self.execute_helper("kept")
+        self.assertEqual(outputs[-1]["content"]["data"]["text/plain"], "5")
 
     # Beyond the suite: training shows its progress as one display updated in place, beside the
     # epoch lines on stdout.
