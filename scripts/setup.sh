@@ -1,8 +1,10 @@
 # Sourced by scripts/fdfa and scripts/test: installs the system packages fdfa needs, once.
 # Idempotent and quiet when everything is present; needs root (or sudo) only when something is missing.
 
-# libzmq3-dev and libssl-dev: the Jupyter kernel's sockets and message signatures.
-fdfa_packages=(libopenblas-dev libedit-dev libdeflate-dev libzmq3-dev libssl-dev dataset-fashion-mnist)
+# libzmq3-dev and libssl-dev: the Jupyter kernel's sockets and message signatures; python3-nbformat:
+# .ipynb notebooks; Slurm and munge: `fdfa sweep --slurm` and scripts/test-slurm.
+fdfa_packages=(libopenblas-dev libedit-dev libdeflate-dev libzmq3-dev libssl-dev dataset-fashion-mnist python3-nbformat
+               slurmctld slurmd slurm-client munge)
 # scripts/test also installs these: Jupyter's client, nbclient and conformance suite (for /usr/bin/python3),
 # which the kernel's tests drive it with.
 fdfa_test_packages=(python3-jupyter-kernel-test python3-jupyter-client python3-nbclient)

@@ -12,11 +12,13 @@ struct FDFA: ParsableCommand {
             ReplCommand.self,
             RunCommand.self,
             ReplayCommand.self,
+            ConvertCommand.self,
             TrainCommand.self,
             BenchCommand.self,
             DownloadCommand.self,
             StudyCommand.self,
             KernelCommand.self,
+            SweepCommand.self,
         ],
         defaultSubcommand: ReplCommand.self
     )

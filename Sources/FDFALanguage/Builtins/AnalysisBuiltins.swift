@@ -2,7 +2,7 @@ import FDFAAnalysis
 import FDFAEngine
 import Foundation
 
-/// SPEC §7's measurements and plots. Measurements leave training untouched (see `Isolation`).
+/// SPEC §7's measurements and plots. Measurements leave training untouched (see `Trainer.measureGradients`).
 extension BuiltinGroup {
     static let analysis = BuiltinGroup("Analysis", [
         Builtin("align", [.required("net", .host("network")), .required("batch", .host("batch")),
@@ -20,6 +20,8 @@ extension BuiltinGroup {
                                                                   feedback: try args["feedback"].isTruthy(),
                                                                   seed: try args.seed("seed", session))))
             } catch let error as DivergenceError {
+                throw LanguageError.runtime("\(error)")
+            } catch let error as RuleError {
                 throw LanguageError.runtime("\(error)")
             }
         },
@@ -71,8 +73,8 @@ extension BuiltinGroup {
                 // show the text form, in colour.
                 let plot = TerminalPlot(series: series, title: title, width: width, height: height, logarithmicY: logarithmic,
                                         colored: !session.showsFigures && isatty(STDOUT_FILENO) != 0)
-                var data = ["text/plain": plot.render() + "\n"]
-                if session.showsFigures { data["image/svg+xml"] = figure.render() }
+                var data = [CellOutput.plainText: plot.render() + "\n"]
+                if session.showsFigures { data[CellOutput.svg] = figure.render() }
                 session.display(data)
                 return .none
             }

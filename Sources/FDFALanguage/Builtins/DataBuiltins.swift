@@ -82,8 +82,8 @@ extension BuiltinGroup {
             let pixels = images.data + row * images.sampleCount, shape = Array(images.shape.dropFirst())
             let label = Int(labels[i])
             let caption = "sample \(i): label \(label) (\(names.indices.contains(label) ? names[label] : "?"))"
-            var data = ["text/plain": "\(try ImageText.render(pixels, shape: shape))\n\(caption)\n"]
-            if session.showsFigures { data["image/svg+xml"] = try ImageSVG.render(pixels, shape: shape, caption: caption) }
+            var data = [CellOutput.plainText: "\(try ImageText.render(pixels, shape: shape))\n\(caption)\n"]
+            if session.showsFigures { data[CellOutput.svg] = try ImageSVG.render(pixels, shape: shape, caption: caption) }
             session.display(data)
             return .none
         },
