@@ -5,7 +5,7 @@ import PackageDescription
 ///
 /// The targets follow the architecture, each layer depending only on those below it:
 /// engine (tensors, layers, rules) ← data ← analysis ← training (runs over datasets, checkpoints)
-/// ← language ← REPL ← `fdfa` command line.
+/// ← language ← REPL ← Jupyter kernel ← `fdfa` command line.
 ///
 /// Release builds use SwiftPM's `-O`, which keeps every `precondition` and bounds check: a bad index
 /// is an error, not memory corruption. Checks that would cost time sit outside the hot loops.
@@ -20,11 +20,14 @@ let package = Package(
     ],
     targets: [
         // System libraries: OpenBLAS (cblas), oneDNN (sgemm with AVX-512 kernels), libedit (line
-        // editing), libdeflate (gzip'd data files).
+        // editing), libdeflate (gzip'd data files), ZeroMQ and OpenSSL's libcrypto (the Jupyter
+        // kernel's sockets and message signatures).
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
         .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),
         .systemLibrary(name: "CEditLine", path: "Sources/CEditLine"),
         .systemLibrary(name: "CDeflate", path: "Sources/CDeflate"),
+        .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ"),
+        .systemLibrary(name: "CCrypto", path: "Sources/CCrypto"),
 
         // The few elementwise kernels Swift cannot vectorise on Linux (sqrt, log, sin, cos), the
         // thread pool and the FMA peak loop, in C.
@@ -37,10 +40,11 @@ let package = Package(
         .target(name: "FDFATraining", dependencies: ["FDFAEngine", "FDFAData", "FDFAAnalysis"]),
         .target(name: "FDFALanguage", dependencies: ["FDFAEngine", "FDFAData", "FDFAAnalysis", "FDFATraining"]),
         .target(name: "FDFARepl", dependencies: ["FDFALanguage", "CEditLine"]),
+        .target(name: "FDFAKernel", dependencies: ["FDFALanguage", "FDFATraining", "FDFARepl", "CZeroMQ", "CCrypto"]),
         .executableTarget(
             name: "fdfa",
             dependencies: [
-                "FDFAEngine", "FDFAData", "FDFAAnalysis", "FDFATraining", "FDFALanguage", "FDFARepl", "CProcess",
+                "FDFAEngine", "FDFAData", "FDFAAnalysis", "FDFATraining", "FDFALanguage", "FDFARepl", "FDFAKernel", "CProcess",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
@@ -52,6 +56,7 @@ let package = Package(
         .testTarget(name: "FDFATrainingTests", dependencies: ["FDFATraining"]),
         .testTarget(name: "FDFALanguageTests", dependencies: ["FDFALanguage", "FDFARepl"]),
         .testTarget(name: "FDFACommandLineTests", dependencies: ["fdfa"]),
+        .testTarget(name: "FDFAKernelTests", dependencies: ["FDFAKernel", "fdfa"], exclude: ["Python"]),
     ],
     swiftLanguageModes: [.v5]
 )

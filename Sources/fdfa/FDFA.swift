@@ -17,6 +17,7 @@ struct FDFA: ParsableCommand {
             BenchCommand.self,
             DownloadCommand.self,
             StudyCommand.self,
+            KernelCommand.self,
             SweepCommand.self,
         ],
         defaultSubcommand: ReplCommand.self

@@ -69,9 +69,10 @@ extension BuiltinGroup {
             guard !args.isNone("file") else {
                 let width = try args.integer("width"), height = try args.integer("height")
                 guard width >= 2, height >= 2 else { throw LanguageError.runtime("'width' and 'height' must be at least 2") }
+                // Notebooks show the figure (the SVG file= writes) and keep the text form plain; terminals
+                // show the text form, in colour.
                 let plot = TerminalPlot(series: series, title: title, width: width, height: height, logarithmicY: logarithmic,
-                                        colored: isatty(STDOUT_FILENO) != 0)
-                // Notebooks show the figure (the SVG file= writes); terminals its text form.
+                                        colored: !session.showsFigures && isatty(STDOUT_FILENO) != 0)
                 var data = [CellOutput.plainText: plot.render() + "\n"]
                 if session.showsFigures { data[CellOutput.svg] = figure.render() }
                 session.display(data)

@@ -63,7 +63,7 @@ extension BuiltinGroup {
             return .none
         },
         Builtin("show", [.required("data", .any), .optional("i", .integer, default: .number(0))],
-                summary: "Draws sample i of a split or batch as text, with its label and class name.") { args, session in
+                summary: "Draws sample i of a split or batch as text (in Jupyter also as an image), with its label and class name.") { args, session in
             let i = try args.integer("i")
             let samples = try args.samples("data", datasetRole: \.train)
             let (labels, names): ([Int32], [String])
@@ -79,9 +79,12 @@ extension BuiltinGroup {
             case .split(let s): (s.split.samples([i]), 0)
             case .batch(let b): (b.images, i)
             }
-            let picture = try ImageText.render(images.data + row * images.sampleCount, shape: Array(images.shape.dropFirst()))
+            let pixels = images.data + row * images.sampleCount, shape = Array(images.shape.dropFirst())
             let label = Int(labels[i])
-            session.write("\(picture)\nsample \(i): label \(label) (\(names.indices.contains(label) ? names[label] : "?"))\n")
+            let caption = "sample \(i): label \(label) (\(names.indices.contains(label) ? names[label] : "?"))"
+            var data = [CellOutput.plainText: "\(try ImageText.render(pixels, shape: shape))\n\(caption)\n"]
+            if session.showsFigures { data[CellOutput.svg] = try ImageSVG.render(pixels, shape: shape, caption: caption) }
+            session.display(data)
             return .none
         },
     ])

@@ -53,7 +53,7 @@ extension BuiltinGroup {
             let dataset = try fitted(try trainingSet(args), to: net)
             let run = TrainingRun(dataset: dataset, trainer: net.trainer, batchSize: size, dataSeed: net.nextDataSeed())
             for epoch in 1 ... epochs {
-                let progress = ProgressBar.forTerminal()
+                let progress = session.progressBar()
                 let summary = try diverging {
                     defer { progress?.clear() }
                     return try run.trainEpoch { p in

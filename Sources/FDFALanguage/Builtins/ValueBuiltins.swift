@@ -5,7 +5,12 @@ extension BuiltinGroup {
         Builtin("print", [.variadic("values", .any)],
                 summary: "Prints the values separated by spaces, then a line break.",
                 details: "Strings print without quotes: print(\"loss\", 0.25) shows  loss 0.25") { args, session in
-            session.write(try args.list("values").map(Display.plain).joined(separator: " ") + "\n")
+            session.write(try printedLine(args))
+            return .none
+        },
+        Builtin("warn", [.variadic("values", .any)],
+                summary: "Prints like print, to standard error (kept apart from the output notebooks record).") { args, session in
+            session.writeError(try printedLine(args))
             return .none
         },
         Builtin("help", [.optional("topic", .any, default: .none)],
@@ -51,7 +56,12 @@ extension BuiltinGroup {
         },
     ])
 
-    private static func helpText(_ topic: Value, _ registry: Registry) throws -> String {
+    /// The values as `print` shows them: separated by spaces, with a line break.
+    private static func printedLine(_ args: Arguments) throws -> String {
+        try args.list("values").map(Display.plain).joined(separator: " ") + "\n"
+    }
+
+    static func helpText(_ topic: Value, _ registry: Registry) throws -> String {
         switch topic {
         case .none: return Help.index(registry)
         case .builtin(let builtin): return Help.page(builtin)

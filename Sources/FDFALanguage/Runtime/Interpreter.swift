@@ -35,7 +35,7 @@ final class Interpreter {
                     value = try call(value, [], at: expr.location)
                 }
                 if value.isNone { continue }
-                session.write(Display.repr(value) + "\n")
+                session.show(value)
                 continue
             }
             if let word = try execute(statement, in: globals).outsideWord {
