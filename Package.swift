@@ -42,7 +42,7 @@ let package = Package(
         .testTarget(name: "FDFAEngineTests", dependencies: ["FDFAEngine"], exclude: ["Fixtures"]),
         .testTarget(name: "FDFADataTests", dependencies: ["FDFAData"]),
         .testTarget(name: "FDFAAnalysisTests", dependencies: ["FDFAAnalysis"]),
-        .testTarget(name: "FDFATrainingTests", dependencies: ["FDFATraining"]),
+        .testTarget(name: "FDFATrainingTests", dependencies: ["FDFATraining"], exclude: ["Fixtures"]),
         .testTarget(name: "FDFALanguageTests", dependencies: ["FDFALanguage", "FDFARepl"]),
         .testTarget(name: "FDFACommandLineTests", dependencies: ["fdfa"]),
     ],

@@ -6,8 +6,13 @@ import Foundation
 /// rule's random generator position — everything needed for a resumed run to give the same numbers
 /// as an uninterrupted one. Callers add their own metadata (e.g. the command line, the epoch).
 ///
-/// Tensor names: `layer{i}.{weight|bias|gamma|beta|running_mean|running_var}` (i counts layers from
-/// 1), `tap{l}.feedback`, `adam.{k}.{m|v}` (k counts parameters from 0), `feedback_adam.{l}.{m|v}`.
+/// Tensor names: the network's PyTorch state_dict (`StateDict`: the original's names and shapes for
+/// its networks, `nn.Sequential` numbering for other stacks), so the original's
+/// `model.load_state_dict(load_file(path), strict=False)` takes the weights, statistics and feedback
+/// matrices; fdfa's own state under `fdfa.`: `fdfa.adam.{k}.{m|v}` (k counts parameters from 0),
+/// `fdfa.feedback_adam.{l}.{m|v}` (l counts feedback matrices from 1); the rule, step counts and
+/// generators in the metadata. Checkpoints of earlier fdfa versions (`layer{i}.gamma`,
+/// `tap{l}.feedback`, `adam.{k}.m`) load as well.
 public enum Checkpoint {
     public struct MismatchError: Error, CustomStringConvertible {
         public let path: String
@@ -31,7 +36,9 @@ public enum Checkpoint {
         metadata["optimizer_steps"] = String(trainer.optimizer.steps)
         metadata["feedback_optimizer_steps"] = String(trainer.feedbackOptimizer?.steps ?? 0)
         metadata.merge(record(trainer.rng, as: "rng")) { $1 }
-        try SafeTensors.write(tensors(of: trainer), metadata: metadata, to: path)
+        let stateDict = StateDict.writable(trainer.network, batchesTracked: trainer.steps)
+        let extras = tensors(of: trainer).filter { $0.name.hasPrefix(prefix) }
+        try SafeTensors.write(stateDict.tensors + extras, metadata: metadata, to: path, integers: stateDict.integers)
     }
 
     /// Loads `path` into `trainer` (built for the same rule and architecture) and returns the
@@ -39,7 +46,8 @@ public enum Checkpoint {
     /// file it throws and the trainer is untouched.
     @discardableResult
     public static func restore(_ trainer: Trainer, from path: String) throws -> [String: String] {
-        let (stored, metadata) = try SafeTensors.read(path)
+        let (file, metadata) = try SafeTensors.read(path)
+        let stored = upgradingLegacyNames(file, for: trainer.network)
         func require(_ key: String) throws -> String {
             guard let v = metadata[key] else { throw MismatchError(path: path, reason: "metadata '\(key)' is missing") }
             return v
@@ -91,25 +99,36 @@ public enum Checkpoint {
 
     /// The trainer's state tensors under their checkpoint names (the live tensors, not copies).
     static func tensors(of trainer: Trainer) -> [(name: String, tensor: Tensor)] {
-        var list: [(String, Tensor)] = []
-        for (i, layer) in trainer.network.layers.enumerated() {
-            for p in layer.parameters { list.append(("layer\(i + 1).\(p.name)", p.value)) }
-            if let bn = layer as? BatchNorm {
-                list.append(("layer\(i + 1).running_mean", bn.runningMean))
-                list.append(("layer\(i + 1).running_var", bn.runningVariance))
-            }
-        }
-        for tap in trainer.network.taps {
-            if let b = tap.feedback { list.append(("tap\(tap.index).feedback", b)) }
-        }
+        var list = StateDict.entries(of: trainer.network)
+            .filter { $0.role == .parameter || $0.role == .statistic || $0.role == .feedback }
+            .map { (name: $0.name, tensor: $0.tensor) }
         for (k, moment) in trainer.optimizer.moments.enumerated() {
-            list.append(("adam.\(k).m", moment.m))
-            list.append(("adam.\(k).v", moment.v))
+            list.append(("\(prefix)adam.\(k).m", moment.m))
+            list.append(("\(prefix)adam.\(k).v", moment.v))
         }
         for (l, moment) in (trainer.feedbackOptimizer?.moments ?? []).enumerated() {
-            list.append(("feedback_adam.\(l + 1).m", moment.m))
-            list.append(("feedback_adam.\(l + 1).v", moment.v))
+            list.append(("\(prefix)feedback_adam.\(l + 1).m", moment.m))
+            list.append(("\(prefix)feedback_adam.\(l + 1).v", moment.v))
         }
         return list
+    }
+
+    /// The prefix of fdfa's own tensors, which the original's networks do not have.
+    public static let prefix = "fdfa."
+
+    /// `stored` with the names of an earlier fdfa checkpoint (`layer2.gamma`, `tap1.feedback`,
+    /// `adam.0.m`) replaced by today's; the feedback matrices, stored flat then, take the original's shape.
+    static func upgradingLegacyNames(_ stored: [String: Tensor], for network: Network) -> [String: Tensor] {
+        var upgraded = stored
+        for entry in StateDict.entries(of: network) {
+            guard upgraded[entry.name] == nil, let legacy = entry.legacyName, let old = stored[legacy] else { continue }
+            upgraded[entry.name] = entry.role == .feedback && old.count == entry.tensor.count ? old.viewed(as: entry.tensor.shape) : old
+            upgraded[legacy] = nil
+        }
+        for (name, tensor) in stored where name.hasPrefix("adam.") || name.hasPrefix("feedback_adam.") {
+            upgraded[name] = nil
+            if upgraded[prefix + name] == nil { upgraded[prefix + name] = tensor }
+        }
+        return upgraded
     }
 }
