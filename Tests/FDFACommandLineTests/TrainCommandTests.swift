@@ -170,4 +170,17 @@ final class TrainCommandTests: CommandLineTestCase {
         XCTAssertTrue(lines[2].hasPrefix("1,0.0,") && lines[2].hasSuffix("\r"), lines[2])
         XCTAssertEqual(lines.count, want.count)
     }
+
+    func testInitStartsFromSavedWeightsAndNamesATensorThatDoesNotFit() throws {
+        let first = try train(["--epochs", "1", "--train-mode", "BP", "--checkpoint", directory.appendingPathComponent("a").path])
+        XCTAssertEqual(first.status, 0, first.stderr)
+        let weights = directory.appendingPathComponent("a/checkpoint.safetensors").path
+        let started = try train(["--epochs", "0", "--train-mode", "BP", "--init", weights])
+        XCTAssertEqual(started.status, 0, started.stderr)
+        func testLines(_ s: String) -> [Substring] { s.split(separator: "\n").filter { $0.hasPrefix("Test set") } }
+        XCTAssertEqual(testLines(started.stdout), [testLines(first.stdout).last!])
+        let wider = try train(["--epochs", "0", "--train-mode", "BP", "--n-layers", "2", "--init", weights])
+        XCTAssertNotEqual(wider.status, 0)
+        XCTAssertTrue(wider.stderr.contains("'fc_hidden.1.weight' is missing"), wider.stderr)
+    }
 }
