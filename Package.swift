@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "FDFAData", dependencies: ["FDFAEngine", "CDeflate"], swiftSettings: releaseSpeed),
         .target(name: "FDFAAnalysis", dependencies: ["FDFAEngine"], swiftSettings: releaseSpeed),
         .target(name: "FDFATraining", dependencies: ["FDFAEngine", "FDFAData", "FDFAAnalysis"], swiftSettings: releaseSpeed),
-        .target(name: "FDFALanguage", dependencies: ["FDFAEngine", "FDFAData", "FDFAAnalysis", "FDFATraining"]),
+        .target(name: "FDFALanguage", dependencies: ["FDFAEngine", "FDFAData", "FDFAAnalysis", "FDFATraining", "CDeflate"]),
         .target(name: "FDFARepl", dependencies: ["FDFALanguage", "CEditLine"]),
         .executableTarget(
             name: "fdfa",
@@ -43,7 +43,7 @@ let package = Package(
         .testTarget(name: "FDFADataTests", dependencies: ["FDFAData"]),
         .testTarget(name: "FDFAAnalysisTests", dependencies: ["FDFAAnalysis"]),
         .testTarget(name: "FDFATrainingTests", dependencies: ["FDFATraining"], exclude: ["Fixtures"]),
-        .testTarget(name: "FDFALanguageTests", dependencies: ["FDFALanguage", "FDFARepl"]),
+        .testTarget(name: "FDFALanguageTests", dependencies: ["FDFALanguage", "FDFARepl"], exclude: ["Fixtures"]),
         .testTarget(name: "FDFACommandLineTests", dependencies: ["fdfa"]),
     ],
     swiftLanguageModes: [.v5]
