@@ -25,7 +25,7 @@ final class TrainCommandTests: CommandLineTestCase {
         XCTAssertEqual(logs.count, 1)
         XCTAssertNotNil(logs[0].range(of: #"^\d{6}_\d{6}\.csv$"#, options: .regularExpression), logs[0])
         let csv = try String(contentsOf: directory.appendingPathComponent("results/DKP/\(logs[0])"), encoding: .utf8)
-            .split(separator: "\n").map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
+            .utf8.split(separator: UInt8(ascii: "\n")).map { String(decoding: $0.last == 13 ? $0.dropLast() : $0, as: UTF8.self) }
         XCTAssertEqual(csv.count, 4)
         XCTAssertTrue(csv[0].hasPrefix("Namespace(batch_size=64, test_batch_size=1000, epochs=2, lr=0.0001, b_lr=0.0001, gamma=0.95,"), csv[0])
         XCTAssertTrue(csv[0].contains("train_mode='DKP'") && csv[0].contains("n_layers=1") && csv[0].contains("seed=0"), csv[0])
@@ -162,13 +162,17 @@ final class TrainCommandTests: CommandLineTestCase {
             .replacingOccurrences(of: logs, with: "LOGDIR").replacingOccurrences(of: "'synthetic'", with: "'MNIST'")
         // The original's own CSV for the same flags but three (lr, gamma, b_lr: from its other runs).
         let original = try String(contentsOf: fixtures.appendingPathComponent("original-csv-fc-BP.txt"), encoding: .utf8)
-        let lines = csv.components(separatedBy: "\n"), want = original.components(separatedBy: "\n")
+        // By bytes: Swift reads "\r\n" as one character, so a split on "\n" would not cut there.
+        func split(_ text: String) -> [String] {
+            text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+        }
+        let lines = split(csv), want = split(original)
+        guard lines.count == 4, want.count == 4 else { return XCTFail("expected 3 lines and a final newline:\n\(csv)\n\(original)") }
         XCTAssertEqual(lines[0], want[0].replacingOccurrences(of: "lr=0.0001, b_lr=0.0001, gamma=0.95",
                                                               with: "lr=0.123456789, b_lr=2e+16, gamma=1e-05"))
         XCTAssertEqual(lines[1], want[1])
         XCTAssertTrue(want[2].hasPrefix("1,0.0,") && want[2].hasSuffix("\r"), want[2])
         XCTAssertTrue(lines[2].hasPrefix("1,0.0,") && lines[2].hasSuffix("\r"), lines[2])
-        XCTAssertEqual(lines.count, want.count)
     }
 
     func testInitStartsFromSavedWeightsAndNamesATensorThatDoesNotFit() throws {
