@@ -27,7 +27,7 @@ public enum Checkpoint {
 
     public static func save(_ trainer: Trainer, to path: String, metadata extra: [String: String] = [:]) throws {
         var metadata = extra
-        metadata["fdfa.format"] = "1"
+        metadata["fdfa.format"] = "2"   // 2: the original's state_dict names; 1: layer{i}/tap{l} names
         metadata["rule"] = trainer.rule.rawValue
         metadata["architecture"] = architecture(of: trainer.network)
         metadata["steps"] = String(trainer.steps)
