@@ -32,7 +32,8 @@ public struct SVGFigure {
 
     public var xAxis: PlotAxis { PlotAxis(values: series.flatMap { $0.finitePoints.map(\.x) }) }
     public var yAxis: PlotAxis {
-        PlotAxis(values: series.flatMap { $0.finitePoints.map(\.y) }, logarithmic: logarithmicY)
+        PlotAxis(values: series.flatMap { $0.finitePoints.map(\.y) + $0.finiteBand.flatMap { [$0.lower, $0.upper] } },
+                 logarithmic: logarithmicY)
     }
 
     /// SVG coordinates of a data point.
@@ -62,6 +63,11 @@ public struct SVGFigure {
         svg.append(#"<rect x="\#(n(box.x))" y="\#(n(box.y))" width="\#(n(box.width))" height="\#(n(box.height))" fill="none" stroke="black"/>"#)
         svg.append(#"<text x="\#(n(box.x + box.width / 2))" y="\#(n(height - 12))" text-anchor="middle">\#(escape(xLabel))</text>"#)
         svg.append(#"<text transform="translate(18 \#(n(box.y + box.height / 2))) rotate(-90)" text-anchor="middle">\#(escape(yLabel))</text>"#)
+        for (s, line) in series.enumerated() where line.band != nil {
+            let band = line.finiteBand.filter { !logarithmicY || $0.lower > 0 }
+            let outline = band.map { position(x: $0.x, y: $0.upper) } + band.reversed().map { position(x: $0.x, y: $0.lower) }
+            svg.append(#"<polygon class="band" fill="\#(Self.palette[s % Self.palette.count])" fill-opacity="0.2" stroke="none" points="\#(outline.map { "\(n($0.x)),\(n($0.y))" }.joined(separator: " "))"/>"#)
+        }
         for (s, line) in series.enumerated() {
             let color = Self.palette[s % Self.palette.count]
             let points = line.finitePoints.filter { !logarithmicY || $0.y > 0 }

@@ -18,6 +18,11 @@ import Foundation
 /// `running_mean`, `running_var`, `num_batches_tracked` (an int64 scalar); a tap `feedbacks`, shaped
 /// as the original's: classes × the tap's per-sample shape (10 × 15 × 24 × 24 after the CNN's first
 /// convolution), and empty (shape [0]) when the rule has none, as the original's BP mode leaves it.
+///
+/// The feedback matrices belong to the learning rule, not the network: callers pass them as
+/// `feedback`, B_l for tap l at l − 1 (`trainer.learningRule.tapFeedback`, empty for a rule without).
+/// A rule's other state (FA's per-layer matrices, the feedback optimiser) is not the original's and
+/// is not here: checkpoints keep it under `fdfa.` (`Checkpoint`).
 public enum StateDict {
     /// One tensor of the state_dict.
     public struct Entry {
@@ -43,8 +48,8 @@ public enum StateDict {
 
     /// The network's state_dict entries in PyTorch's order: by module registration, where the
     /// original registers each ModuleList whole (all of `fc_hidden`, then all of `bn_hidden`, …).
-    public static func entries(of network: Network) -> [Entry] {
-        let list = entriesInLayerOrder(of: network)
+    public static func entries(of network: Network, feedback: [Tensor]) -> [Entry] {
+        let list = entriesInLayerOrder(of: network, feedback: feedback)
         var rank: [Substring: Int] = [:]
         for entry in list { let top = entry.name.prefix { $0 != "." }; if rank[top] == nil { rank[top] = rank.count } }
         return list.enumerated().sorted {
@@ -52,7 +57,7 @@ public enum StateDict {
         }.map(\.element)
     }
 
-    static func entriesInLayerOrder(of network: Network) -> [Entry] {
+    static func entriesInLayerOrder(of network: Network, feedback: [Tensor]) -> [Entry] {
         let modules = moduleNames(of: network)
         var list: [Entry] = []
         for (i, layer) in network.layers.enumerated() {
@@ -66,7 +71,7 @@ public enum StateDict {
                 list.append(Entry(name: "\(module).num_batches_tracked", tensor: Tensor(zeros: []), role: .batchesTracked, legacyName: nil))
             } else if let tap = layer as? Tap {
                 let shape = [network.classes] + tap.inputShape
-                if let b = tap.feedback {
+                if let b = feedback.indices.contains(tap.index - 1) ? feedback[tap.index - 1] : nil {
                     list.append(Entry(name: "\(module).feedbacks", tensor: b.viewed(as: shape), role: .feedback,
                                       legacyName: "tap\(tap.index).feedback"))
                 } else {
@@ -84,16 +89,17 @@ public enum StateDict {
     /// Everything the original's state_dict holds, ready for `SafeTensors.write`: the entries, with
     /// `num_batches_tracked` set to `batchesTracked` (each training step is one BatchNorm batch) and
     /// written as int64 like PyTorch's.
-    static func writable(_ network: Network, batchesTracked: Int) -> (tensors: [(name: String, tensor: Tensor)], integers: Set<String>) {
-        let all = entries(of: network)
+    static func writable(_ network: Network, feedback: [Tensor], batchesTracked: Int)
+        -> (tensors: [(name: String, tensor: Tensor)], integers: Set<String>) {
+        let all = entries(of: network, feedback: feedback)
         for entry in all where entry.role == .batchesTracked { entry.tensor.fill(Float(batchesTracked)) }
         return (all.map { ($0.name, $0.tensor) }, Set(all.filter { $0.role == .batchesTracked }.map(\.name)))
     }
 
     /// Writes the network's plain state_dict to `path` (atomically), as `torch.save`'s safetensors
     /// counterpart would: no optimiser state, metadata `format: pt`.
-    public static func export(_ network: Network, batchesTracked: Int, to path: String) throws {
-        let (tensors, integers) = writable(network, batchesTracked: batchesTracked)
+    public static func export(_ network: Network, feedback: [Tensor], batchesTracked: Int, to path: String) throws {
+        let (tensors, integers) = writable(network, feedback: feedback, batchesTracked: batchesTracked)
         try SafeTensors.write(tensors, metadata: ["format": "pt"], to: path, integers: integers)
     }
 
@@ -106,11 +112,11 @@ public enum StateDict {
     /// Loads a state_dict (a PyTorch one saved with `safetensors.torch.save_file`, an fdfa checkpoint
     /// or an `export`) into `network`: every weight, bias and BatchNorm statistic must be there with
     /// its exact shape; feedback matrices are taken when the file has them and the network's rule
-    /// keeps one; `num_batches_tracked` and fdfa's own `fdfa.` tensors are not needed. Everything is
-    /// checked before anything changes; an error names the tensor.
-    public static func load(_ path: String, into network: Network) throws {
-        let stored = Checkpoint.upgradingLegacyNames(try SafeTensors.read(path).tensors, for: network)
-        let all = entries(of: network)
+    /// keeps one (`feedback`, as for `entries`); `num_batches_tracked` and fdfa's own `fdfa.` tensors
+    /// are not needed. Everything is checked before anything changes; an error names the tensor.
+    public static func load(_ path: String, into network: Network, feedback: [Tensor]) throws {
+        let all = entries(of: network, feedback: feedback)
+        let stored = Checkpoint.upgradingLegacyNames(try SafeTensors.read(path).tensors, entries: all, modules: moduleNames(of: network))
         let known = Set(all.map(\.name))
         if let stray = stored.keys.sorted().first(where: { !known.contains($0) && !$0.hasPrefix(Checkpoint.prefix) }) {
             throw ImportError(path: path, reason: "tensor '\(stray)' is not part of this network, whose tensors are "

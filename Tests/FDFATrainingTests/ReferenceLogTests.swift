@@ -19,11 +19,11 @@ final class ReferenceLogTests: XCTestCase {
             ("cnn-DKP", try .shallowCNN(input: [1, 28, 28], classes: 10, seed: 1), .dkp, 1),
         ]
         for (name, network, rule, seed) in cases {
-            _ = Trainer(network: network, rule: rule, seed: 1)
+            let trainer = try Trainer(network: network, rule: rule, seed: 1)
             let original = try fixture("original-console-\(name).txt").components(separatedBy: "\n")
             let listing = original.filter { $0.contains(" <class 'torch.Tensor'> ") }
             XCTAssertGreaterThan(listing.count, 5, name)
-            XCTAssertEqual(ReferenceLog.parameterLines(network, rule: rule), listing, name)
+            XCTAssertEqual(ReferenceLog.parameterLines(network, rule: rule, feedback: trainer.learningRule.tapFeedback), listing, name)
             let head = [ReferenceLog.seedLine(seed), rule.rawValue].compactMap { $0 }
             XCTAssertEqual(Array(original.prefix(head.count + 1)), head + [""], name)
         }

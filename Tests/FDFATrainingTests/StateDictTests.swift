@@ -71,7 +71,7 @@ final class StateDictTests: XCTestCase {
     func testAlexNetTakesTheOriginalsNames() throws {
         let expected = try XCTUnwrap(Self.original["alexnet-FDFA"])
         let net = try Network.alexNet(classes: 100, seed: 1)
-        let entries = StateDict.entries(of: net)
+        let entries = StateDict.entries(of: net, feedback: [])
         XCTAssertEqual(Set(entries.map(\.name)), Set(expected.keys))
         for entry in entries where entry.role != .absentFeedback {
             XCTAssertEqual(entry.tensor.shape, expected[entry.name]?.shape, entry.name)
@@ -85,55 +85,55 @@ final class StateDictTests: XCTestCase {
 
     func testTheOriginalsStateDictLoadsAndGivesItsLogits() throws {
         let net = try Network.fc(input: [1, 6, 6], hidden: [16, 16], classes: 10, seed: 5)
-        let trainer = Trainer(network: net, rule: .dfa, seed: 6)
+        let trainer = try Trainer(network: net, rule: .dfa, seed: 6)
         let weights = Self.fixtures.appendingPathComponent("tiny-fc.safetensors").path
-        try StateDict.load(weights, into: net)
+        try StateDict.load(weights, into: net, feedback: trainer.learningRule.tapFeedback)
         let probe = try SafeTensors.read(Self.fixtures.appendingPathComponent("tiny-fc-probe.safetensors").path).tensors
         let logits = net.forward(probe["x"]!, mode: .evaluation).array, want = probe["logits"]!.array
         XCTAssertEqual(logits.count, 50)
         let scale = want.map(abs).max()!
         for (a, b) in zip(logits, want) { XCTAssertEqual(a, b, accuracy: 1e-5 * scale) }
         let file = try SafeTensors.read(weights).tensors
-        XCTAssertEqual(trainer.network.taps[1].feedback?.array, file["fc_dfa.1.feedbacks"]!.array)
+        XCTAssertEqual(trainer.learningRule.tapFeedback[1].array, file["fc_dfa.1.feedbacks"]!.array)
         XCTAssertEqual(file["bn_hidden.0.num_batches_tracked"]?.array, [1])
     }
 
     func testLoadChecksEveryShapeAndNameBeforeChangingAnything() throws {
         let source = try Network.fc(input: [1, 6, 6], hidden: [16, 16], classes: 10, seed: 5)
         let exported = path("export.safetensors")
-        try StateDict.export(source, batchesTracked: 3, to: exported)
+        try StateDict.export(source, feedback: [], batchesTracked: 3, to: exported)
         let stored = try header(exported)
-        XCTAssertEqual(Set(stored.keys), Set(StateDict.entries(of: source).map(\.name)))
+        XCTAssertEqual(Set(stored.keys), Set(StateDict.entries(of: source, feedback: []).map(\.name)))
         XCTAssertEqual(stored["bn_hidden.1.num_batches_tracked"]?.dtype, "I64")
         XCTAssertEqual(try SafeTensors.read(exported).metadata, ["format": "pt"])
 
         let wider = try Network.fc(input: [1, 6, 6], hidden: [16, 20], classes: 10, seed: 7)
         let before = wider.parameters.map(\.value.array)
-        XCTAssertThrowsError(try StateDict.load(exported, into: wider)) { error in
+        XCTAssertThrowsError(try StateDict.load(exported, into: wider, feedback: [])) { error in
             XCTAssertTrue("\(error)".contains("'fc_hidden.1.weight' has shape [16, 16], this network's is [20, 16]"), "\(error)")
         }
         XCTAssertEqual(before, wider.parameters.map(\.value.array), "a refused load changed the network")
 
         let cnn = try Network.shallowCNN(input: [1, 14, 14], classes: 10, seed: 1)
-        XCTAssertThrowsError(try StateDict.load(exported, into: cnn)) { error in
+        XCTAssertThrowsError(try StateDict.load(exported, into: cnn, feedback: [])) { error in
             XCTAssertTrue("\(error)".contains("is not part of this network"), "\(error)")
         }
         var partial = try SafeTensors.read(exported).tensors
         partial["bn_hidden.0.running_var"] = nil
         let partialPath = path("partial.safetensors")
         try SafeTensors.write(partial.map { ($0.key, $0.value) }, metadata: [:], to: partialPath)
-        XCTAssertThrowsError(try StateDict.load(partialPath, into: source)) { error in
+        XCTAssertThrowsError(try StateDict.load(partialPath, into: source, feedback: [])) { error in
             XCTAssertTrue("\(error)".contains("'bn_hidden.0.running_var' is missing"), "\(error)")
         }
 
         let target = try Network.fc(input: [1, 6, 6], hidden: [16, 16], classes: 10, seed: 9)
-        try StateDict.load(exported, into: target)
+        try StateDict.load(exported, into: target, feedback: [])
         XCTAssertEqual(source.parameters.map(\.value.array), target.parameters.map(\.value.array))
     }
 
     func testCustomStacksAreNamedAsSequentialNumbersThem() throws {
         let net = try Network(inputShape: [4], specs: [.linear(outputs: 3), .batchNorm, .relu, .tap, .linear(outputs: 2)], seed: 1)
-        XCTAssertEqual(StateDict.entries(of: net).map(\.name), [
+        XCTAssertEqual(StateDict.entries(of: net, feedback: []).map(\.name), [
             "0.weight", "0.bias", "1.weight", "1.bias", "1.running_mean", "1.running_var", "1.num_batches_tracked",
             "3.feedbacks", "4.weight", "4.bias",
         ])
@@ -150,7 +150,7 @@ final class StateDictTests: XCTestCase {
         try Checkpoint.save(run.trainer, to: current)
         let (tensors, metadata) = try SafeTensors.read(current)
         var legacy: [(String, Tensor)] = []
-        for entry in StateDict.entries(of: run.network) {
+        for entry in StateDict.entries(of: run.network, feedback: run.trainer.learningRule.tapFeedback) {
             guard let old = entry.legacyName else { continue }
             let t = tensors[entry.name]!
             legacy.append((old, entry.role == .feedback ? t.viewed(as: [t.shape[0], t.count / t.shape[0]]) : t))
@@ -163,9 +163,42 @@ final class StateDictTests: XCTestCase {
         let resumed = try CheckpointTests.makeRun(rule: .fdfa)
         try Checkpoint.restore(resumed.trainer, from: old)
         XCTAssertEqual(run.network.parameters.map(\.value.array), resumed.network.parameters.map(\.value.array))
-        XCTAssertEqual(run.network.taps.map { $0.feedback!.array }, resumed.network.taps.map { $0.feedback!.array })
+        XCTAssertEqual(run.trainer.learningRule.tapFeedback.map(\.array), resumed.trainer.learningRule.tapFeedback.map(\.array))
         XCTAssertEqual(run.trainer.optimizer.moments.map(\.v.array), resumed.trainer.optimizer.moments.map(\.v.array))
         XCTAssertEqual(run.trainer.feedbackOptimizer!.moments.map(\.m.array), resumed.trainer.feedbackOptimizer!.moments.map(\.m.array))
+    }
+
+    func testFAsFixedMatricesAreNamedAfterTheirLinearsAndEarlierNamesStillLoad() throws {
+        let run = try CheckpointTests.makeRun(rule: .fa)
+        let fa = try XCTUnwrap(run.trainer.learningRule as? FA)
+        var rng = Random(seed: 3)
+        for b in fa.layerFeedback.compactMap({ $0 }) { rng.fillUniform(b, low: -1, high: 1) }
+        let current = path("fa.safetensors")
+        try Checkpoint.save(run.trainer, to: current)
+        let (tensors, metadata) = try SafeTensors.read(current)
+        // fc(hidden: [16, 12], classes: 4) on 1 × 6 × 6: B_i is shaped like the weight of the Linear it stands for.
+        let names = ["fdfa.fc_hidden.0.feedback", "fdfa.fc_hidden.1.feedback", "fdfa.fc_out.feedback"]
+        XCTAssertEqual(names.map { tensors[$0]?.shape }, [[16, 36], [12, 16], [4, 12]])
+        XCTAssertEqual(names.map { tensors[$0]?.array }, fa.layerFeedback.compactMap { $0?.array })
+        XCTAssertEqual(tensors["fc_dfa.0.feedbacks"]?.shape, [0], "FA has no tap feedback: the original's BP placeholder")
+
+        // The layout before the original's names: FA's B for layer i as layer{i}.feedback.
+        let layers = fa.layerFeedback.indices.filter { fa.layerFeedback[$0] != nil }
+        XCTAssertEqual(layers.count, names.count)
+        var legacy = tensors.filter { !names.contains($0.key) }.map { ($0.key, $0.value) }
+        for (i, name) in zip(layers, names) { legacy.append(("layer\(i + 1).feedback", tensors[name]!)) }
+        let old = path("fa-old.safetensors")
+        try SafeTensors.write(legacy, metadata: metadata, to: old)
+        for file in [current, old] {
+            let resumed = try CheckpointTests.makeRun(rule: .fa)
+            try Checkpoint.restore(resumed.trainer, from: file)
+            let restored = try XCTUnwrap(resumed.trainer.learningRule as? FA)
+            XCTAssertEqual(restored.layerFeedback.map { $0?.array }, fa.layerFeedback.map { $0?.array }, file)
+            // load_weights takes the network's tensors and leaves fdfa's own (FA's matrices) alone.
+            let weights = try CheckpointTests.makeRun(rule: .fa)
+            try StateDict.load(file, into: weights.network, feedback: weights.trainer.learningRule.tapFeedback)
+            XCTAssertEqual(weights.network.parameters.map(\.value.array), run.network.parameters.map(\.value.array), file)
+        }
     }
 
     func testSafeTensorsReadsEveryNumericDtype() throws {

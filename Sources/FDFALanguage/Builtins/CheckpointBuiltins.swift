@@ -40,7 +40,7 @@ extension BuiltinGroup {
                     """) { args, _ in
             let net = args.host("net", NetworkValue.self), path = try args.string("path")
             do {
-                try StateDict.load(path, into: net.trainer.network)
+                try StateDict.load(path, into: net.trainer.network, feedback: net.trainer.learningRule.tapFeedback)
             } catch {
                 throw LanguageError.runtime("\(error)")
             }
@@ -54,7 +54,7 @@ extension BuiltinGroup {
                     """) { args, _ in
             let net = args.host("net", NetworkValue.self), path = try args.string("path")
             do {
-                try StateDict.export(net.trainer.network, batchesTracked: net.trainer.steps, to: path)
+                try StateDict.export(net.trainer.network, feedback: net.trainer.learningRule.tapFeedback, batchesTracked: net.trainer.steps, to: path)
             } catch {
                 throw LanguageError.runtime("cannot write \(path): \(error)")
             }
