@@ -1,3 +1,4 @@
+import FDFAEngine
 import Foundation
 
 /// The reference implementation's console lines and CSV log (SPEC §5), byte for byte, so that
@@ -12,6 +13,56 @@ public enum ReferenceLog {
     /// A blank line, `Test set: Average loss: {loss:.4f}, Accuracy: ({acc:.2f}%)`, a blank line.
     public static func testLines(_ e: TrainingRun.Evaluation) -> String {
         "\nTest set: Average loss: \(String(format: "%.4f", e.loss)), Accuracy: (\(String(format: "%.2f", e.accuracy))%)\n"
+    }
+
+    /// `Using seed {seed}`: printed first, and only for a seed ≥ 0 (`print("Using seed", args.seed)`).
+    public static func seedLine(_ seed: Int) -> String? { seed >= 0 ? "Using seed \(seed)" : nil }
+
+    /// The parameter listing the original prints after its first test, one line per parameter in
+    /// `named_parameters()` order: `print(name, type(param.data), param.size(), param.is_leaf, param.requires_grad)`,
+    /// e.g. `fc_hidden.0.weight <class 'torch.Tensor'> torch.Size([800, 784]) True True`. DFA's fixed
+    /// feedback matrices are the ones that do not require a gradient. `feedback` is the rule's `tapFeedback`.
+    public static func parameterLines(_ network: Network, rule: Rule, feedback: [Tensor]) -> [String] {
+        StateDict.entries(of: network, feedback: feedback).compactMap { entry in
+            let requiresGradient: Bool
+            switch entry.role {
+            case .parameter, .absentFeedback: requiresGradient = true
+            case .feedback: requiresGradient = rule != .dfa
+            case .statistic, .batchesTracked: return nil
+            }
+            let size = "torch.Size([" + entry.tensor.shape.map(String.init).joined(separator: ", ") + "])"
+            return "\(entry.name) <class 'torch.Tensor'> \(size) True \(python(requiresGradient))"
+        }
+    }
+
+    /// Python's `str` of a bool.
+    public static func python(_ b: Bool) -> String { b ? "True" : "False" }
+
+    /// Python's `repr` of a float: the shortest digits that read back as the same double, in fixed
+    /// notation for exponents from -4 to 15 (`0.0001`, `100.0`) and scientific otherwise (`1e-05`, `1e+16`).
+    public static func python(_ x: Double) -> String {
+        if x.isNaN { return "nan" }
+        if x.isInfinite { return x < 0 ? "-inf" : "inf" }
+        if x == 0 { return x.sign == .minus ? "-0.0" : "0.0" }
+        // Swift's description has the same shortest digits; only the layout differs.
+        let text = "\(abs(x))"
+        let parts = text.split(separator: "e")
+        var exponent = parts.count == 2 ? Int(parts[1])! : 0
+        let mantissa = parts[0]
+        let point = mantissa.firstIndex(of: ".") ?? mantissa.endIndex
+        exponent += mantissa.distance(from: mantissa.startIndex, to: point) - 1
+        var digits = mantissa.filter { $0 != "." }
+        while digits.count > 1, digits.first == "0" { digits.removeFirst(); exponent -= 1 }
+        while digits.count > 1, digits.last == "0" { digits.removeLast() }
+        let sign = x < 0 ? "-" : ""
+        if exponent < -4 || exponent >= 16 {
+            let tail = digits.count > 1 ? "." + digits.dropFirst() : ""
+            return sign + String(digits.first!) + tail + "e" + (exponent < 0 ? "-" : "+") + String(format: "%02d", abs(exponent))
+        }
+        if exponent < 0 { return sign + "0." + String(repeating: "0", count: -exponent - 1) + digits }
+        let whole = digits.count > exponent + 1 ? String(digits.prefix(exponent + 1)) : digits + String(repeating: "0", count: exponent + 1 - digits.count)
+        let fraction = digits.count > exponent + 1 ? String(digits.dropFirst(exponent + 1)) : "0"
+        return sign + whole + "." + fraction
     }
 
     /// Whether the reference prints a console line after batch `index`.
@@ -30,12 +81,18 @@ public enum ReferenceLog {
     /// One CSV row: the epoch, the mean training loss, the test loss and accuracy, each printed as
     /// Python prints a float (the shortest text that reads back as the same double).
     public static func csvRow(epoch: Int, trainingLoss: Double, _ e: TrainingRun.Evaluation) -> String {
-        "\(epoch),\(trainingLoss),\(e.loss),\(e.accuracy)"
+        "\(epoch),\(python(trainingLoss)),\(python(e.loss)),\(python(e.accuracy))"
     }
+
+    /// The training loss the original logs for an epoch: the mean over its batches, but 0.0 in a
+    /// dry run, which stops at the first logged batch before adding its loss.
+    public static func loggedTrainingLoss(_ meanLoss: Double, dryRun: Bool) -> Double { dryRun ? 0 : meanLoss }
 }
 
 /// The CSV log of one run: created with the arguments line and the header, then a row per epoch,
-/// each flushed at once so a crash or Ctrl-C loses nothing already reported.
+/// each flushed at once so a crash or Ctrl-C loses nothing already reported. As the original's
+/// CSVLogger: the arguments line ends in `\n` (a plain write), the header and rows in `\r\n`
+/// (Python's csv module).
 public final class CSVLog {
     public let path: String
     private let handle: FileHandle
@@ -48,7 +105,7 @@ public final class CSVLog {
         let (descriptor, created) = try Self.createExclusively(path)
         self.path = created
         handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
-        try append(argumentsLine)
+        try write(argumentsLine + "\n")
         try append(ReferenceLog.csvHeader)
     }
 
@@ -76,8 +133,11 @@ public final class CSVLog {
         try handle.seekToEnd()
     }
 
-    public func append(_ line: String) throws {
-        try handle.write(contentsOf: Data((line + "\n").utf8))
+    /// Appends a CSV row (or the header), ended as Python's csv module ends it.
+    public func append(_ row: String) throws { try write(row + "\r\n") }
+
+    private func write(_ text: String) throws {
+        try handle.write(contentsOf: Data(text.utf8))
         try handle.synchronize()
     }
 

@@ -59,7 +59,7 @@ final class SweepCommandTests: CommandLineTestCase {
                 let expected = try csvLines(under: standaloneLogs)
                 let result = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder(mode, seed) + "/result.json"))) as! [String: Any]
                 let swept = try String(contentsOfFile: folder(mode, seed) + "/" + (result["csv"] as! String), encoding: .utf8)
-                    .split(separator: "\n").map(String.init)
+                    .split(whereSeparator: \.isNewline).map(String.init)
                 XCTAssertEqual(swept.count, 4, "arguments, header and one row per epoch, none twice: \(swept)")
                 XCTAssertEqual(Array(swept.dropFirst()), Array(expected.dropFirst()), "\(mode) seed \(seed)")
                 XCTAssertEqual(result["finalTestAccuracy"] as? Double, Double(expected[3].split(separator: ",")[3]))
@@ -246,11 +246,12 @@ final class SweepCommandTests: CommandLineTestCase {
 
     // MARK: Helpers
 
-    /// The lines of the one CSV log under `path`.
+    /// The lines of the one CSV log under `path` (its rows end in "\r\n", which Swift takes as one
+    /// newline character, so a split on "\n" alone would not cut there).
     func csvLines(under path: String) throws -> [String] {
         let files = (FileManager.default.enumerator(atPath: path)?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".csv") }
         XCTAssertEqual(files.count, 1, "\(path): \(files)")
-        return try String(contentsOfFile: path + "/" + files[0], encoding: .utf8).split(separator: "\n").map(String.init)
+        return try String(contentsOfFile: path + "/" + files[0], encoding: .utf8).split(whereSeparator: \.isNewline).map(String.init)
     }
 
     /// `fdfa train` processes working in this test's folder.

@@ -20,8 +20,8 @@ final class CSVLogCollisionTests: XCTestCase {
         XCTAssertNotNil(URL(fileURLWithPath: path).lastPathComponent.range(of: #"^\d{6}_\d{6}\.csv$"#, options: .regularExpression))
         try first.append("2,0.25,0.3,91.0")
         XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8),
-                       "Namespace(first)\n\(ReferenceLog.csvHeader)\n1,0.5,0.4,90.0\n2,0.25,0.3,91.0\n")
-        XCTAssertEqual(try String(contentsOfFile: other.path, encoding: .utf8), "Namespace(second)\n\(ReferenceLog.csvHeader)\n")
+                       "Namespace(first)\n\(ReferenceLog.csvHeader)\r\n1,0.5,0.4,90.0\r\n2,0.25,0.3,91.0\r\n")
+        XCTAssertEqual(try String(contentsOfFile: other.path, encoding: .utf8), "Namespace(second)\n\(ReferenceLog.csvHeader)\r\n")
     }
 }
 

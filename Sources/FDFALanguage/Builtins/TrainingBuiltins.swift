@@ -70,8 +70,13 @@ extension BuiltinGroup {
             }
             return .none
         },
-        Builtin("eval", [.required("net", .host("network")), .required("data", .any), .optional("batch", .integer, default: .number(1000))],
-                summary: "Loss and accuracy (%) in evaluation mode on a data set's test split, a split or a batch.") { args, _ in
+        Builtin("eval", [.required("net", .host("network")), .required("data", .any), .optional("batch", .integer, default: .number(1000)),
+                         .optional("per_class", .bool, default: .bool(false))],
+                summary: "Loss and accuracy (%) in evaluation mode on a data set's test split, a split or a batch.",
+                details: """
+                    per_class=true adds per_class (the accuracy % of each class; nan for a class without samples) and
+                    confusion (classes × classes: row = true class, column = predicted class, counts).
+                    """) { args, _ in
             let net = args.host("net", NetworkValue.self)
             let size = try args.integer("batch")
             guard size >= 1 else { throw LanguageError.runtime("'batch' must be at least 1, got \(size)") }
@@ -85,8 +90,21 @@ extension BuiltinGroup {
                 let r = TrainingRun(dataset: data, trainer: net.trainer, batchSize: size, dataSeed: 0).evaluate()
                 (loss, correct, count) = (r.loss, r.correct, r.count)
             }
-            return .record(Record([("loss", .number(loss)), ("accuracy", .number(count > 0 ? 100 * Double(correct) / Double(count) : 0)),
-                                   ("count", .number(Double(count)))]))
+            var record = Record([("loss", .number(loss)), ("accuracy", .number(count > 0 ? 100 * Double(correct) / Double(count) : 0)),
+                                 ("count", .number(Double(count)))])
+            if try args["per_class"].isTruthy() {
+                let (images, labels): (Tensor, [Int32])
+                switch try args.samples("data", datasetRole: \.test) {
+                case .batch(let batch): (images, labels) = (try net.inputs(batch), batch.labels)
+                case .split(let split):
+                    let fitted = try fitted(dataset(of: split), to: net).test
+                    (images, labels) = (fitted.samples(Array(0 ..< fitted.count)), fitted.labels)
+                }
+                let (perClass, confusion) = BuiltinGroup.perClass(net, images, labels)
+                record["per_class"] = .tensor(perClass)
+                record["confusion"] = .tensor(confusion)
+            }
+            return .record(record)
         },
         Builtin("loss", [.required("net", .host("network")), .required("batch", .host("batch"))],
                 summary: "The batch-mean cross-entropy at the current parameters, BatchNorm on batch statistics (as grad and jvp see it).",
