@@ -19,7 +19,7 @@ extension BuiltinGroup {
     private static let elementwise: [Builtin] = elementwiseTable.map { name, summary, f in
         Builtin(name, [.required("x", .tensorLike)], summary: "\(summary); elementwise on tensors.") { args, _ in
             if case .number(let x) = args["x"] { return .number(f(x)) }
-            return .tensor(TensorMath.map(try args.tensor("x")) { Float(f(Double($0))) })
+            return .tensor(try TensorMath.map(try args.tensor("x")) { Float(f(Double($0))) })
         }
     }
 

@@ -44,13 +44,13 @@ enum Npy {
                 guard let n = Int(text), n >= 0 else { throw fail("bad shape \(shapeText)") }
                 return n
             }
-        let count = shape.reduce(1, *)
+        let count = try MemoryBudget.elementCount(shape, "\(path): the header's shape \(shape)")
         let width = descr == "'<f4'" ? 4 : descr == "'<f8'" ? 8 : 0
         guard width > 0 else { throw fail("dtype \(descr) is not supported (use float32 '<f4' or float64 '<f8')") }
         guard bytes.count - dataStart == count * width else {
             throw fail("shape \(shape) needs \(count * width) bytes of data, the file has \(bytes.count - dataStart)")
         }
-        let t = Tensor(zeros: shape)
+        let t = try MemoryBudget.zeros(shape)
         bytes.withUnsafeBytes { raw in
             for i in 0 ..< count {
                 let offset = dataStart + i * width

@@ -27,17 +27,24 @@ public enum Display {
         return repr(value)
     }
 
+    /// Lists and records nested deeper than this print as `[…]` / `{…}` (printing recurses).
+    static let maximumNesting = 100
+
     /// The text the REPL echoes and lists contain: strings quoted.
-    public static func repr(_ value: Value) -> String {
+    public static func repr(_ value: Value) -> String { repr(value, depth: 0) }
+
+    private static func repr(_ value: Value, depth: Int) -> String {
         switch value {
+        case .list where depth >= maximumNesting: return "[…]"
+        case .record where depth >= maximumNesting: return "{…}"
         case .none: return "none"
         case .bool(let b): return b ? "true" : "false"
         case .number(let n): return number(n)
         case .string(let s): return quoted(s)
-        case .list(let items): return "[" + items.map(repr).joined(separator: ", ") + "]"
+        case .list(let items): return "[" + items.map { repr($0, depth: depth + 1) }.joined(separator: ", ") + "]"
         case .range(let r): return r.step == 1 ? "\(r.start)..<\(r.end)" : "range(\(r.start), \(r.end), \(r.step))"
         case .tensor(let t): return tensor(t)
-        case .record(let r): return "{" + r.fields.map { "\($0.name): \(repr($0.value))" }.joined(separator: ", ") + "}"
+        case .record(let r): return "{" + r.fields.map { "\($0.name): \(repr($0.value, depth: depth + 1))" }.joined(separator: ", ") + "}"
         case .function(let f): return "<function \(f.signature)>"
         case .builtin(let b): return "<built-in \(b.signature)>"
         case .host(let object): return object.description

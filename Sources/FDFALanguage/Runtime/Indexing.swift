@@ -28,7 +28,7 @@ enum Indexing {
         case .tensor(let t):
             let selection = try Selection(t.shape, components)
             if selection.shape.isEmpty { return .number(Double(t[flat: selection.offsets[0]])) }
-            let result = Tensor(zeros: selection.shape)
+            let result = try MemoryBudget.zeros(selection.shape)
             for (i, offset) in selection.offsets.enumerated() { result[flat: i] = t[flat: offset] }
             return .tensor(result)
         default:

@@ -222,6 +222,9 @@ final class Interpreter {
         guard callDepth < Interpreter.maximumCallDepth else {
             throw LanguageError.runtime("recursion too deep: more than \(Interpreter.maximumCallDepth) nested calls (a missing base case?)")
         }
+        // Counted before the defaults are evaluated: a default may call the function itself.
+        callDepth += 1
+        defer { callDepth -= 1 }
         let parameters = function.declaration.parameters
         let slots = try ArgumentMatching.match(arguments, to: parameters.map(\.name), callee: function.name).slots
         let scope = Scope(parent: function.scope)
@@ -234,8 +237,6 @@ final class Interpreter {
                 throw LanguageError.runtime("\(function.name)() is missing the argument '\(parameter.name)'")
             }
         }
-        callDepth += 1
-        defer { callDepth -= 1 }
         do {
             let flow = try execute(function.declaration.body, in: scope)
             if case .returned(let value) = flow { return value }
