@@ -36,9 +36,13 @@ public struct SVGFigure {
     }
 
     /// SVG coordinates of a data point.
-    public func position(x: Double, y: Double) -> (x: Double, y: Double) {
+    public func position(x: Double, y: Double) -> (x: Double, y: Double) { position(x: x, y: y, on: (xAxis, yAxis)) }
+
+    /// The same on axes computed once: each axis spans all the points, so recomputing it per point
+    /// would make drawing quadratic.
+    private func position(x: Double, y: Double, on axes: (x: PlotAxis, y: PlotAxis)) -> (x: Double, y: Double) {
         let box = plotBox
-        return (box.x + xAxis.fraction(x) * box.width, box.y + (1 - yAxis.fraction(y)) * box.height)
+        return (box.x + axes.x.fraction(x) * box.width, box.y + (1 - axes.y.fraction(y)) * box.height)
     }
 
     public func render() -> String {
@@ -65,7 +69,7 @@ public struct SVGFigure {
         for (s, line) in series.enumerated() {
             let color = Self.palette[s % Self.palette.count]
             let points = line.finitePoints.filter { !logarithmicY || $0.y > 0 }
-                .map { position(x: $0.x, y: $0.y) }.map { "\(n($0.x)),\(n($0.y))" }
+                .map { position(x: $0.x, y: $0.y, on: (xa, ya)) }.map { "\(n($0.x)),\(n($0.y))" }
             svg.append(#"<polyline fill="none" stroke="\#(color)" stroke-width="1.8" stroke-linejoin="round" points="\#(points.joined(separator: " "))"/>"#)
             let ly = box.y + 8 + Double(s) * 18, lx = box.x + box.width + 14
             svg.append(#"<line x1="\#(n(lx))" y1="\#(n(ly))" x2="\#(n(lx + 22))" y2="\#(n(ly))" stroke="\#(color)" stroke-width="2.5"/>"#)

@@ -106,6 +106,7 @@ extension BuiltinGroup {
     private static func make(_ args: Arguments, _ session: Session, kind: String, input: [Int], specs: [LayerSpec],
                              rule: Rule? = nil) throws -> Value {
         guard !input.isEmpty, input.allSatisfy({ $0 > 0 }) else { throw LanguageError.runtime("the input shape must be positive dimensions, got \(input)") }
+        try MemoryBudget.check(floats: 4 * parameterBound(input: input, specs: specs), "this \(kind) network")
         let seeds = SeedPlan(try args.seed("seed", session))
         do {
             let network = try Network(inputShape: input, specs: specs, seed: seeds.network)
@@ -113,6 +114,33 @@ extension BuiltinGroup {
         } catch let error as Network.BuildError {
             throw LanguageError.runtime("\(error)")
         }
+    }
+
+    /// An upper bound of the parameter count of `specs` on `input`, in floating point (widths a user
+    /// typed may overflow an Int). The memory check counts it four times: values, gradients and
+    /// Adam's two moments.
+    private static func parameterBound(input: [Int], specs: [LayerSpec]) -> Double {
+        var features = input.reduce(1.0) { $0 * Double($1) }
+        var channels = Double(input.count == 3 ? input[0] : 1), plane = features / channels
+        var parameters = 0.0
+        for spec in specs {
+            switch spec {
+            case let .linear(outputs):
+                parameters += (features + 1) * Double(outputs)
+                (features, channels, plane) = (Double(outputs), 1, Double(outputs))
+            case let .conv2d(outputs, kernel, _, padding):
+                parameters += Double(outputs) * (channels * Double(kernel * kernel) + 1)
+                plane = plane + 4 * Double(padding) * (plane.squareRoot() + Double(padding)) // (h + 2p)(w + 2p) for a square plane
+                (channels, features) = (Double(outputs), Double(outputs) * plane)
+            case .batchNorm:
+                parameters += 2 * features
+            case let .adaptiveAvgPool(height, width):
+                (plane, features) = (Double(height * width), channels * Double(height * width))
+            case .relu, .maxPool, .flatten, .tap:
+                break
+            }
+        }
+        return parameters
     }
 
     /// Copies `value` into `target` when they hold the same number of values.

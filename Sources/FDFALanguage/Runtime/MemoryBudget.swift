@@ -44,6 +44,13 @@ enum MemoryBudget {
         try check(bytes: overflow ? nil : total, what())
     }
 
+    /// Throws unless `floats` float32 values fit; for totals summed over several tensors, counted
+    /// in floating point so that no product overflows.
+    static func check(floats: Double, _ what: @autoclosure () -> String) throws {
+        let total = floats * Double(MemoryLayout<Float>.stride)
+        try check(bytes: total < 0x1p62 ? Int(total) : nil, what())
+    }
+
     /// Throws unless `total` bytes (nil: more than an Int holds) fit the budget.
     private static func check(bytes total: Int?, _ what: @autoclosure () -> String) throws {
         if let total, total <= smallRequest { return }
