@@ -128,6 +128,30 @@ final class TerminalTests: XCTestCase {
         XCTAssertEqual(next.exitStatus(), 0)
     }
 
+    /// A block is one history entry (Up recalls all of it), and Ctrl-D inside an open block drops
+    /// the block instead of leaving; `exit` leaves.
+    func testBlockHistoryAndCtrlDInABlock() throws {
+        let terminal = try Terminal(executable: try FDFABinary.path(), home: try temporaryDirectory(self).path)
+        defer { close(terminal.master) }
+        terminal.expect(prompt)
+        terminal.type("for i in 0..<2 {\r")
+        terminal.expect("  ... ")
+        terminal.type("print(i + 10)\r")
+        terminal.expect("  ... ")
+        terminal.enter("}\r", expecting: "11\r\n")
+        terminal.type("\u{10}\r") // Ctrl-P recalls the whole loop, not its last line "}"
+        terminal.expect("10\r\n")
+        terminal.enter("", expecting: "11\r\n")
+
+        terminal.type("if true {\r")
+        terminal.expect("  ... ")
+        terminal.type("\u{4}") // Ctrl-D in the open block drops it; the session stays
+        terminal.expect("block discarded")
+        terminal.enter("1 + 2\r", expecting: "\r\n3\r\n")
+        terminal.type("exit\r")
+        XCTAssertEqual(terminal.exitStatus(), 0)
+    }
+
     /// `lesson 1`: explanations, each input line pre-filled and editable, a pause between steps;
     /// leaving keeps the variables.
     func testALessonWalk() throws {

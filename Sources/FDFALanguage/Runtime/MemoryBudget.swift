@@ -61,13 +61,22 @@ enum MemoryBudget {
         }
     }
 
+    /// The product of `dimensions`, or nil when it overflows an Int.
+    static func product(_ dimensions: [Int]) -> Int? {
+        var product = 1
+        for dimension in dimensions {
+            let (next, overflow) = product.multipliedReportingOverflow(by: dimension)
+            guard !overflow else { return nil }
+            product = next
+        }
+        return product
+    }
+
     /// The element count of `shape`, or an error when it overflows or does not fit the budget.
     static func elementCount(_ shape: [Int], _ what: @autoclosure () -> String) throws -> Int {
-        var count = 1
-        for dimension in shape {
-            let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
-            if overflow { try check(bytes: nil, what()) }
-            count = product
+        guard let count = product(shape) else {
+            try check(bytes: nil, what())
+            return 0
         }
         try check(count, of: MemoryLayout<Float>.stride, what())
         return count
