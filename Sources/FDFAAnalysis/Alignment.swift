@@ -11,8 +11,10 @@ public enum Alignment {
     /// tangents. Take it between steps. Rethrows the rule's `DivergenceError` on a non-finite batch.
     ///
     /// BP's own δ_l is the truth by definition; FG-W has no signal at taps (its `delta` is nil).
+    /// `cancellation` runs between the Jacobian's backward passes; what it throws stops the measurement.
     public static func measure(
-        _ trainer: Trainer, images: Tensor, labels: [Int32], feedback: Bool = true, seed: UInt64 = 0
+        _ trainer: Trainer, images: Tensor, labels: [Int32], feedback: Bool = true, seed: UInt64 = 0,
+        cancellation: () throws -> Void = {}
     ) throws -> AlignmentReport {
         let network = trainer.network
         return try Isolation.measure(network, trainer: trainer, seed: seed) {
@@ -22,7 +24,7 @@ public enum Alignment {
             let truth = Gradients.truth(network, images: images, labels: labels)
             let feedbackMatrices = network.taps.map(\.feedback)
             let jacobians = feedback && feedbackMatrices.contains { $0 != nil }
-                ? Jacobian.batchMean(network, images: images) : nil
+                ? try Jacobian.batchMean(network, images: images, cancellation: cancellation) : nil
 
             let taps = network.taps.indices.map { l -> AlignmentReport.TapRecord in
                 let signal = trainer.rule == .bp ? truth.taps[l] : ruleSignals[l]

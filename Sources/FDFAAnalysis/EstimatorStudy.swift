@@ -10,14 +10,23 @@ public enum EstimatorStudy {
     public static func run(
         _ network: Network, images: Tensor, labels: [Int32], estimator: Estimator, draws: Int, seed: UInt64
     ) -> [EstimatorStatistics] {
+        run(network, images: images, labels: labels, estimator: estimator, draws: draws, seed: seed, cancellation: {})
+    }
+
+    /// The same; `cancellation` runs before each draw, and what it throws stops the study (the
+    /// language's Ctrl-C).
+    public static func run(
+        _ network: Network, images: Tensor, labels: [Int32], estimator: Estimator, draws: Int, seed: UInt64,
+        cancellation: () throws -> Void
+    ) rethrows -> [EstimatorStatistics] {
         precondition(draws > 0, "an estimator study needs at least one draw")
         precondition(estimator == .fgw || !network.taps.isEmpty, "\(estimator) perturbs taps; the network has none")
-        return Isolation.measure(network, seed: seed) {
+        return try Isolation.measure(network, seed: seed) {
             let truth = Gradients.truth(network, images: images, labels: labels)
             let targets: [[Tensor]] = switch estimator {
             case .fgw: [truth.parameters]
             case .fga: truth.taps.map { [$0] }
-            case .fdfa: Jacobian.batchMean(network, images: images).map { [$0] }
+            case .fdfa: try Jacobian.batchMean(network, images: images, cancellation: cancellation).map { [$0] }
             }
             // Every measurement pass above ended with a forward at the same point; the tangents below use it.
             var draw = Draw(network, estimator: estimator, batch: images.batch)
@@ -26,6 +35,7 @@ public enum EstimatorStudy {
             var distances = Array(repeating: RunningMoments(), count: targets.count)
             let means = targets.map { $0.map { Tensor(zeros: $0.shape) } }
             for _ in 0 ..< draws {
+                try cancellation()
                 let estimates = draw.next(error: truth.error, rng: &rng)
                 for (t, (estimate, target)) in zip(estimates, targets).enumerated() {
                     let c = Comparison(estimate: estimate, truth: target)

@@ -124,11 +124,16 @@ public final class TrainingRun {
     }
 
     /// Evaluates on the test split in order, with BatchNorm's running statistics.
-    public func evaluate() -> Evaluation {
+    public func evaluate() -> Evaluation { evaluate(cancellation: {}) }
+
+    /// The same; `cancellation` runs before each batch, and what it throws stops the evaluation (the
+    /// language's Ctrl-C).
+    public func evaluate(cancellation: () throws -> Void) rethrows -> Evaluation {
         testLoader.startEpoch()
         var total: Double = 0
         var batches = 0, correct = 0, count = 0
         while let batch = testLoader.next() {
+            try cancellation()
             let r = trainer.evaluate(images: batch.images, labels: batch.labels, groupSize: batchSize)
             total += r.sumOfGroupMeans
             batches += r.groups

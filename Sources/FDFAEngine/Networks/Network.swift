@@ -80,8 +80,10 @@ public final class Network {
                               atTap: (Tap, Tensor) -> Void = { _, _ in }) -> Tensor? {
         var g: Tensor? = error
         for (i, layer) in layers.enumerated().reversed() {
-            if let tap = layer as? Tap { atTap(tap, g!) }
-            g = layer.adjoint(g!, needInputGradient: needsGradient(below: i, tapsReplaceIt: false) || inputGradient)
+            // No gradient left to pass down: nothing below has parameters or reads one (a leading flatten).
+            guard let dy = g else { break }
+            if let tap = layer as? Tap { atTap(tap, dy) }
+            g = layer.adjoint(dy, needInputGradient: needsGradient(below: i, tapsReplaceIt: false) || inputGradient)
         }
         return g
     }

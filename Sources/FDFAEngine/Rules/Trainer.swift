@@ -186,7 +186,8 @@ public final class Trainer {
                 let segment = segments[s]
                 var g: Tensor? = segment.tap.map { signal(at: $0, e: e) } ?? e
                 for i in segment.layers.reversed() {
-                    g = layers[i].adjoint(g!, needInputGradient: network.needsGradient(below: i, tapsReplaceIt: true))
+                    guard let dy = g else { break } // nothing below needs it (a leading flatten)
+                    g = layers[i].adjoint(dy, needInputGradient: network.needsGradient(below: i, tapsReplaceIt: true))
                 }
                 var ok = segment.gradients.allSatisfy(isFinite)
                 if let tap = segment.tap, computeFeedbackGradient(at: tap, e: e) {

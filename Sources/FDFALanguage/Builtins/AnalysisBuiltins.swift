@@ -18,7 +18,8 @@ extension BuiltinGroup {
             do {
                 return .host(AlignmentValue(try Alignment.measure(net.trainer, images: images, labels: labels,
                                                                   feedback: try args["feedback"].isTruthy(),
-                                                                  seed: try args.seed("seed", session))))
+                                                                  seed: try args.seed("seed", session),
+                                                                  cancellation: LanguageError.throwIfInterrupted)))
             } catch let error as DivergenceError {
                 throw LanguageError.runtime("\(error)")
             }
@@ -38,8 +39,9 @@ extension BuiltinGroup {
             let draws = try args.integer("draws")
             guard draws >= 1 else { throw LanguageError.runtime("'draws' must be at least 1, got \(draws)") }
             let estimator = try chosenEstimator(args, net.network, rule: net.trainer.rule)
-            let statistics = EstimatorStudy.run(net.network, images: images, labels: labels, estimator: estimator,
-                                                draws: draws, seed: try args.seed("seed", session))
+            let statistics = try EstimatorStudy.run(net.network, images: images, labels: labels, estimator: estimator,
+                                                    draws: draws, seed: try args.seed("seed", session),
+                                                    cancellation: LanguageError.throwIfInterrupted)
             return .list(statistics.map { s in
                 .record(Record([
                     ("estimator", .string(estimator.rawValue)), ("target", .string(s.target)), ("draws", .number(Double(s.draws))),

@@ -81,7 +81,8 @@ extension BuiltinGroup {
                 (loss, correct, count) = (Double(r.loss), r.correct, r.batch)
             case .split(let split):
                 let data = try fitted(dataset(of: split), to: net)
-                let r = TrainingRun(dataset: data, trainer: net.trainer, batchSize: size, dataSeed: 0).evaluate()
+                let r = try TrainingRun(dataset: data, trainer: net.trainer, batchSize: size, dataSeed: 0)
+                    .evaluate(cancellation: LanguageError.throwIfInterrupted)
                 (loss, correct, count) = (r.loss, r.correct, r.count)
             }
             return .record(Record([("loss", .number(loss)), ("accuracy", .number(count > 0 ? 100 * Double(correct) / Double(count) : 0)),

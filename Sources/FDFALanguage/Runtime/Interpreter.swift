@@ -44,9 +44,7 @@ final class Interpreter {
         }
     }
 
-    private func checkInterrupt() throws {
-        if Interrupt.requested { throw LanguageError.interrupted }
-    }
+    private func checkInterrupt() throws { try LanguageError.throwIfInterrupted() }
 
     // MARK: Statements
 
