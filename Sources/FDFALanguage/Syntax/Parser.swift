@@ -143,6 +143,15 @@ public struct Parser {
         case .keyword(.time):
             _ = advance()
             kind = .time(try block("after 'time'"))
+        case .symbol(.question) where helpTopic(nextToken) != nil && !nextToken.newlineBefore:
+            _ = advance()
+            kind = helpCall(advance(), at: start)
+        case _ where helpTopic(token) != nil && nextToken.kind == .symbol(.question) && !nextToken.newlineBefore:
+            kind = helpCall(advance(), at: start)
+            _ = advance()
+        case .identifier("help") where helpTopic(nextToken) != nil && !nextToken.newlineBefore:
+            _ = advance()
+            kind = helpCall(advance(), at: start)
         case .identifier(let name) where startsCommandArgument(nextToken):
             _ = advance()
             kind = .expression(Expr(.call(Expr(.variable(name), at: start), try commandArguments()), at: start))
@@ -168,6 +177,24 @@ public struct Parser {
     private mutating func expectStatementEnd() throws {
         if match(.semicolon) { return }
         guard atStatementEnd else { throw error("expected a line break or ';' after the statement") }
+    }
+
+    /// The word `help`, `?word` and `word?` ask about: a name, or a keyword (`help for`).
+    private func helpTopic(_ token: Token) -> String? {
+        switch token.kind {
+        case .identifier(let name): return name
+        case .keyword(let keyword): return keyword.rawValue
+        default: return nil
+        }
+    }
+
+    /// `help(topic)`: a keyword or `syntax` as a string (they name no value), any other name as the
+    /// variable, so that `help f` describes the user's function f and `?zeros` the built-in.
+    private func helpCall(_ topic: Token, at start: SourceLocation) -> Stmt.Kind {
+        let word = helpTopic(topic)!
+        let isLanguageTopic = word == "syntax" || Keyword(rawValue: word) != nil
+        let argument = Expr(isLanguageTopic ? .literal(.string(word)) : .variable(word), at: topic.location)
+        return .expression(Expr(.call(Expr(.variable("help"), at: start), [CallArgument(label: nil, value: argument)]), at: start))
     }
 
     /// `help zeros`, `seed 42`: a name followed on the same line by a plain operand is a call

@@ -11,7 +11,7 @@ public enum Symbol: String, CaseIterable {
     case assign = "=", plusAssign = "+=", minusAssign = "-=", timesAssign = "*=", divideAssign = "/="
     case equal = "==", notEqual = "!=", less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">="
     case plus = "+", minus = "-", times = "*", divide = "/", modulo = "%", power = "^", matmul = "@"
-    case through = "..", upTo = "..<"
+    case through = "..", upTo = "..<", question = "?"
 }
 
 public enum TokenKind: Equatable {
