@@ -24,6 +24,15 @@ extension BuiltinGroup {
     }
 
     private static let reductions: [Builtin] = [
+        Builtin("round", [.required("x", .tensorLike), .optional("digits", .integer, default: .number(0))],
+                summary: "x rounded to digits decimals (halves away from zero); elementwise on tensors: round(acc, 2).") { args, _ in
+            let digits = try args.integer("digits")
+            guard (-300 ... 300).contains(digits) else { throw LanguageError.runtime("'digits' must be between -300 and 300, got \(digits)") }
+            let scale = pow(10, Double(digits))
+            let f = { (x: Double) in scale.isFinite ? (x * scale).rounded() / scale : x }
+            if case .number(let x) = args["x"] { return .number(f(x)) }
+            return .tensor(try TensorMath.map(try args.tensor("x")) { Float(f(Double($0))) })
+        },
         Builtin("sum", [.required("x", .tensorLike), .optional("axis", .integer, default: .none)],
                 summary: "Sum of all elements, or along one axis of a tensor (sum(t, 0) sums the rows).") { args, _ in
             try TensorMath.sum(try args.tensor("x"), axis: args.isNone("axis") ? nil : try args.integer("axis"))

@@ -149,6 +149,13 @@ public struct Parser {
         case _ where helpTopic(token) != nil && nextToken.kind == .symbol(.question) && !nextToken.newlineBefore:
             kind = helpCall(advance(), at: start)
             _ = advance()
+        case .identifier("del") where nextToken.kind.isIdentifier && !nextToken.newlineBefore:
+            _ = advance()
+            let target = try expression()
+            switch target.kind {
+            case .variable, .field, .index: kind = .delete(target)
+            default: throw LanguageError.syntax("del removes a variable, a field or an element: del x, del r.f, del xs[0]", at: target.location)
+            }
         case .identifier("help") where helpTopic(nextToken) != nil && !nextToken.newlineBefore:
             _ = advance()
             kind = helpCall(advance(), at: start)

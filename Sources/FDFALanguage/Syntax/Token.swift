@@ -23,6 +23,13 @@ public enum TokenKind: Equatable {
     case end
 }
 
+extension TokenKind {
+    var isIdentifier: Bool {
+        if case .identifier = self { return true }
+        return false
+    }
+}
+
 /// One lexeme. `newlineBefore` records whether a line break separates it from the previous token:
 /// statements end at line breaks, except inside parentheses and brackets (see `Parser`).
 public struct Token {
