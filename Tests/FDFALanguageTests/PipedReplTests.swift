@@ -30,4 +30,22 @@ final class PipedReplTests: XCTestCase {
         seen += String(decoding: reader.readDataToEndOfFile(), as: UTF8.self)
         XCTAssertEqual(seen, "1\n2\n")
     }
+
+    /// `exit` (or `quit()`) ends the session; what follows does not run.
+    func testExitLeaves() throws {
+        for word in ["exit", "quit()"] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: try FDFABinary.path())
+            let input = Pipe(), output = Pipe()
+            process.standardInput = input
+            process.standardOutput = output
+            try process.run()
+            input.fileHandleForWriting.write(Data("print(1)\n\(word)\nprint(2)\n".utf8))
+            try input.fileHandleForWriting.close()
+            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            XCTAssertEqual(text, "1\n", word)
+            XCTAssertEqual(process.terminationStatus, 0, word)
+        }
+    }
 }

@@ -110,6 +110,8 @@ enum TensorMath {
                 throw LanguageError.runtime("ragged list: rows of different lengths cannot form a tensor")
             }
             for item in items { try flatten(item, depth: depth + 1, shape: &shape, into: &values) }
+        case .tensor where depth > 0:
+            throw LanguageError.runtime("this list holds tensors, and a tensor is made of numbers; give one tensor (e.g. params[0]), or handle each in a loop")
         default:
             throw LanguageError.runtime("a tensor holds numbers, not a \(value.typeName)")
         }

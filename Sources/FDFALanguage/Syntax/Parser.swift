@@ -262,6 +262,9 @@ public struct Parser {
         let target = try expression()
         guard case .symbol(let symbol) = token.kind, let op = Parser.assignments[symbol] else { return .expression(target) }
         guard isAssignable(target) else {
+            if case .field(let base, let name) = target.kind, case .call = base.kind {
+                throw LanguageError.syntax("cannot assign to a field of a call's result (a copy); to write a parameter use set_param: set_param(net.layer(2), \"\(name)\", value)", at: target.location)
+            }
             throw LanguageError.syntax("cannot assign to this; assign to a name, a field (a.b) or an element (a[i])", at: target.location)
         }
         _ = advance()
