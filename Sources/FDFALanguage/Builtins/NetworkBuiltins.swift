@@ -9,7 +9,8 @@ extension BuiltinGroup {
                 details: """
                     input is a data set (its sample shape and classes), a feature count or a shape: fc(784, [800, 800], 10),
                     fc(data, [256]). The reference uses two hidden blocks of 800 on MNIST-sized data (SPEC §3).
-                    New networks train with FDFA (the reference's default) until configure says otherwise. The
+                    Every new network (fc, cnn, stack, …) trains with FDFA, the reference's default, when it has taps,
+                    and with BP when it has none (FDFA's signals enter at taps), until configure says otherwise. The
                     seed (default: drawn from the session's generator) fixes the weights, the rule's draws and
                     the data order of train.
                     """) { args, session in
@@ -34,6 +35,8 @@ extension BuiltinGroup {
                     input is a shape, a feature count or a data set; the layers are specs (linear, conv, bn, maxpool,
                     avgpool, flatten, tap) and the function relu itself. The last layer must be a linear output layer.
                     A shape that does not fit names the layer: "layer 2 (linear(10)) on input 1×28×28: …".
+                    Like every network it trains with FDFA when it has taps and with BP when it has none, until
+                    configure says otherwise.
                     """) { args, session in
             let specs = try args.list("layers").enumerated().map { i, value -> LayerSpec in
                 switch value {

@@ -39,6 +39,22 @@ final class NetworkValue: HostObject {
         return true
     }
 
+    /// An epoch `train(…, steps=n)` left unfinished, with what it trains on, for the next call to continue.
+    struct OpenEpoch {
+        let run: TrainingRun
+        /// The data set or split object `train` was given, and the batch size.
+        let data: ObjectIdentifier
+        let batchSize: Int
+    }
+
+    var openEpoch: OpenEpoch?
+
+    /// The open epoch's run if it trains this trainer on `data` with batches of `batchSize`.
+    func openRun(data: ObjectIdentifier, batchSize: Int) -> TrainingRun? {
+        guard let open = openEpoch, open.data == data, open.batchSize == batchSize, open.run.trainer === trainer else { return nil }
+        return open.run
+    }
+
     /// A fresh seed for the order of one call of `train`.
     func nextDataSeed() -> UInt64 { UInt64(dataRandom.nextInt(below: Int(Int32.max))) }
 

@@ -25,3 +25,7 @@ public protocol HostObject: AnyObject, CustomStringConvertible {
     /// The field's value, or nil when there is no such field.
     func field(_ name: String) -> Value?
 }
+
+/// A result its built-in has printed already (`train`'s history): the REPL does not echo the call's
+/// result (a variable holding it still prints when named).
+protocol Reported {}

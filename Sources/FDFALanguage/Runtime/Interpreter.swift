@@ -35,6 +35,7 @@ final class Interpreter {
                     value = try call(value, [], at: expr.location)
                 }
                 if value.isNone { continue }
+                if case .call = expr.kind, case .host(let object) = value, object is Reported { continue }
                 session.write(Display.repr(value) + "\n")
                 continue
             }
