@@ -57,8 +57,8 @@ public final class Repl {
                 print("^C")
                 pending.discard()
             case .line(let line):
-                if pending.isEmpty, let number = LessonGuide.requestedLesson(line) {
-                    guide.walk(number)
+                if pending.isEmpty, let request = LessonGuide.requestedLesson(line) {
+                    guide.walk(request.number, from: request.step)
                     continue
                 }
                 guard let cell = pending.add(line) else { continue }

@@ -152,17 +152,21 @@ final class TerminalTests: XCTestCase {
         XCTAssertEqual(terminal.exitStatus(), 0)
     }
 
-    /// `lesson 1`: explanations, each input line pre-filled and editable, a pause between steps;
-    /// leaving keeps the variables.
+    /// `lesson 1`: explanations, each input line pre-filled and editable, a pause between steps where
+    /// a command runs in the lesson; the lesson has a session of its own, so the learner's variables
+    /// stay as they were; `lesson 1 step 3` starts at step 3 after running the earlier ones quietly.
     func testALessonWalk() throws {
         let executable = try FDFABinary.path()
         let terminal = try Terminal(executable: executable, home: try temporaryDirectory(self).path)
         defer { close(terminal.master) }
+        let pause = "[Enter: next step, q: leave, or a command] "
         terminal.expect(prompt)
+        terminal.enter("net = 5\r", expecting: prompt)
         terminal.type("lesson 1\r")
+        terminal.expect("runs in a session of its own")
         terminal.expect("Lesson 1, step 1 of 7")
         terminal.expect("Forward-mode automatic differentiation")
-        terminal.expect("[Enter: next step, q: leave] ")
+        terminal.expect(pause)
         terminal.type("\r")
         terminal.expect("Lesson 1, step 2 of 7")
         terminal.expect("A small problem")
@@ -177,10 +181,27 @@ final class TerminalTests: XCTestCase {
         terminal.expect("  ... info(net)")
         terminal.type("\r")
         terminal.expect("network stack: 8 → 3 classes")
-        terminal.expect("[Enter: next step, q: leave] ")
+        terminal.expect(pause)
+        terminal.type("b.count\r") // a command at the pause runs in the lesson
+        terminal.expect("\r\n32\r\n")
+        terminal.expect(pause)
         terminal.type("q\r")
-        terminal.expect("Left the lesson; your variables stay.")
-        terminal.enter("b.count\r", expecting: "\r\n32\r\n")
+        terminal.expect("Left the lesson; your variables are as they were.")
+        terminal.enter("net\r", expecting: "\r\n5\r\n")
+
+        terminal.type("lesson 1 step 3\r")
+        terminal.expect("(running steps 1 to 2 quietly")
+        terminal.expect("Lesson 1, step 3 of 7")
+        terminal.expect(prompt + "theta = net.params")
+        terminal.type("\r")
+        terminal.expect("  ... v = randn_like(theta)")
+        terminal.type("\r")
+        terminal.expect("  ... len(v)")
+        terminal.type("\r")
+        terminal.expect("\r\n6\r\n")
+        terminal.expect(pause)
+        terminal.type("q\r")
+        terminal.expect("Left the lesson")
         terminal.type("\u{4}")
         XCTAssertEqual(terminal.exitStatus(), 0)
     }
