@@ -25,6 +25,12 @@ public struct PlotAxis: Equatable {
         (low, high) = (lo, hi)
     }
 
+    /// Spans exactly `low` to `high` (limits the user chose), which must be ordered (and positive on a log axis).
+    public init(low: Double, high: Double, logarithmic: Bool = false) {
+        precondition(low < high && (!logarithmic || low > 0), "bad axis limits \(low), \(high)")
+        (self.low, self.high, self.logarithmic) = (low, high, logarithmic)
+    }
+
     /// Where `value` lies along the axis: 0 at `low`, 1 at `high` (outside [0, 1] beyond them).
     /// Values near ±Double.greatestFiniteMagnitude are halved first so that the span stays finite.
     public func fraction(_ value: Double) -> Double {

@@ -20,4 +20,15 @@ public struct PlotSeries: Equatable {
     var finitePoints: [(x: Double, y: Double)] {
         zip(x, y).filter { $0.0.isFinite && $0.1.isFinite }.map { ($0.0, $0.1) }
     }
+
+    /// The points a plot can draw: finite, and with y > 0 on a log scale.
+    func drawable(logarithmicY: Bool) -> [(x: Double, y: Double)] {
+        finitePoints.filter { !logarithmicY || $0.y > 0 }
+    }
+
+    /// Points left out of a plot, by reason: not finite (NaN, ±inf), or y ≤ 0 on a log scale.
+    public func undrawable(logarithmicY: Bool) -> (notFinite: Int, notPositive: Int) {
+        let finite = finitePoints
+        return (x.count - finite.count, logarithmicY ? finite.filter { $0.y <= 0 }.count : 0)
+    }
 }

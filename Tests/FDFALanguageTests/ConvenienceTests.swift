@@ -62,4 +62,15 @@ final class ConvenienceTests: XCTestCase {
         XCTAssertTrue(c.error("l = net.layer(1)\nl.W = 1").contains("use set_param"))
         XCTAssertTrue(c.error("dump(net.params, \"/tmp/never.npy\")").contains("this list holds tensors"))
     }
+
+    func testPlotOptionsAndUndrawnValues() throws {
+        let text = try output("plot([1, 0/0, -1, 4, 1/0], log=true, x=[1, 2, 3, 4, 5], ylabel=\"loss\", width=10, height=3)")
+        XCTAssertTrue(text.hasPrefix("note: series 1: 2 NaN or infinite and 1 zero or negative (log scale) values not drawn\nloss\n"), text)
+        XCTAssertTrue(text.contains("\n   1        4\n"), text) // x of the drawable points
+        XCTAssertTrue(Captured().error("plot([1, 2], x=[1])").contains("'x' has 1 values and series 1 has 2"))
+        XCTAssertTrue(Captured().error("plot([1, 2], ylim=[0, 1], log=true)").contains("low > 0"))
+        let svg = try temporaryDirectory(self).appendingPathComponent("p.svg").path
+        _ = try output("plot([1, 2], x=[5, 6], xlabel=\"epoch\", file=\"\(svg)\")")
+        XCTAssertTrue(try String(contentsOfFile: svg, encoding: .utf8).contains(">epoch</text>"))
+    }
 }
