@@ -152,6 +152,7 @@ enum Indexing {
                     throw notANumber(name)
                 }
             }
+            try MemoryBudget.check(positions.reduce(1) { $0 * $1.count }, of: MemoryLayout<Int>.stride, "the offsets of a selection of shape \(shape)")
             var strides = Array(repeating: 1, count: tensorShape.count)
             for d in tensorShape.indices.reversed().dropFirst() { strides[d] = strides[d + 1] * tensorShape[d + 1] }
             var offsets = [0]
