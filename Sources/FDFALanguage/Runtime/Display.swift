@@ -53,7 +53,7 @@ public enum Display {
         case .number(let n): return number(n)
         case .string(let s): return quoted(s)
         case .list(let items) where items.contains(where: \.isLarge):
-            // Tensors and objects one per line: a tensor by its shape and a few values, an object by its first line.
+            // One per line: a tensor by its shape and a few values, an object by its first line, a record whole.
             return "[" + items.map { item in
                 switch item {
                 case .tensor(let t): return inline(t)

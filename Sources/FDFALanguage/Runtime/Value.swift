@@ -34,10 +34,10 @@ public enum Value {
         }
     }
 
-    /// A tensor or host object: printed one per line inside a list.
+    /// A tensor, host object or record: printed one per line inside a list.
     var isLarge: Bool {
         switch self {
-        case .tensor, .host: return true
+        case .tensor, .host, .record: return true
         default: return false
         }
     }
