@@ -147,6 +147,7 @@ final class TerminalTests: XCTestCase {
         terminal.expect("  ... ")
         terminal.type("\u{4}") // Ctrl-D in the open block drops it; the session stays
         terminal.expect("block discarded")
+        terminal.expect(prompt)
         terminal.enter("1 + 2\r", expecting: "\r\n3\r\n")
         terminal.type("exit\r")
         XCTAssertEqual(terminal.exitStatus(), 0)
@@ -187,6 +188,7 @@ final class TerminalTests: XCTestCase {
         terminal.expect(pause)
         terminal.type("q\r")
         terminal.expect("Left the lesson; your variables are as they were.")
+        terminal.expect(prompt) // keys typed before the editor takes the terminal may be flushed
         terminal.enter("net\r", expecting: "\r\n5\r\n")
 
         terminal.type("lesson 1 step 3\r")
@@ -202,6 +204,7 @@ final class TerminalTests: XCTestCase {
         terminal.expect(pause)
         terminal.type("q\r")
         terminal.expect("Left the lesson")
+        terminal.expect(prompt)
         terminal.type("\u{4}")
         XCTAssertEqual(terminal.exitStatus(), 0)
     }
