@@ -17,6 +17,7 @@ final class PipedReplTests: XCTestCase {
         var seen = ""
         input.fileHandleForWriting.write(Data("print(1)\n".utf8))
         while !seen.contains("1\n") { seen += String(decoding: reader.availableData, as: UTF8.self) }
+        usleep(500_000) // let it go back to waiting for input
         process.interrupt() // SIGINT while the REPL blocks reading its input
         usleep(300_000)
         input.fileHandleForWriting.write(Data("print(2)\n".utf8))
