@@ -50,7 +50,14 @@ final class ConvenienceTests: XCTestCase {
         XCTAssertEqual(params.count, 4)
         XCTAssertTrue(params[0].hasPrefix("[tensor[8, 4] ["))
         XCTAssertTrue(params[1].hasPrefix(" tensor[8] ["))
-        XCTAssertEqual(try c.run("net.layers"), "[layer 1: Linear(4 → 8), output 8,\n layer 2: ReLU, output 8,\n layer 3: Linear(8 → 2), output 2]\n")
+        XCTAssertEqual(try c.run("net.layers"), """
+                #  layer                      output       parameters
+                1  Linear(4 → 8)              8            40
+                2  ReLU                       8
+                3  Linear(8 → 2)              2            18
+
+            """)
+        XCTAssertEqual(try c.run("[net.layer(1), 2]"), "[layer 1: Linear(4 → 8), output 8,\n 2]\n")
         XCTAssertEqual(try c.run("{loss: 0.123456789, accuracy: 91.25, count: 8, tiny: 1e-9}"), "{loss: 0.123457, accuracy: 91.25, count: 8, tiny: 1e-09}\n")
         XCTAssertEqual(try c.run("[{a: 1}, {a: 2}]"), "[{a: 1},\n {a: 2}]\n")
     }

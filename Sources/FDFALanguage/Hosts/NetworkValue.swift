@@ -142,13 +142,6 @@ extension NetworkValue {
 extension NetworkValue: Informative {
     /// One line per layer: its number, what it is, its output shape and its parameter count.
     var information: String {
-        var lines = [description]
-        for (i, layer) in network.layers.enumerated() {
-            let name = layer.description.padding(toLength: 26, withPad: " ", startingAt: 0)
-            let shape = format(layer.outputShape).padding(toLength: 12, withPad: " ", startingAt: 0)
-            let line = "  \(String(format: "%3d", i + 1))  \(name) \(shape) \(layer.parameterCount > 0 ? String(layer.parameterCount) : "")"
-            lines.append(String(line.reversed().drop { $0 == " " }.reversed()))
-        }
-        return lines.joined(separator: "\n")
+        ([description] + network.layers.indices.map { LayerValue(network, index: $0).row }).joined(separator: "\n")
     }
 }

@@ -52,6 +52,9 @@ public enum Display {
         case .bool(let b): return b ? "true" : "false"
         case .number(let n): return number(n)
         case .string(let s): return quoted(s)
+        case .list(let items) where !items.isEmpty && items.allSatisfy({ if case .host(let o) = $0 { o is TableRow } else { false } }):
+            let rows = items.compactMap { item -> TableRow? in if case .host(let o) = item { o as? TableRow } else { nil } }
+            return ([type(of: rows[0]).columnTitles] + rows.map(\.row)).joined(separator: "\n")
         case .list(let items) where items.contains(where: \.isLarge):
             // One per line: a tensor by its shape and a few values, an object by its first line, a record whole.
             return "[" + items.map { item in
