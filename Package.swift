@@ -6,8 +6,9 @@ import PackageDescription
 /// The targets follow the architecture, each layer depending only on those below it:
 /// engine (tensors, layers, rules) ← data ← analysis ← training (runs over datasets, checkpoints)
 /// ← language ← REPL ← `fdfa` command line.
-let releaseSpeed: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
-
+///
+/// Release builds use SwiftPM's `-O`, which keeps every `precondition` and bounds check: a bad index
+/// is an error, not memory corruption. Checks that would cost time sit outside the hot loops.
 let package = Package(
     name: "fdfa",
     products: [
@@ -15,6 +16,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // System libraries: OpenBLAS (cblas), libedit (line editing), libdeflate (gzip'd data files).
@@ -24,19 +26,21 @@ let package = Package(
 
         // The few elementwise kernels Swift cannot vectorise on Linux (sqrt, log, sin, cos), in C.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]),
-        .target(name: "FDFAEngine", dependencies: ["CBLAS", "CKernels"], swiftSettings: releaseSpeed),
-        .target(name: "FDFAData", dependencies: ["FDFAEngine", "CDeflate"], swiftSettings: releaseSpeed),
-        .target(name: "FDFAAnalysis", dependencies: ["FDFAEngine"], swiftSettings: releaseSpeed),
-        .target(name: "FDFATraining", dependencies: ["FDFAEngine", "FDFAData", "FDFAAnalysis"], swiftSettings: releaseSpeed),
+        // Starting `fdfa sweep`'s child trainings so that they die with the sweep.
+        .target(name: "CProcess"),
+        .target(name: "FDFAEngine", dependencies: ["CBLAS", "CKernels"]),
+        .target(name: "FDFAData", dependencies: ["FDFAEngine", "CDeflate"]),
+        .target(name: "FDFAAnalysis", dependencies: ["FDFAEngine"]),
+        .target(name: "FDFATraining", dependencies: ["FDFAEngine", "FDFAData", "FDFAAnalysis"]),
         .target(name: "FDFALanguage", dependencies: ["FDFAEngine", "FDFAData", "FDFAAnalysis", "FDFATraining"]),
         .target(name: "FDFARepl", dependencies: ["FDFALanguage", "CEditLine"]),
         .executableTarget(
             name: "fdfa",
             dependencies: [
-                "FDFAEngine", "FDFAData", "FDFAAnalysis", "FDFATraining", "FDFALanguage", "FDFARepl",
+                "FDFAEngine", "FDFAData", "FDFAAnalysis", "FDFATraining", "FDFALanguage", "FDFARepl", "CProcess",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            swiftSettings: releaseSpeed
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
         ),
 
         .testTarget(name: "FDFAEngineTests", dependencies: ["FDFAEngine"], exclude: ["Fixtures"]),

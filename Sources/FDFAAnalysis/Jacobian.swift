@@ -29,14 +29,10 @@ public enum Jacobian {
 
     /// J_l for every tap, in tap order, at the parameters' current values (one forward pass with
     /// statistics left alone, then the backward passes; parameter `grad` buffers are overwritten).
-    public static func batchMean(_ network: Network, images: Tensor, method: Method? = nil) -> [Tensor] {
-        batchMean(network, images: images, method: method, cancellation: {})
-    }
-
-    /// The same; `cancellation` runs before each backward pass, and what it throws stops the
-    /// measurement (the language's Ctrl-C).
+    /// `cancellation` runs before each backward pass; what it throws stops the measurement (the
+    /// language's Ctrl-C).
     public static func batchMean(_ network: Network, images: Tensor, method: Method? = nil,
-                                 cancellation: () throws -> Void) rethrows -> [Tensor] {
+                                 cancellation: () throws -> Void = {}) throws -> [Tensor] {
         let batch = images.batch, k = network.classes
         let jacobians = network.taps.map { Tensor(zeros: [k, $0.width]) }
         _ = network.forward(images, mode: .training(updateStatistics: false))
@@ -64,7 +60,7 @@ public enum Jacobian {
 
     /// J_l for one tap (all taps cost the same backward passes; this keeps one).
     public static func batchMean(_ network: Network, images: Tensor, tap: Tap, method: Method? = nil,
-                                 cancellation: () throws -> Void) rethrows -> Tensor {
+                                 cancellation: () throws -> Void = {}) throws -> Tensor {
         try batchMean(network, images: images, method: method, cancellation: cancellation)[tap.index - 1]
     }
 }

@@ -40,16 +40,33 @@ public final class CSVLog {
     public let path: String
     private let handle: FileHandle
 
+    /// Creates the log at `path`, or, when that file exists (another run started in the same second
+    /// with the same log directory), at `{name}-2.csv`, `{name}-3.csv`, …: a log is never overwritten.
     public init(path: String, argumentsLine: String) throws {
-        self.path = path
         let url = URL(fileURLWithPath: path)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        guard FileManager.default.createFile(atPath: path, contents: nil) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
-        }
-        handle = try FileHandle(forWritingTo: url)
+        let (descriptor, created) = try Self.createExclusively(path)
+        self.path = created
+        handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         try append(argumentsLine)
         try append(ReferenceLog.csvHeader)
+    }
+
+    /// Opens the first of `path`, `{stem}-2.csv`, `{stem}-3.csv`, … that does not exist yet, creating
+    /// it in the same system call (O_EXCL), so two processes racing for one name never share a file.
+    private static func createExclusively(_ path: String) throws -> (descriptor: Int32, path: String) {
+        let stem = path.hasSuffix(".csv") ? String(path.dropLast(4)) : path
+        var candidate = path, n = 1
+        while true {
+            let descriptor = open(candidate, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+            if descriptor >= 0 { return (descriptor, candidate) }
+            guard errno == EEXIST else {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: candidate,
+                                                               NSLocalizedDescriptionKey: String(cString: strerror(errno))])
+            }
+            n += 1
+            candidate = "\(stem)-\(n).csv"
+        }
     }
 
     /// Reopens an existing log to append rows (a resumed run continues its log).

@@ -132,12 +132,9 @@ public final class TrainingRun {
                                    try Checkpoint.random("data_augment", in: metadata, path: path))
     }
 
-    /// Evaluates on the test split in order, with BatchNorm's running statistics.
-    public func evaluate() -> Evaluation { evaluate(cancellation: {}) }
-
-    /// The same; `cancellation` runs before each batch, and what it throws stops the evaluation (the
-    /// language's Ctrl-C).
-    public func evaluate(cancellation: () throws -> Void) rethrows -> Evaluation {
+    /// Evaluates on the test split in order, with BatchNorm's running statistics. `cancellation` runs
+    /// before each batch; what it throws stops the evaluation (the language's Ctrl-C).
+    public func evaluate(cancellation: () throws -> Void = {}) throws -> Evaluation {
         testLoader.startEpoch()
         var total: Double = 0
         var batches = 0, correct = 0, count = 0

@@ -34,7 +34,13 @@ struct BenchCommand: ParsableCommand {
         for a in archs {
             for r in rules {
                 for b in batches {
-                    let result = try Benchmark.run(.init(arch: a, rule: r, batch: b), warmup: warmup, repeats: repeats)
+                    let result: Benchmark.Result
+                    do {
+                        result = try Benchmark.run(.init(arch: a, rule: r, batch: b), warmup: warmup, repeats: repeats)
+                    } catch let error as RuleError {   // e.g. FA on the convolutional net
+                        if !json { emit("\(a) \(r) skipped: \(error)") }
+                        break
+                    }
                     emit(json ? result.json : a.padding(toLength: 5, withPad: " ", startingAt: 0) + " "
                         + r.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0) + String(
                             format: " %6d %9.2f %9.2f %7.2f %8.1f", b,

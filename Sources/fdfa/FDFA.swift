@@ -12,10 +12,12 @@ struct FDFA: ParsableCommand {
             ReplCommand.self,
             RunCommand.self,
             ReplayCommand.self,
+            ConvertCommand.self,
             TrainCommand.self,
             BenchCommand.self,
             DownloadCommand.self,
             StudyCommand.self,
+            SweepCommand.self,
         ],
         defaultSubcommand: ReplCommand.self
     )

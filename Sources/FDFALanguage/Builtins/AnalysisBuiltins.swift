@@ -2,7 +2,7 @@ import FDFAAnalysis
 import FDFAEngine
 import Foundation
 
-/// SPEC §7's measurements and plots. Measurements leave training untouched (see `Isolation`).
+/// SPEC §7's measurements and plots. Measurements leave training untouched (see `Trainer.measureGradients`).
 extension BuiltinGroup {
     static let analysis = BuiltinGroup("Analysis", [
         Builtin("align", [.required("net", .host("network")), .required("batch", .host("batch")),
@@ -21,6 +21,8 @@ extension BuiltinGroup {
                                                                   seed: try args.seed("seed", session),
                                                                   cancellation: LanguageError.throwIfInterrupted)))
             } catch let error as DivergenceError {
+                throw LanguageError.runtime("\(error)")
+            } catch let error as RuleError {
                 throw LanguageError.runtime("\(error)")
             }
         },
@@ -88,6 +90,9 @@ extension BuiltinGroup {
                     .compactMap { $0 }
                 if !reasons.isEmpty { session.write("note: \(line.name): \(reasons.joined(separator: " and ")) values not drawn\n") }
             }
+            var figure = SVGFigure(title: title ?? "", xLabel: xLabel ?? (args.isNone("x") ? "step" : "x"), yLabel: yLabel ?? "value",
+                                   series: series, logarithmicY: logarithmic)
+            figure.yLimits = limits
             guard !args.isNone("file") else {
                 let width = try args.integer("width"), height = try args.integer("height")
                 guard (2 ... 1000).contains(width), (2 ... 1000).contains(height) else {
@@ -96,14 +101,14 @@ extension BuiltinGroup {
                 var plot = TerminalPlot(series: series, title: title, width: width, height: height, logarithmicY: logarithmic,
                                         colored: isatty(STDOUT_FILENO) != 0)
                 (plot.xLabel, plot.yLabel, plot.yLimits) = (xLabel, yLabel, limits)
-                session.write(plot.render() + "\n")
+                // Notebooks show the figure (the SVG file= writes); terminals its text form.
+                var data = [CellOutput.plainText: plot.render() + "\n"]
+                if session.showsFigures { data[CellOutput.svg] = figure.render() }
+                session.display(data)
                 return .none
             }
             let path = try args.string("file")
             do {
-                var figure = SVGFigure(title: title ?? "", xLabel: xLabel ?? (args.isNone("x") ? "step" : "x"), yLabel: yLabel ?? "value",
-                                       series: series, logarithmicY: logarithmic)
-                figure.yLimits = limits
                 try figure.write(to: path)
             } catch {
                 throw LanguageError.runtime("cannot write \(path): \(error)")

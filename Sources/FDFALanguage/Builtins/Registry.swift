@@ -17,7 +17,7 @@ public struct BuiltinGroup {
 /// and add `.mine` to `Registry.standard` below.
 public final class Registry {
     public static let standard = Registry([.values, .collections, .math, .tensors, .files, .data, .networks, .layerSpecs, .training,
-                                           .derivatives, .analysis, .checkpoints, .lessons])
+                                           .derivatives, .analysis, .checkpoints, .sweeps, .lessons])
 
     public let groups: [BuiltinGroup]
     private let byName: [String: Builtin]
