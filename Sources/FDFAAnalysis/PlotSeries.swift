@@ -25,6 +25,17 @@ public struct PlotSeries: Equatable {
         zip(x, y).filter { $0.0.isFinite && $0.1.isFinite }.map { ($0.0, $0.1) }
     }
 
+    /// The points a plot can draw: finite, and with y > 0 on a log scale.
+    func drawable(logarithmicY: Bool) -> [(x: Double, y: Double)] {
+        finitePoints.filter { !logarithmicY || $0.y > 0 }
+    }
+
+    /// Points left out of a plot, by reason: not finite (NaN, ±inf), or y ≤ 0 on a log scale.
+    public func undrawable(logarithmicY: Bool) -> (notFinite: Int, notPositive: Int) {
+        let finite = finitePoints
+        return (x.count - finite.count, logarithmicY ? finite.filter { $0.y <= 0 }.count : 0)
+    }
+
     /// The band's finite points: x with its lower and upper bound.
     var finiteBand: [(x: Double, lower: Double, upper: Double)] {
         guard let band else { return [] }

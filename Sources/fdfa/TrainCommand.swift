@@ -165,7 +165,7 @@ struct TrainCommand: ParsableCommand {
             emit("Resumed from \(resume) after epoch \(trainer.epochs) (step \(trainer.steps)).")
         } else {
             log = try CSVLog(path: ReferenceLog.csvPath(logDir: logDir, mode: mode), argumentsLine: argumentsLine())
-            emit(ReferenceLog.testLines(spent.timeEvaluation { run.evaluate() }))
+            emit(ReferenceLog.testLines(try spent.timeEvaluation { try run.evaluate() }))
             emit(ReferenceLog.parameterLines(network, rule: rule, feedback: trainer.learningRule.tapFeedback).joined(separator: "\n"))
         }
         let tracker = try track.map { groups -> Tracker in
@@ -202,7 +202,7 @@ struct TrainCommand: ParsableCommand {
                 throw ExitCode(130)
             }
             spent.add(summary)
-            let evaluation = spent.timeEvaluation { run.evaluate() }
+            let evaluation = try spent.timeEvaluation { try run.evaluate() }
             emit(ReferenceLog.testLines(evaluation))
             let trainingLoss = ReferenceLog.loggedTrainingLoss(summary.meanLoss, dryRun: dryRun)
             try log.append(ReferenceLog.csvRow(epoch: epoch, trainingLoss: trainingLoss, evaluation))

@@ -52,7 +52,7 @@ final class CheckpointTests: XCTestCase {
             for (a, b) in zip(rules.0, rules.1) {
                 XCTAssertEqual(a.tensor.array, b.tensor.array, "\(rule): \(a.name) differs after resuming")
             }
-            XCTAssertEqual(straight.evaluate().loss, resumed.evaluate().loss)
+            XCTAssertEqual(try straight.evaluate().loss, try resumed.evaluate().loss)
         }
     }
 

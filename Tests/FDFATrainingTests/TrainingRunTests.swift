@@ -37,7 +37,7 @@ final class TrainingRunTests: XCTestCase {
 
     func testEpochTrainsEveryBatchLearnsAndDecaysTheLearningRate() throws {
         let run = try CheckpointTests.makeRun(rule: .bp)
-        let before = run.evaluate()
+        let before = try run.evaluate()
         var seen: [Int] = []
         let summary = try run.trainEpoch { seen.append($0.index); return true }
         XCTAssertEqual(seen, Array(0 ..< 7)) // 200 samples in batches of 32: 6 full, 1 partial
@@ -45,7 +45,7 @@ final class TrainingRunTests: XCTestCase {
         XCTAssertFalse(summary.stoppedEarly)
         XCTAssertEqual(run.trainer.optimizer.learningRate, 1e-3 * 0.95, accuracy: 1e-9)
         for _ in 0 ..< 5 { _ = try run.trainEpoch() }
-        let after = run.evaluate()
+        let after = try run.evaluate()
         XCTAssertEqual(after.count, 50)
         XCTAssertLessThan(after.loss, before.loss)
     }
@@ -64,13 +64,13 @@ final class TrainingRunTests: XCTestCase {
         }
         let expected = losses.reduce(0, +) / Double(losses.count)
         for perPass in [1, 2, 5] {
-            let pass = TrainingRun(dataset: CheckpointTests.data, trainer: run.trainer, batchSize: 32, dataSeed: 13,
+            let pass = try TrainingRun(dataset: CheckpointTests.data, trainer: run.trainer, batchSize: 32, dataSeed: 13,
                                    evaluationBatches: perPass).evaluate()
             XCTAssertEqual(pass.loss, expected, "\(perPass) batches per pass")
             XCTAssertEqual(pass.correct, correct)
             XCTAssertEqual(pass.count, 50)
         }
-        XCTAssertEqual(run.evaluate().loss, expected)
+        XCTAssertEqual(try run.evaluate().loss, expected)
     }
 
     func testEvaluationPassesStayWithinTheirMemoryBudget() throws {

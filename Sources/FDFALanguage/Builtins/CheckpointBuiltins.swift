@@ -1,5 +1,6 @@
 import FDFAEngine
 import FDFATraining
+import Foundation
 
 /// A network's whole training state in a safetensors file (see `Checkpoint`): parameters, BatchNorm
 /// statistics, feedback matrices, optimiser moments, step counts and the rule's generator.
@@ -23,6 +24,7 @@ extension BuiltinGroup {
                     that rule first.
                     """) { args, _ in
             let net = args.host("net", NetworkValue.self), path = try args.string("path")
+            guard FileManager.default.fileExists(atPath: path) else { throw LanguageError.runtime("no such file: \(path)") }
             do {
                 try Checkpoint.restore(net.trainer, from: path)
             } catch {

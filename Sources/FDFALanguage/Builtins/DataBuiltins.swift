@@ -110,6 +110,10 @@ extension BuiltinGroup {
             guard seed >= 0 else { throw LanguageError.runtime("'seed' must be 0 or more, got \(seed)") }
             spec.seed = UInt64(seed)
         }
+        // The samples of both splits and the labelling projection, all float32.
+        let features = spec.sampleShape.reduce(1.0) { $0 * Double($1) }
+        try MemoryBudget.check(floats: Double(spec.trainCount + spec.testCount + spec.classCount) * features,
+                               "synthetic data of shape \(spec.sampleShape) (\(spec.trainCount) + \(spec.testCount) samples)")
         return spec
     }
 

@@ -14,7 +14,7 @@ extension BuiltinGroup {
             return .none
         },
         Builtin("help", [.optional("topic", .any, default: .none)],
-                summary: "Lists the built-ins, or explains one: help zeros, help(\"syntax\").") { args, session in
+                summary: "Lists the built-ins, or explains one: help zeros, ?zeros, zeros?, help syntax, help for.") { args, session in
             session.write(try helpText(args["topic"], session.registry) + "\n")
             return .none
         },
@@ -67,9 +67,11 @@ extension BuiltinGroup {
         case .builtin(let builtin): return Help.page(builtin)
         case .function(let function): return "\(function.signature)  (defined at \(function.declaration.location))"
         case .string("syntax"): return Help.syntax
+        case .string(let word) where Keyword(rawValue: word) != nil: return Help.keyword(word)
         case .string(let name):
             guard let builtin = registry.builtin(named: name) else {
-                throw LanguageError.runtime("no built-in named '\(name)'" + Suggestion.hint(for: name, among: registry.names))
+                throw LanguageError.runtime("no built-in named '\(name)'" + Suggestion.hint(for: name, among: registry.names)
+                                            + " (help syntax explains the language, help for a keyword)")
             }
             return Help.page(builtin)
         case let other: return "a \(other.typeName): \(Display.repr(other))"

@@ -54,7 +54,7 @@ enum Npy {
                 guard let n = Int(text), n >= 0 else { throw fail("bad shape \(shapeText)") }
                 return n
             }
-        let count = shape.reduce(1, *)
+        let count = try MemoryBudget.elementCount(shape, "\(path): the header's shape \(shape)")
         guard let dtype = DType(descr: descr) else {
             throw fail("dtype \(descr) is not a number type (bool, int, uint or float of 1 to 8 bytes)")
         }
@@ -62,7 +62,7 @@ enum Npy {
         guard bytes.count - dataStart == count * width else {
             throw fail("shape \(shape) needs \(count * width) bytes of data, the file has \(bytes.count - dataStart)")
         }
-        let t = Tensor(zeros: shape)
+        let t = try MemoryBudget.zeros(shape)
         try bytes.withUnsafeBytes { raw in
             for i in 0 ..< count {
                 let x = dtype.element(raw.baseAddress! + dataStart + i * width)
