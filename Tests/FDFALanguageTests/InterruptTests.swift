@@ -24,6 +24,7 @@ final class InterruptTests: XCTestCase {
         let captured = Captured()
         try captured.run("""
             data = load("synthetic", shape=[16], classes=10, train=256, test=200000)
+            big = load("synthetic", shape=[16], classes=10, train=256, test=4000000)
             net = fc(data, [256, 256])
             b = batch(data, 500)
             r = 0..<1e14
@@ -32,7 +33,7 @@ final class InterruptTests: XCTestCase {
         assertInterrupted(captured, "variance(net, b, estimator=\"FDFA\", draws=1)") // the Jacobian's passes
         assertInterrupted(captured, "jacobian(net, b)")
         assertInterrupted(captured, "align(net, b)")
-        assertInterrupted(captured, "eval(net, data, batch=1)")
+        assertInterrupted(captured, "eval(net, big, batch=1)")
         assertInterrupted(captured, "for i in r { }")
     }
 }

@@ -5,9 +5,13 @@ extension BuiltinGroup {
     static let files = BuiltinGroup("Files", [
         Builtin("dump", [.required("t", .any), .required("path", .string)],
                 summary: "Writes a tensor to a numpy .npy file, or a list of tensors to an .npz (float32, C order): np.load reads it.",
-                details: "A list is written as np.savez(path, *tensors) writes it: members arr_0.npy, arr_1.npy, ….") { args, _ in
+                details: "A list is written as np.savez(path, *tensors) writes it: members arr_0.npy, arr_1.npy, …; its path ends in .npz.") { args, _ in
             let path = try args.string("path")
             if case let .list(items) = args["t"], items.contains(where: { if case .tensor = $0 { return true } else { return false } }) {
+                guard path.lowercased().hasSuffix(".npz") else {
+                    throw LanguageError.runtime("dump: this list holds tensors, which go into an .npz archive (np.savez's format); "
+                                                + "give a path ending in .npz, or dump one tensor, e.g. dump(xs[0], \"\(path)\")")
+                }
                 let tensors = try items.enumerated().map { i, item -> Tensor in
                     guard case let .tensor(t) = item else { throw LanguageError.runtime("dump: item \(i) of the list is not a tensor") }
                     return t
