@@ -55,18 +55,9 @@ final class IpynbTests: XCTestCase {
     private func python(_ program: String, _ arguments: String...) throws -> (status: Int32, output: String) {
         let python = "/usr/bin/python3"
         try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: python), "no \(python)")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-c", "import sys, nbformat\n" + program] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let output = String(decoding: data, as: UTF8.self)
+        let (status, output) = try runProgram(python, ["-c", "import sys, nbformat\n" + program] + arguments)
         if output.contains("No module named 'nbformat'") { throw XCTSkip("python3-nbformat is not installed (scripts/setup.sh installs it)") }
-        return (process.terminationStatus, output)
+        return (status, output)
     }
 
     /// The nbformat package validates what fdfa writes against the nbformat 4 JSON schema.
