@@ -40,7 +40,8 @@ public protocol LearningRule: AnyObject {
     var feedbackGradients: [Tensor] { get }
     /// Adam over the feedback matrices, for a rule that trains them that way.
     var feedbackOptimizer: Adam? { get }
-    /// The rule's state tensors under their checkpoint names (the live tensors, not copies).
+    /// The rule's state tensors (the live tensors, not copies), named by layer or tap number
+    /// (`layer{i}.feedback`, `feedback_adam.{l}.m`); `Checkpoint` maps them to its module names.
     var stateTensors: [(name: String, tensor: Tensor)] { get }
     /// Names the first non-finite quantity among the rule's own (after the parameters' gradients).
     func firstNonFiniteQuantity() -> String?
