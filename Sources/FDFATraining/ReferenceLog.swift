@@ -1,3 +1,4 @@
+import FDFAEngine
 import Foundation
 
 /// The reference implementation's console lines and CSV log (SPEC §5), byte for byte, so that
@@ -25,6 +26,11 @@ public enum ReferenceLog {
         return URL(fileURLWithPath: logDir).appendingPathComponent(mode).appendingPathComponent(f.string(from: date) + ".csv").path
     }
 
+    /// Whether `name` has the form of a log's file name, yymmdd_HHMMSS.csv.
+    public static func isLogName(_ name: String) -> Bool {
+        name.range(of: #"^[0-9]{6}_[0-9]{6}\.csv$"#, options: .regularExpression) != nil
+    }
+
     public static let csvHeader = "Epoch,Training Loss,Test Loss,Test Accuracy"
 
     /// One CSV row: the epoch, the mean training loss, the test loss and accuracy, each printed as
@@ -35,34 +41,39 @@ public enum ReferenceLog {
 }
 
 /// The CSV log of one run: created with the arguments line and the header, then a row per epoch,
-/// each flushed at once so a crash or Ctrl-C loses nothing already reported.
+/// each on the disk whole as soon as it is written (see `LineFile`), so a crash, a full disk or
+/// Ctrl-C loses nothing already reported and leaves no half row.
 public final class CSVLog {
-    public let path: String
-    private let handle: FileHandle
+    public var path: String { file.path }
+    private let file: LineFile
 
     public init(path: String, argumentsLine: String) throws {
-        self.path = path
-        let url = URL(fileURLWithPath: path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        guard FileManager.default.createFile(atPath: path, contents: nil) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
-        }
-        handle = try FileHandle(forWritingTo: url)
+        try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(),
+                                                withIntermediateDirectories: true)
+        file = try LineFile(creating: path)
         try append(argumentsLine)
         try append(ReferenceLog.csvHeader)
     }
 
-    /// Reopens an existing log to append rows (a resumed run continues its log).
-    public init(appendingTo path: String) throws {
-        self.path = path
-        handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        try handle.seekToEnd()
+    /// Reopens the log of a run resumed after `epochs` epochs to append the next rows. Rows past
+    /// that epoch (written just before a kill that came ahead of the checkpoint) are cut off, so
+    /// that every epoch appears once; a log that is not fdfa's, or lacks one of those epochs, is refused.
+    public init(resuming path: String, afterEpoch epochs: Int) throws {
+        file = try LineFile(appendingTo: path) { lines in
+            func refuse(_ reason: String) -> Error { FileError(path: path, operation: "resume the log", reason: reason) }
+            guard lines.count >= 2, lines[0].hasPrefix("Namespace("), lines[1] == ReferenceLog.csvHeader else {
+                throw refuse("it does not begin with the arguments line and the header of a log of fdfa train")
+            }
+            let rows = lines.dropFirst(2)
+            guard rows.count >= epochs else {
+                throw refuse("it has rows for \(rows.count) epochs, the checkpoint was saved after epoch \(epochs)")
+            }
+            for (epoch, row) in zip(1 ... max(epochs, 1), rows.prefix(epochs)) where !row.hasPrefix("\(epoch),") {
+                throw refuse("row \(epoch) is not epoch \(epoch)'s: \(row)")
+            }
+            return 2 + epochs
+        }
     }
 
-    public func append(_ line: String) throws {
-        try handle.write(contentsOf: Data((line + "\n").utf8))
-        try handle.synchronize()
-    }
-
-    deinit { try? handle.close() }
+    public func append(_ line: String) throws { try file.append(line) }
 }

@@ -20,7 +20,7 @@ struct ReplayCommand: ParsableCommand {
 
     func run() throws {
         guard let text = FileManager.default.contents(atPath: path).flatMap({ String(data: $0, encoding: .utf8) }) else {
-            throw ValidationError("cannot read \(path)")
+            throw CommandFailure("cannot read \(path)")
         }
         let notebook = Notebook(markdown: text)
         let mismatches = Replay.run(notebook, tolerance: tolerance, in: options.makeSession(output: { _ in }))

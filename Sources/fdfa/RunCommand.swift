@@ -1,4 +1,5 @@
 import ArgumentParser
+import FDFAEngine
 import FDFALanguage
 import Foundation
 
@@ -20,7 +21,7 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         guard let script = FileManager.default.contents(atPath: file).flatMap({ String(data: $0, encoding: .utf8) }) else {
-            throw ValidationError("cannot read \(file)")
+            throw CommandFailure("cannot read \(file)")
         }
         let session = options.makeSession()
         var failure: Error?
@@ -33,7 +34,7 @@ struct RunCommand: ParsableCommand {
             }
         }
         if let record {
-            try Notebook(cells: session.transcript).markdown.write(toFile: record, atomically: true, encoding: .utf8)
+            try AtomicFile.write(Notebook(cells: session.transcript).markdown, to: record)
         }
         if let failure {
             FileHandle.standardError.write(Data("\(failure)\n".utf8))

@@ -44,9 +44,11 @@ enum Npy {
                 guard let n = Int(text), n >= 0 else { throw fail("bad shape \(shapeText)") }
                 return n
             }
-        let count = shape.reduce(1, *)
         let width = descr == "'<f4'" ? 4 : descr == "'<f8'" ? 8 : 0
         guard width > 0 else { throw fail("dtype \(descr) is not supported (use float32 '<f4' or float64 '<f8')") }
+        guard let count = shape.checkedProduct, [count, width].checkedProduct != nil else {
+            throw fail("shape \(shape) holds more numbers than memory can")
+        }
         guard bytes.count - dataStart == count * width else {
             throw fail("shape \(shape) needs \(count * width) bytes of data, the file has \(bytes.count - dataStart)")
         }
