@@ -26,9 +26,10 @@ public enum ReferenceLog {
         return URL(fileURLWithPath: logDir).appendingPathComponent(mode).appendingPathComponent(f.string(from: date) + ".csv").path
     }
 
-    /// Whether `name` has the form of a log's file name, yymmdd_HHMMSS.csv.
+    /// Whether `name` has the form of a log's file name, yymmdd_HHMMSS.csv (or yymmdd_HHMMSS-N.csv,
+    /// for runs that started in the same second).
     public static func isLogName(_ name: String) -> Bool {
-        name.range(of: #"^[0-9]{6}_[0-9]{6}\.csv$"#, options: .regularExpression) != nil
+        name.range(of: #"^[0-9]{6}_[0-9]{6}(-[0-9]+)?\.csv$"#, options: .regularExpression) != nil
     }
 
     public static let csvHeader = "Epoch,Training Loss,Test Loss,Test Accuracy"
@@ -61,7 +62,7 @@ public final class CSVLog {
     public init(resuming path: String, afterEpoch epochs: Int) throws {
         file = try LineFile(appendingTo: path) { lines in
             func refuse(_ reason: String) -> Error { FileError(path: path, operation: "resume the log", reason: reason) }
-            guard lines.count >= 2, lines[0].hasPrefix("Namespace("), lines[1] == ReferenceLog.csvHeader else {
+            guard lines.count >= 2, lines[0].hasPrefix("Namespace("), lines[1].hasPrefix(ReferenceLog.csvHeader) else {
                 throw refuse("it does not begin with the arguments line and the header of a log of fdfa train")
             }
             let rows = lines.dropFirst(2)

@@ -66,6 +66,13 @@ final class CheckpointValidationTests: XCTestCase {
         XCTAssertThrowsError(try Checkpoint.requireDataset("synthetic", in: [:], path: "c"))
     }
 
+    func testOnlyLogNamesNameALog() {
+        for name in ["261206_120000.csv", "261206_120000-2.csv"] { XCTAssertTrue(ReferenceLog.isLogName(name), name) }
+        for name in ["victim.csv", "../261206_120000.csv", "261206_120000.csv.bak", "261206_1200.csv", ""] {
+            XCTAssertFalse(ReferenceLog.isLogName(name), name)
+        }
+    }
+
     func testAResumedLogKeepsTheCheckpointsEpochsOnly() throws {
         let path = directory.appendingPathComponent("log.csv").path
         let log = try CSVLog(path: path, argumentsLine: "Namespace(epochs=3)")
