@@ -6,8 +6,9 @@ import PackageDescription
 /// The targets follow the architecture, each layer depending only on those below it:
 /// engine (tensors, layers, rules) ← data ← analysis ← training (runs over datasets, checkpoints)
 /// ← language ← REPL ← `fdfa` command line.
-let releaseSpeed: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
-
+///
+/// Release builds use SwiftPM's `-O`, which keeps every `precondition` and bounds check: a bad index
+/// is an error, not memory corruption. Checks that would cost time sit outside the hot loops.
 let package = Package(
     name: "fdfa",
     products: [
@@ -24,10 +25,10 @@ let package = Package(
 
         // The few elementwise kernels Swift cannot vectorise on Linux (sqrt, log, sin, cos), in C.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]),
-        .target(name: "FDFAEngine", dependencies: ["CBLAS", "CKernels"], swiftSettings: releaseSpeed),
-        .target(name: "FDFAData", dependencies: ["FDFAEngine", "CDeflate"], swiftSettings: releaseSpeed),
-        .target(name: "FDFAAnalysis", dependencies: ["FDFAEngine"], swiftSettings: releaseSpeed),
-        .target(name: "FDFATraining", dependencies: ["FDFAEngine", "FDFAData", "FDFAAnalysis"], swiftSettings: releaseSpeed),
+        .target(name: "FDFAEngine", dependencies: ["CBLAS", "CKernels"]),
+        .target(name: "FDFAData", dependencies: ["FDFAEngine", "CDeflate"]),
+        .target(name: "FDFAAnalysis", dependencies: ["FDFAEngine"]),
+        .target(name: "FDFATraining", dependencies: ["FDFAEngine", "FDFAData", "FDFAAnalysis"]),
         .target(name: "FDFALanguage", dependencies: ["FDFAEngine", "FDFAData", "FDFAAnalysis", "FDFATraining"]),
         .target(name: "FDFARepl", dependencies: ["FDFALanguage", "CEditLine"]),
         .executableTarget(
@@ -35,8 +36,7 @@ let package = Package(
             dependencies: [
                 "FDFAEngine", "FDFAData", "FDFAAnalysis", "FDFATraining", "FDFALanguage", "FDFARepl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            swiftSettings: releaseSpeed
+            ]
         ),
 
         .testTarget(name: "FDFAEngineTests", dependencies: ["FDFAEngine"], exclude: ["Fixtures"]),

@@ -1,7 +1,7 @@
 # Sourced by scripts/fdfa and scripts/test: installs the system packages fdfa needs, once.
 # Idempotent and quiet when everything is present; needs root (or sudo) only when something is missing.
 
-fdfa_packages=(libopenblas-dev libedit-dev libdeflate-dev dataset-fashion-mnist)
+fdfa_packages=(libopenblas-dev libedit-dev libdeflate-dev dataset-fashion-mnist python3-nbformat)
 
 fdfa_missing_packages() {
     local p

@@ -12,14 +12,14 @@ public enum Estimator: String, CaseIterable, CustomStringConvertible {
 
     public var description: String { rawValue }
 
-    /// The estimator a rule trains with: FG-W and FG-A their own, FDFA its Jacobian draw; nil for BP,
-    /// DFA and DKP, which draw nothing.
+    /// The estimator a rule trains with: FG-W and FG-A their own, FDFA its Jacobian draw; nil for the
+    /// rules that draw nothing (BP, FA, DFA, DKP).
     public init?(rule: Rule) {
         switch rule {
         case .fgw: self = .fgw
         case .fga: self = .fga
         case .fdfa: self = .fdfa
-        case .bp, .dfa, .dkp: return nil
+        default: return nil
         }
     }
 }

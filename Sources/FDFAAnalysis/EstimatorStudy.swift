@@ -4,52 +4,51 @@ import FDFAEngine
 /// measures its alignment and variance against the exact quantity (SPEC §7).
 ///
 /// The forward point is fixed, so the network runs forward once; each draw is one tangent pass with
-/// fresh perturbations from a generator seeded with `seed`. Tangents and perturbations are restored
-/// afterwards (see `Isolation`); parameter `grad` buffers are overwritten by the truth's backward pass.
+/// fresh perturbations from a generator seeded with `seed`, passed to the tangent pass as arguments, so
+/// no rule's state is touched; parameter `grad` buffers are overwritten by the truth's backward pass.
 public enum EstimatorStudy {
     public static func run(
         _ network: Network, images: Tensor, labels: [Int32], estimator: Estimator, draws: Int, seed: UInt64
     ) -> [EstimatorStatistics] {
         precondition(draws > 0, "an estimator study needs at least one draw")
         precondition(estimator == .fgw || !network.taps.isEmpty, "\(estimator) perturbs taps; the network has none")
-        return Isolation.measure(network, seed: seed) {
-            let truth = Gradients.truth(network, images: images, labels: labels)
-            let targets: [[Tensor]] = switch estimator {
-            case .fgw: [truth.parameters]
-            case .fga: truth.taps.map { [$0] }
-            case .fdfa: Jacobian.batchMean(network, images: images).map { [$0] }
+        let truth = Gradients.truth(network, images: images, labels: labels)
+        let targets: [[Tensor]] = switch estimator {
+        case .fgw: [truth.parameters]
+        case .fga: truth.taps.map { [$0] }
+        case .fdfa: Jacobian.batchMean(network, images: images).map { [$0] }
+        }
+        // Every measurement pass above ended with a forward at the same point; the tangents below use it.
+        var draw = Draw(network, estimator: estimator, batch: images.batch)
+        var rng = Random(seed: seed)
+        var cosines = Array(repeating: RunningMoments(), count: targets.count)
+        var distances = Array(repeating: RunningMoments(), count: targets.count)
+        let means = targets.map { $0.map { Tensor(zeros: $0.shape) } }
+        for _ in 0 ..< draws {
+            let estimates = draw.next(error: truth.error, rng: &rng)
+            for (t, (estimate, target)) in zip(estimates, targets).enumerated() {
+                let c = Comparison(estimate: estimate, truth: target)
+                cosines[t].add(c.cosine)
+                distances[t].add(c.squaredDistance)
+                for (mean, e) in zip(means[t], estimate) { BLAS.axpy(1 / Float(draws), e.data, mean.data, count: e.count) }
             }
-            // Every measurement pass above ended with a forward at the same point; the tangents below use it.
-            var draw = Draw(network, estimator: estimator, batch: images.batch)
-            var rng = Random(seed: seed)
-            var cosines = Array(repeating: RunningMoments(), count: targets.count)
-            var distances = Array(repeating: RunningMoments(), count: targets.count)
-            let means = targets.map { $0.map { Tensor(zeros: $0.shape) } }
-            for _ in 0 ..< draws {
-                let estimates = draw.next(error: truth.error, rng: &rng)
-                for (t, (estimate, target)) in zip(estimates, targets).enumerated() {
-                    let c = Comparison(estimate: estimate, truth: target)
-                    cosines[t].add(c.cosine)
-                    distances[t].add(c.squaredDistance)
-                    for (mean, e) in zip(means[t], estimate) { BLAS.axpy(1 / Float(draws), e.data, mean.data, count: e.count) }
-                }
-            }
-            return targets.indices.map { t in
-                EstimatorStatistics(
-                    target: estimator == .fgw ? "all" : String(t + 1), draws: draws,
-                    meanCosine: cosines[t].mean, stdCosine: cosines[t].standardDeviation,
-                    variance: distances[t].mean, averaged: Comparison(estimate: means[t], truth: targets[t]))
-            }
+        }
+        return targets.indices.map { t in
+            EstimatorStatistics(
+                target: estimator == .fgw ? "all" : String(t + 1), draws: draws,
+                meanCosine: cosines[t].mean, stdCosine: cosines[t].standardDeviation,
+                variance: distances[t].mean, averaged: Comparison(estimate: means[t], truth: targets[t]))
         }
     }
 }
 
-/// One estimator's buffers, reused draw after draw: the perturbations it sets (parameter tangents for
-/// FG-W, tap perturbations otherwise) and its estimates, one tensor list per target.
+/// One estimator's buffers, reused draw after draw: the perturbations it passes to the tangent pass
+/// (parameter directions for FG-W, tap perturbations otherwise) and its estimates, one tensor list per target.
 private struct Draw {
     let network: Network
     let estimator: Estimator
     let perturbations: [Tensor]
+    let seeds: TangentSeeds
     let estimates: [[Tensor]]
 
     init(_ network: Network, estimator: Estimator, batch: Int) {
@@ -60,22 +59,21 @@ private struct Draw {
         case .fgw:
             perturbations = parameters.map { Tensor(zeros: $0.value.shape) }
             estimates = [parameters.map { Tensor(zeros: $0.value.shape) }]
-            for (p, v) in zip(parameters, perturbations) { p.tangent = v }
-            for tap in network.taps { tap.perturbation = nil }
+            seeds = TangentSeeds(network, parameters: perturbations)
         case .fga, .fdfa:
             perturbations = network.taps.map { Tensor(zeros: [batch] + $0.inputShape) }
             estimates = network.taps.map {
                 [Tensor(zeros: estimator == .fga ? [batch] + $0.inputShape : [network.classes, $0.width])]
             }
-            for p in parameters { p.tangent = nil }
-            for (tap, u) in zip(network.taps, perturbations) { tap.perturbation = u }
+            seeds = TangentSeeds(network)
+            seeds.taps = perturbations
         }
     }
 
     /// Fresh perturbations, one tangent pass, and the estimates it gives.
     mutating func next(error e: Tensor, rng: inout Random) -> [[Tensor]] {
         for v in perturbations { rng.fillNormal(v) }
-        let d = network.tangent(nil)!
+        let d = network.tangent(nil, seeds: seeds)!
         let batch = e.batch, k = e.sampleCount
         switch estimator {
         case .fgw:

@@ -31,7 +31,7 @@ public struct TrueGradients {
 public enum Gradients {
     /// BP on `images`: one forward (statistics left alone) and one backward pass. The gradients are
     /// copies; the parameters' own `grad` buffers are overwritten along the way (harmless between
-    /// training steps, see `Isolation`).
+    /// training steps: the next step rewrites them before reading them).
     public static func truth(_ network: Network, images: Tensor, labels: [Int32]) -> TrueGradients {
         let logits = network.forward(images, mode: .training(updateStatistics: false))
         var crossEntropy = SoftmaxCrossEntropy()

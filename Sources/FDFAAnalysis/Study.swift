@@ -79,7 +79,7 @@ public enum Study {
         var alignment: [Rule: TrackedTable] = [:]
         for rule in alignmentRules {
             let network = try Network.fc(input: c.inputShape, hidden: c.hidden, classes: c.classes, seed: c.seed)
-            let trainer = Trainer(network: network, rule: rule, hyperparameters: c.hyperparameters, seed: c.seed)
+            let trainer = try Trainer(network: network, rule: rule, hyperparameters: c.hyperparameters, seed: c.seed)
             let tracker = try Tracker(groups: [.cos, .align], every: c.trackEvery, path: "\(directory)/alignment-\(rule).csv",
                                       images: probe.images, labels: probe.labels, seed: c.seed)
             try tracker.maybeRecord(trainer: trainer, step: 0, epoch: 0)
@@ -104,7 +104,7 @@ public enum Study {
                                          probe: (images: Tensor, labels: [Int32])) throws -> [(width: Int, gradient: Comparison)] {
         try c.widths.map { width in
             let network = try Network.fc(input: c.inputShape, hidden: [width], classes: c.classes, seed: c.seed)
-            let trainer = Trainer(network: network, rule: .fdfa, hyperparameters: c.hyperparameters, seed: c.seed)
+            let trainer = try Trainer(network: network, rule: .fdfa, hyperparameters: c.hyperparameters, seed: c.seed)
             for step in 0 ..< c.steps {
                 let batch = batches(step)
                 try trainer.step(images: batch.images, labels: batch.labels)

@@ -5,8 +5,9 @@ import Foundation
 ///
 /// Use: make one before training with the groups, the period, the CSV path and a fixed measurement
 /// batch; call `maybeRecord` after every step (and once with step 0 before the first, for the
-/// starting point); `close` at the end. Every measurement is isolated (see `Isolation`): a run with
-/// tracking produces bit-identical parameters to the same run without.
+/// starting point); `close` at the end. A measurement draws from its own generator and moves no
+/// running statistics (see `Trainer.measureGradients`): a run with tracking produces bit-identical
+/// parameters to the same run without.
 ///
 /// Columns: `step`, `epoch`, then per group (see `TrackGroups`) one column per quantity and layer.
 /// Costs per record, on the measurement batch of size B: `cos` two forward and two backward passes;

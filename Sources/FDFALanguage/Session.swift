@@ -2,17 +2,6 @@ import FDFAEngine
 import FDFATraining
 import Foundation
 
-/// One input and the output it printed: the unit of the transcript, of `save` and of notebooks.
-public struct Cell: Equatable {
-    public let input: String
-    public let output: String
-
-    public init(input: String, output: String) {
-        self.input = input
-        self.output = output
-    }
-}
-
 /// A running workbench: variables, the random generator, where output goes, and the transcript
 /// of the cells run so far. The REPL, `fdfa run` and notebook replay all drive one of these.
 public final class Session {
@@ -20,15 +9,24 @@ public final class Session {
     /// Every random draw (`randn`, `rand`, later initialisations and shuffles) comes from here;
     /// `seed(n)` resets it, so the same seed gives the same session.
     public var random: Random
+    /// The seed the session started with, which notebooks record.
+    public let seed: UInt64
     /// Receives everything the program prints, as it is printed.
     public var output: (String) -> Void
-    /// The cells that ran without error, in order.
+    /// Receives rich displays (plots) when set; otherwise their text goes to `output`.
+    public var displayOutput: (([String: String]) -> Void)?
+    /// Whether `plot` adds its SVG drawing to its display: on for Jupyter notebooks, off at a
+    /// terminal, which shows only the text form (and large SVGs take long to draw).
+    public var showsFigures = false
+    /// The cells run so far, in order, with what each showed; a failed cell ends with its error.
     public private(set) var transcript: [Cell] = []
     private lazy var interpreter = Interpreter(session: self)
-    private var cellOutput = ""
+    private var cellOutputs: [CellOutput] = []
+    private var cellSaves = false
 
     public init(registry: Registry = .standard, seed: UInt64 = 0, output: @escaping (String) -> Void = Session.standardOutput) {
         self.registry = registry
+        self.seed = seed
         self.random = Random(seed: seed)
         self.output = output
     }
@@ -39,22 +37,43 @@ public final class Session {
 
     /// Prints text (built-ins call this, never `print`, so notebooks capture everything).
     public func write(_ text: String) {
-        cellOutput += text
+        if case .text(let before) = cellOutputs.last {
+            cellOutputs[cellOutputs.count - 1] = .text(before + text)
+        } else {
+            cellOutputs.append(.text(text))
+        }
         output(text)
     }
 
+    /// Shows a rich display (data by MIME type, with a "text/plain" form for terminals).
+    public func display(_ data: [String: String]) {
+        cellOutputs.append(.display(data))
+        if let displayOutput { displayOutput(data) } else { output(CellOutput.display(data).text) }
+    }
+
+    /// Marks the running cell as one that saves the session (`save`), so saves leave it out.
+    func markCellAsSaving() { cellSaves = true }
+
     /// Parses and runs one cell; returns what it printed. On error the variables keep whatever
-    /// the statements before the failure assigned, and the cell is left out of the transcript.
+    /// the statements before the failure assigned; the cell joins the transcript with its error.
     @discardableResult
     public func execute(_ text: String, name: String = "<repl>", firstLine: Int = 1) throws -> String {
         Interrupt.clear()
-        cellOutput = ""
+        cellOutputs = []
+        cellSaves = false
         let source = Source(name: name, text: text, firstLine: firstLine)
-        try DeepStack.run {
-            try self.interpreter.run(try Parser.parse(source))
+        do {
+            try DeepStack.run {
+                try self.interpreter.run(try Parser.parse(source))
+            }
+        } catch {
+            let interrupted = (error as? LanguageError)?.kind == .interrupted
+            transcript.append(Cell(input: text, outputs: cellOutputs + [.error("\(error)")], interrupted: interrupted, saves: cellSaves))
+            throw error
         }
-        transcript.append(Cell(input: text, output: cellOutput))
-        return cellOutput
+        let cell = Cell(input: text, outputs: cellOutputs, saves: cellSaves)
+        transcript.append(cell)
+        return cell.output
     }
 
     /// The value of a global variable, if there is one (for completion of fields).

@@ -101,17 +101,10 @@ public enum Checkpoint {
                 list.append(("layer\(i + 1).running_var", bn.runningVariance))
             }
         }
-        for tap in trainer.network.taps {
-            if let b = tap.feedback { list.append(("tap\(tap.index).feedback", b)) }
-        }
         for (k, moment) in trainer.optimizer.moments.enumerated() {
             list.append(("adam.\(k).m", moment.m))
             list.append(("adam.\(k).v", moment.v))
         }
-        for (l, moment) in (trainer.feedbackOptimizer?.moments ?? []).enumerated() {
-            list.append(("feedback_adam.\(l + 1).m", moment.m))
-            list.append(("feedback_adam.\(l + 1).v", moment.v))
-        }
-        return list
+        return list + trainer.learningRule.stateTensors
     }
 }

@@ -58,6 +58,9 @@ struct BenchCommand: ParsableCommand {
                     let result: Benchmark.Result
                     do {
                         result = try Benchmark.run(.init(arch: a, rule: r, batch: b), warmup: warmup, repeats: repeats)
+                    } catch let error as RuleError {   // e.g. FA on the convolutional net
+                        if !json { emit("\(a) \(r) skipped: \(error)") }
+                        break
                     } catch {
                         throw CommandFailure("\(error)")
                     }

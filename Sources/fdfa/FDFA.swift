@@ -13,6 +13,7 @@ struct FDFA: ParsableCommand {
             ReplCommand.self,
             RunCommand.self,
             ReplayCommand.self,
+            ConvertCommand.self,
             TrainCommand.self,
             BenchCommand.self,
             DownloadCommand.self,

@@ -3,10 +3,11 @@ import FDFALanguage
 
 /// Options every command that runs fdfa code shares.
 struct SessionOptions: ParsableArguments {
-    @Option(help: "Seed of the session's random generator (a notebook replays with the seed it was recorded with).")
-    var seed: UInt64 = 0
+    @Option(help: "Seed of the session's random generator (default: a notebook's recorded seed, else 0).")
+    var seed: UInt64?
 
-    func makeSession(output: @escaping (String) -> Void = Session.standardOutput) -> Session {
-        Session(seed: seed, output: output)
+    /// A session seeded with --seed, else with the seed a notebook was recorded with.
+    func makeSession(recordedSeed: UInt64 = 0, output: @escaping (String) -> Void = Session.standardOutput) -> Session {
+        Session(seed: seed ?? recordedSeed, output: output)
     }
 }

@@ -45,7 +45,7 @@ struct TrainCommand: ParsableCommand {
     var dryRun = false
     @Option(help: "Batches between console lines.")
     var logInterval = 100
-    @Option(help: "Learning rule: BP, DFA, DKP, FDFA, FDFA-EMA, FG-W or FG-A.")
+    @Option(help: "Learning rule: BP, FA, DFA, DKP, FDFA, FDFA-EMA, FG-W or FG-A.")
     var trainMode = "FDFA"
     @Option(help: "Directory of the CSV logs ({log-dir}/{MODE}/{yymmdd_HHMMSS}.csv).")
     var logDir = "results/"
@@ -78,7 +78,7 @@ struct TrainCommand: ParsableCommand {
 
     func validate() throws {
         guard Self.parseMode(trainMode) != nil else {
-            throw ValidationError("--train-mode '\(trainMode)' is not one of BP, DFA, DKP, FDFA, FDFA-EMA, FG-W, FG-A")
+            throw ValidationError("--train-mode '\(trainMode)' is not one of BP, FA, DFA, DKP, FDFA, FDFA-EMA, FG-W, FG-A")
         }
         guard (try? DatasetName(parsing: dataset)) != nil else {
             throw ValidationError("--dataset '\(dataset)' is not one of MNIST, FashionMNIST, CIFAR10, CIFAR100, synthetic")
@@ -140,7 +140,7 @@ struct TrainCommand: ParsableCommand {
         let model = ReferenceModel(dataset: name, conv: conv, hiddenLayers: hiddenLayers, rule: rule)
         let network = try model.network(for: data, seed: seeds.network)
         do { try TrainingRun.checkBatchFits(network, batchSize: batchSize) } catch { throw CommandFailure("--batch-size: \(error)") }
-        let trainer = Trainer(network: network, rule: rule, hyperparameters: hp, seed: seeds.rule)
+        let trainer = try Trainer(network: network, rule: rule, hyperparameters: hp, seed: seeds.rule)
         let run = TrainingRun(dataset: data, trainer: trainer, batchSize: batchSize, dataSeed: seeds.data,
                               trainTransform: model.trainTransform, testTransform: model.testTransform)
 

@@ -28,19 +28,21 @@ final class EstimatorStudyTests: XCTestCase {
     }
 
     /// E[(1/B) Σ_i d_i ⊗ u_i] is the mean of the diagonal blocks, also under BatchNorm: the definition
-    /// `Jacobian` uses. Perturbations and tangents are put back afterwards.
-    func testJacobianDrawsAverageToTheBatchMeanJacobian() {
+    /// `Jacobian` uses. The draws are the study's own: a trainer's perturbations and generator on the
+    /// same network are untouched.
+    func testJacobianDrawsAverageToTheBatchMeanJacobian() throws {
         let net = Fixtures.batchNormNet()
         let (x, labels) = Fixtures.problem(samples: 4)
-        let marker = Tensor(shape: [1, 5], repeating: 7)
-        net.taps[0].perturbation = marker
+        let trainer = try Trainer(network: net, rule: .fdfa, seed: 2)
+        try trainer.step(images: x, labels: labels)
+        let perturbations = trainer.learningRule.seeds!.taps.map { $0!.array }, rng = trainer.rng
         let stats = EstimatorStudy.run(net, images: x, labels: labels, estimator: .fdfa, draws: 6000, seed: 4)
         for s in stats {
             XCTAssertGreaterThan(s.averaged.cosine, 0.99, "tap \(s.target)")
             XCTAssertEqual(s.averaged.normRatio, 1, accuracy: 0.05)
             XCTAssertLessThan(s.meanCosine, 0.9, "a single draw is noisy")
         }
-        XCTAssertTrue(net.taps[0].perturbation === marker && marker.array == Array(repeating: 7, count: 5))
-        XCTAssertNil(net.taps[1].perturbation)
+        XCTAssertEqual(trainer.learningRule.seeds!.taps.map { $0!.array }, perturbations)
+        XCTAssertEqual(trainer.rng.counter, rng.counter)
     }
 }

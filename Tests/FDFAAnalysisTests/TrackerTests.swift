@@ -13,7 +13,7 @@ final class TrackerTests: XCTestCase {
         let net = trainer.network
         var rng = trainer.rng
         let bn = net.layers.compactMap { $0 as? BatchNorm }.flatMap { [$0.runningMean.array, $0.runningVariance.array] }
-        return net.parameters.map(\.value.array) + bn + net.taps.compactMap { $0.feedback?.array }
+        return net.parameters.map(\.value.array) + bn + trainer.learningRule.stateTensors.map(\.tensor.array)
             + trainer.optimizer.moments.flatMap { [$0.m.array, $0.v.array] } + [[rng.nextUniform()]]
     }
 
@@ -22,7 +22,7 @@ final class TrackerTests: XCTestCase {
         var hp = Hyperparameters()
         hp.learningRate = 1e-2
         hp.feedbackLearningRate = 1e-2
-        let trainer = Trainer(network: net, rule: rule, hyperparameters: hp, seed: 11)
+        let trainer = try Trainer(network: net, rule: rule, hyperparameters: hp, seed: 11)
         let (x, labels) = Fixtures.problem(samples: 16)
         try tracker?.maybeRecord(trainer: trainer, step: 0, epoch: 0)
         for _ in 0 ..< steps {
@@ -47,7 +47,7 @@ final class TrackerTests: XCTestCase {
     func testCSVHasOneHeaderAndOneRowPerRecord() throws {
         let path = temporaryPath("fdfa.csv")
         let net = Fixtures.batchNormNet()
-        let trainer = Trainer(network: net, rule: .fdfa, seed: 1)
+        let trainer = try Trainer(network: net, rule: .fdfa, seed: 1)
         let (x, labels) = Fixtures.problem(samples: 4)
         let tracker = try Tracker(groups: TrackGroups(parsing: "cos, ALIGN,var"), every: 1, path: path,
                                   images: x, labels: labels, draws: 2)

@@ -32,8 +32,8 @@ final class CommandLineErrorTests: CommandLineTestCase {
         let version = try FDFAProcess.run(["--version"])
         XCTAssertEqual(version.status, 0)
         XCTAssertNotNil(version.stdout.range(of: #"^\d+\.\d+\.\d+\n$"#, options: .regularExpression), version.stdout)
-        for command in ["run", "replay"] {
-            let output = try FDFAProcess.run([command, directory.appendingPathComponent("missing").path])
+        for (command, file) in [("run", "missing.fdfa"), ("replay", "missing.md")] {
+            let output = try FDFAProcess.run([command, directory.appendingPathComponent(file).path])
             XCTAssertEqual(output.status, 1, output.stderr)
             XCTAssertTrue(output.stderr.contains("cannot read"), output.stderr)
             XCTAssertFalse(output.stderr.contains("Usage"), "\(command): a runtime error is not a usage error: \(output.stderr)")

@@ -35,7 +35,7 @@ final class BackwardSegmentsTests: XCTestCase {
             var rng = Random(seed: 4)
             let x = LayerCheck.normal([8, 30], &rng)
             let labels: [Int32] = [0, 1, 2, 3, 4, 0, 1, 2]
-            let trainer = Trainer(network: net, rule: .dfa, seed: 5)
+            let trainer = try Trainer(network: net, rule: .dfa, seed: 5)
             try trainer.computeGradients(images: x, labels: labels, updateStatistics: false)
             let got = net.parameters.map(\.grad.array)
 
@@ -46,7 +46,7 @@ final class BackwardSegmentsTests: XCTestCase {
             for layer in net.layers.reversed() {
                 if let tap = layer as? Tap {
                     let delta = Tensor(zeros: [8, tap.width])
-                    BLAS.gemm(e.data, tap.feedback!.data, into: delta.data, m: 8, n: tap.width, k: 5)
+                    BLAS.gemm(e.data, trainer.learningRule.tapFeedback[tap.index - 1].data, into: delta.data, m: 8, n: tap.width, k: 5)
                     g = delta
                 } else {
                     g = layer.adjoint(g!, needInputGradient: true)
@@ -64,15 +64,15 @@ final class BackwardSegmentsTests: XCTestCase {
             var rng = Random(seed: 7)
             let x = LayerCheck.normal([batch] + net.inputShape, &rng)
             let labels = (0 ..< batch).map { Int32($0 % net.classes) }
-            let trainer = Trainer(network: net, rule: .dfa, seed: 1)
+            let trainer = try Trainer(network: net, rule: .dfa, seed: 1)
             let tap = net.taps.last!
-            for j in 0 ..< tap.width { tap.feedback!.data[j] = .infinity }   // B's first row
-            let before = net.parameters.map(\.value.array) + net.taps.map { $0.feedback!.array }
+            for j in 0 ..< tap.width { trainer.learningRule.tapFeedback[tap.index - 1].data[j] = .infinity }   // B's first row
+            let before = net.parameters.map(\.value.array) + trainer.learningRule.tapFeedback.map(\.array)
             XCTAssertThrowsError(try trainer.step(images: x, labels: labels)) { error in
                 XCTAssertTrue("\(error)".contains("non-finite gradient of layer"), "\(error)")
             }
             XCTAssertEqual(trainer.steps, 0)
-            let after = net.parameters.map(\.value.array) + net.taps.map { $0.feedback!.array }
+            let after = net.parameters.map(\.value.array) + trainer.learningRule.tapFeedback.map(\.array)
             XCTAssertTrue(before == after, "a parameter or feedback matrix moved")
         }
     }

@@ -49,12 +49,12 @@ final class BasicLayerTests: XCTestCase {
         var rng = Random(seed: 5)
         let tap = Tap(shape: [3], index: 1)
         _ = tap.forward(Tensor(zeros: [2, 3]), mode: .training)
-        XCTAssertNil(tap.tangent(nil))
-        tap.perturb(batch: 2, rng: &rng)
-        let u = tap.perturbation!.array
-        XCTAssertEqual(tap.tangent(nil)!.array, u)
+        XCTAssertNil(tap.tangent(nil, adding: nil))
+        let u = LayerCheck.normal([2, 3], &rng)
+        XCTAssertEqual(tap.tangent(nil, adding: u)!.array, u.array)
         let dx = Tensor(shape: [2, 3], values: [1, 2, 3, 4, 5, 6])
-        XCTAssertEqual(tap.tangent(dx)!.array, zip(dx.array, u).map { $0 + $1 })
+        XCTAssertEqual(tap.tangent(dx, adding: u)!.array, zip(dx.array, u.array).map { $0 + $1 })
+        XCTAssertEqual(tap.tangent(dx, adding: nil)!.array, dx.array)
     }
 
     /// With no input tangent, only γ's and β's tangents move the output: dy = dγ x̂ + dβ, with no
@@ -67,13 +67,12 @@ final class BasicLayerTests: XCTestCase {
             _ = bn.forward(x, mode: .training)
             _ = bn.tangent(dx) // leaves the scratch sums of dx behind
             let xhat = bn.forward(x, mode: .training(updateStatistics: false)).copy() // γ = 1, β = 0: y = x̂
-            bn.gamma.tangent = LayerCheck.normal([shape[0]], &rng)
-            bn.beta.tangent = LayerCheck.normal([shape[0]], &rng)
-            let dy = try XCTUnwrap(bn.tangent(nil))
+            let dg = LayerCheck.normal([shape[0]], &rng), db = LayerCheck.normal([shape[0]], &rng)
+            let dy = try XCTUnwrap(bn.tangent(nil, along: [dg, db]))
             let plane = shape.dropFirst().reduce(1, *)
             for i in 0 ..< dy.count {
                 let c = (i / plane) % shape[0]
-                XCTAssertEqual(dy.data[i], bn.gamma.tangent!.data[c] * xhat.data[i] + bn.beta.tangent!.data[c], accuracy: 1e-6)
+                XCTAssertEqual(dy.data[i], dg.data[c] * xhat.data[i] + db.data[c], accuracy: 1e-6)
             }
         }
     }

@@ -51,7 +51,7 @@ final class RuleTests: XCTestCase {
         let net = Self.smallNet()
         let (x, labels) = Self.problem(samples: 4)
         let exact = net.taps.map { Self.batchMeanJacobian(net, tap: $0, x: x) }
-        let trainer = Trainer(network: net, rule: .fdfa, seed: 5)
+        let trainer = try Trainer(network: net, rule: .fdfa, seed: 5)
         // With B_l = 0 the FDFA gradient is −mean(d ⊗ u_l): average it over many draws.
         let draws = 4000
         var sums = exact.map { Array(repeating: Float(0), count: $0.count) }
@@ -71,9 +71,9 @@ final class RuleTests: XCTestCase {
     func testDFAWithTheTrueJacobianGivesTheJacobianProduct() throws {
         let net = Self.smallNet()
         let (x, labels) = Self.problem(samples: 4)
-        let trainer = Trainer(network: net, rule: .dfa, seed: 1)
+        let trainer = try Trainer(network: net, rule: .dfa, seed: 1)
         let jacobians = net.taps.map { Self.batchMeanJacobian(net, tap: $0, x: x) }
-        for (tap, j) in zip(net.taps, jacobians) { tap.feedback!.assign(j) }
+        for (b, j) in zip(trainer.learningRule.tapFeedback, jacobians) { b.assign(j) }
         try trainer.computeGradients(images: x, labels: labels)
         var loss = SoftmaxCrossEntropy()
         let e = loss.evaluate(logits: net.forward(x, mode: .training(updateStatistics: false)), labels: labels).error
@@ -94,7 +94,7 @@ final class RuleTests: XCTestCase {
     func testDKPFeedbackGradientIsErrorTransposeTimesActivity() throws {
         let net = Self.smallNet()
         let (x, labels) = Self.problem(samples: 5)
-        let trainer = Trainer(network: net, rule: .dkp, seed: 1)
+        let trainer = try Trainer(network: net, rule: .dkp, seed: 1)
         try trainer.computeGradients(images: x, labels: labels)
         var loss = SoftmaxCrossEntropy()
         let e = loss.evaluate(logits: net.forward(x, mode: .training(updateStatistics: false)), labels: labels).error
@@ -113,10 +113,10 @@ final class RuleTests: XCTestCase {
     func testForwardGradientsAreUnbiased() throws {
         let net = Self.smallNet(hidden: [4])
         let (x, labels) = Self.problem(samples: 4)
-        let bp = Trainer(network: net, rule: .bp, seed: 0)
+        let bp = try Trainer(network: net, rule: .bp, seed: 0)
         try bp.computeGradients(images: x, labels: labels, updateStatistics: false)
         let truth = net.parameters.flatMap(\.grad.array)
-        let fgw = Trainer(network: net, rule: .fgw, seed: 3)
+        let fgw = try Trainer(network: net, rule: .fgw, seed: 3)
         let draws = 20000
         var mean = [Float](repeating: 0, count: truth.count)
         for _ in 0 ..< draws {
@@ -135,7 +135,7 @@ final class RuleTests: XCTestCase {
         var loss = SoftmaxCrossEntropy()
         let e = loss.evaluate(logits: net.forward(x, mode: .training), labels: labels).error
         net.backpropagate(e) { _, g in truth = g.array }
-        let fga = Trainer(network: net, rule: .fga, seed: 8)
+        let fga = try Trainer(network: net, rule: .fga, seed: 8)
         let draws = 20000
         var mean = [Float](repeating: 0, count: truth.count)
         for _ in 0 ..< draws {
@@ -153,7 +153,7 @@ final class RuleTests: XCTestCase {
         for rule in Rule.allCases {
             func run() throws -> (first: Float, last: Float) {
                 let net = Self.smallNet(hidden: [16, 16], seed: 4)
-                let trainer = Trainer(network: net, rule: rule, hyperparameters: hp, seed: 7)
+                let trainer = try Trainer(network: net, rule: rule, hyperparameters: hp, seed: 7)
                 let before = trainer.evaluate(images: x, labels: labels).loss
                 for _ in 0 ..< 300 { try trainer.step(images: x, labels: labels) }
                 return (before, trainer.evaluate(images: x, labels: labels).loss)
@@ -169,12 +169,12 @@ final class RuleTests: XCTestCase {
         let (x, labels) = Self.problem(samples: 4)
         var hp = Hyperparameters()
         hp.feedbackUpdate = .movingAverage(beta: 0.9)
-        let trainer = Trainer(network: net, rule: .fdfa, hyperparameters: hp, seed: 2)
-        net.taps[0].feedback!.fill(1)
+        let trainer = try Trainer(network: net, rule: .fdfa, hyperparameters: hp, seed: 2)
+        trainer.learningRule.tapFeedback[0].fill(1)
         try trainer.computeGradients(images: x, labels: labels)
-        let d = trainer.outputTangent!.array, u = net.taps[0].perturbation!.array, n = net.taps[0].width
+        let d = trainer.outputTangent!.array, u = trainer.learningRule.seeds!.taps[0]!.array, n = net.taps[0].width
         trainer.applyUpdates()
-        let b = net.taps[0].feedback!
+        let b = trainer.learningRule.tapFeedback[0]
         for c in 0 ..< 3 {
             for m in 0 ..< n {
                 let mean = (0 ..< 4).reduce(Float(0)) { $0 + d[$1 * 3 + c] * u[$1 * n + m] } / 4
@@ -183,10 +183,10 @@ final class RuleTests: XCTestCase {
         }
     }
 
-    func testDivergenceIsReportedAndNothingIsUpdated() {
+    func testDivergenceIsReportedAndNothingIsUpdated() throws {
         let net = Self.smallNet()
         let (x, labels) = Self.problem(samples: 4)
-        let trainer = Trainer(network: net, rule: .bp, seed: 1)
+        let trainer = try Trainer(network: net, rule: .bp, seed: 1)
         net.layers[0].parameters[0].value.data[3] = .nan
         let before = net.parameters.map(\.value.array)
         XCTAssertThrowsError(try trainer.step(images: x, labels: labels)) { error in
@@ -201,8 +201,8 @@ final class RuleTests: XCTestCase {
         }
     }
 
-    func testRetuningKeepsTheDecayedLearningRateUnlessItIsTheRateThatChanges() {
-        let trainer = Trainer(network: Self.smallNet(), rule: .dkp, seed: 1)
+    func testRetuningKeepsTheDecayedLearningRateUnlessItIsTheRateThatChanges() throws {
+        let trainer = try Trainer(network: Self.smallNet(), rule: .dkp, seed: 1)
         trainer.finishEpoch()
         XCTAssertEqual(trainer.optimizer.learningRate, 1e-4 * 0.95, accuracy: 1e-12)
         trainer.hyperparameters.weightDecay = 1e-5

@@ -110,8 +110,10 @@ final class TorchParityTests: XCTestCase {
         }
     }
 
-    func setFeedback(_ net: Network, _ name: String) {
-        for tap in net.taps { tap.feedback!.assign(fixtures.tensor("\(name).B.\(tap.index)")) }
+    func setFeedback(_ trainer: Trainer, _ name: String) {
+        for tap in trainer.network.taps {
+            trainer.learningRule.tapFeedback[tap.index - 1].assign(fixtures.tensor("\(name).B.\(tap.index)"))
+        }
     }
 
     // MARK: Comparison
@@ -171,7 +173,7 @@ final class TorchParityTests: XCTestCase {
         var h = Hyperparameters()
         h.learningRate = 1e-3
         h.weightDecay = 1e-4
-        let trainer = Trainer(network: net, rule: .bp, hyperparameters: h, seed: 1)
+        let trainer = try Trainer(network: net, rule: .bp, hyperparameters: h, seed: 1)
         let x = fixtures.tensor("\(name).x"), labels = fixtures.labels("\(name).labels")
         let result = try trainer.step(images: x, labels: labels)
         assertClose([result.loss], [fixtures.scalar("\(name).bp.loss")], "\(name).step loss")
@@ -192,11 +194,11 @@ final class TorchParityTests: XCTestCase {
     /// (and, when `perturbations` is set, PyTorch's u_l instead of the Trainer's own draws).
     func feedbackStep(_ name: String, _ rule: Rule, perturbations: Bool = false) throws -> (Network, Trainer) {
         let net = network(name)
-        let trainer = Trainer(network: net, rule: rule, seed: 1)
-        setFeedback(net, name)
+        let trainer = try Trainer(network: net, rule: rule, seed: 1)
+        setFeedback(trainer, name)
         if perturbations {
             trainer.drawsPerturbations = false
-            for tap in net.taps { tap.perturbation = fixtures.tensor("\(name).u.\(tap.index)") }
+            for tap in net.taps { trainer.learningRule.seeds!.taps[tap.index - 1] = fixtures.tensor("\(name).u.\(tap.index)") }
         }
         try trainer.computeGradients(images: fixtures.tensor("\(name).x"), labels: fixtures.labels("\(name).labels"),
                                      updateStatistics: false)
@@ -248,14 +250,13 @@ final class TorchParityTests: XCTestCase {
     func testForwardGradientDirectionalDerivative() throws {
         let net = network("fgw")
         let x = fixtures.tensor("fgw.x"), labels = fixtures.labels("fgw.labels")
-        for (i, p) in net.parameters.enumerated() { p.tangent = fixtures.tensor("fgw.v.\(i)") }
-        defer { for p in net.parameters { p.tangent = nil } }
+        let v = TangentSeeds(net, parameters: net.parameters.indices.map { fixtures.tensor("fgw.v.\($0)") })
         let logits = net.forward(x, mode: .training(updateStatistics: false))
         assertClose(logits, "fgw.logits")
         var loss = SoftmaxCrossEntropy()
         let result = loss.evaluate(logits: logits, labels: labels)
         assertClose([result.loss], [fixtures.scalar("fgw.loss")], "fgw.loss")
-        let d = try XCTUnwrap(net.tangent(nil))
+        let d = try XCTUnwrap(net.tangent(nil, seeds: v))
         assertClose(d, "fgw.d")
         let directional = (0 ..< d.count).reduce(Float(0)) { $0 + result.error.data[$1] * d.data[$1] }
         assertClose([directional], [fixtures.scalar("fgw.dir")], "fgw.dir")

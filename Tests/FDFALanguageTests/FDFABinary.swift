@@ -12,11 +12,15 @@ enum FDFABinary {
         return path
     }
 
-    /// Runs fdfa with `arguments`; stdout and stderr together.
-    static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+    /// Runs fdfa with `arguments`; stdout and stderr together. `environment` adds to (or replaces
+    /// entries of) the test's own environment.
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try path())
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe

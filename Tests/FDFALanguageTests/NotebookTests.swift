@@ -1,4 +1,5 @@
 @testable import FDFALanguage
+import FDFATraining
 import XCTest
 
 final class NotebookTests: XCTestCase {
@@ -45,14 +46,14 @@ final class NotebookTests: XCTestCase {
         let notebook = try record(script)
         XCTAssertEqual(try record(script).markdown.replacingOccurrences(of: #"time: .*"#, with: "", options: .regularExpression),
                        notebook.markdown.replacingOccurrences(of: #"time: .*"#, with: "", options: .regularExpression))
-        XCTAssertTrue(Replay.run(Notebook(markdown: notebook.markdown), tolerance: 1e-4).isEmpty)
+        XCTAssertTrue(Replay.run(Notebook(markdown: notebook.markdown), tolerance: 1e-4).mismatches.isEmpty)
     }
 
     func testTamperedNotebookFailsWithADiff() throws {
         var notebook = try record(script)
         let cell = notebook.cells[1]
         notebook.cells[1] = Cell(input: cell.input, output: "loss 1234.5\n")
-        let mismatches = Replay.run(notebook, tolerance: 1e-4)
+        let mismatches = Replay.run(notebook, tolerance: 1e-4).mismatches
         XCTAssertEqual(mismatches.count, 1)
         XCTAssertEqual(mismatches[0].cellNumber, 2)
         let diff = mismatches[0].description
@@ -70,14 +71,14 @@ final class NotebookTests: XCTestCase {
 
         var notebook = try record("seed 5\nx = 1 + 1e-5\nx")
         notebook.cells[0] = Cell(input: notebook.cells[0].input, output: "1\n")
-        XCTAssertTrue(Replay.run(notebook, tolerance: 1e-4).isEmpty)
-        XCTAssertEqual(Replay.run(notebook, tolerance: 1e-6).count, 1)
+        XCTAssertTrue(Replay.run(notebook, tolerance: 1e-4).mismatches.isEmpty)
+        XCTAssertEqual(Replay.run(notebook, tolerance: 1e-6).mismatches.count, 1)
     }
 
     func testAFailingCellIsReportedAsADifference() throws {
         let notebook = Notebook(cells: [Cell(input: "nope", output: "")])
-        let mismatches = Replay.run(notebook, tolerance: 1e-4)
-        XCTAssertTrue(mismatches.first?.description.contains("+ cell 1:1:1: error: unknown variable 'nope'") == true)
+        let mismatches = Replay.run(notebook, tolerance: 1e-4).mismatches
+        XCTAssertTrue(mismatches.first?.description.contains("+ error: unknown variable 'nope'") == true, mismatches.first?.description ?? "none")
     }
 
     func testSaveWritesScriptAndNotebook() throws {
@@ -91,6 +92,75 @@ final class NotebookTests: XCTestCase {
         XCTAssertEqual(try String(contentsOfFile: directory.path + "/s.fdfa", encoding: .utf8), "x = 2\n\nx * 21\n")
         let notebook = Notebook(markdown: try String(contentsOfFile: directory.path + "/s.md", encoding: .utf8))
         XCTAssertEqual(notebook.cells.prefix(2), [Cell(input: "x = 2", output: ""), Cell(input: "x * 21", output: "42\n")])
-        XCTAssertEqual(notebook.cells.count, 3, "the first save is a cell too")
+        XCTAssertEqual(notebook.cells.count, 2, "cells that saved are left out, so replaying writes no files")
+    }
+}
+
+/// The notebook defects of issue 14: each of these failed before its fix.
+final class NotebookDefectTests: XCTestCase {
+    func testSaveRecordsTheSessionSeed() throws {
+        let directory = try temporaryDirectory(self)
+        let session = Session(seed: 7, output: { _ in })
+        let draw = try session.execute("randn(3)")
+        try session.execute("save \"\(directory.path)/s.md\"")
+        try session.execute("save \"\(directory.path)/s.ipynb\"")
+        for name in ["s.md", "s.ipynb"] {
+            let notebook = try Notebook.read(directory.path + "/" + name)
+            XCTAssertEqual(notebook.seed, 7)
+            let report = Replay.run(notebook, tolerance: 0)
+            XCTAssertEqual(report.checked, 1)
+            XCTAssertTrue(report.mismatches.isEmpty, "\(name): \(report.mismatches)")
+        }
+        XCTAssertNotEqual(try Session(output: { _ in }).execute("randn(3)"), draw, "seed 0 draws something else")
+    }
+
+    func testSaveWritesARealIpynbAndLeavesOutSaves() throws {
+        let directory = try temporaryDirectory(self)
+        let session = Captured()
+        try session.run("x = 2")
+        try session.run("save \"\(directory.path)/first.md\"")
+        try session.run("x * 3")
+        try session.run("save \"\(directory.path)/s.ipynb\"")
+        let text = try String(contentsOfFile: directory.path + "/s.ipynb", encoding: .utf8)
+        XCTAssertTrue(text.hasPrefix("{"), text)
+        let notebook = try Notebook(ipynb: text, path: "s.ipynb")
+        XCTAssertEqual(notebook.cells.map(\.input), ["x = 2", "x * 3"])
+        XCTAssertTrue(session.error("save \"\(directory.path)/s.txt\"").contains("expected a .fdfa script, an .md notebook or an .ipynb notebook"))
+    }
+
+    /// Ctrl-C in the middle of a cell (here a loop that only an interrupt ends): what the cell did
+    /// before it stays, so `save` keeps the cell, marked; replay stops there instead of diverging.
+    func testAnInterruptedCellIsSavedMarked() throws {
+        let directory = try temporaryDirectory(self)
+        let session = Captured()
+        try session.run("x = 1")
+        let interrupter = Thread {
+            Thread.sleep(forTimeInterval: 0.3)
+            Interrupt.request()
+        }
+        interrupter.start()
+        XCTAssertTrue(session.error("x = 5\nprint(\"set\")\nwhile true { y = 1 }").contains("interrupted"))
+        XCTAssertEqual(try session.run("x"), "5\n")
+        try session.run("save \"\(directory.path)/s.md\"")
+        try session.run("save \"\(directory.path)/s.ipynb\"")
+        for name in ["s.md", "s.ipynb"] {
+            let notebook = try Notebook.read(directory.path + "/" + name)
+            XCTAssertEqual(notebook.cells.map(\.interrupted), [false, true, false], name)
+            XCTAssertEqual(notebook.cells[1].output, "set\nerror: interrupted\n", name)
+            let report = Replay.run(notebook, tolerance: 1e-4)
+            XCTAssertEqual(report.interruptedCell, 2, name)
+            XCTAssertEqual(report.checked, 1, name)
+        }
+        XCTAssertTrue(try String(contentsOfFile: directory.path + "/s.md", encoding: .utf8).contains("```fdfa interrupted\nx = 5"))
+    }
+
+    func testCRLFNotebooksAreRead() throws {
+        let lf = Notebook(cells: [.markdown("Prose."), Cell(input: "x = 2\nx + 1", output: "3\n"), Cell(input: "x * 2", output: "4\n")])
+        let crlf = lf.markdown.replacingOccurrences(of: "\n", with: "\r\n")
+        XCTAssertEqual(Notebook(markdown: crlf), lf)
+        let report = Replay.run(Notebook(markdown: crlf), tolerance: 1e-4)
+        XCTAssertEqual(report.checked, 2)
+        XCTAssertTrue(report.mismatches.isEmpty)
+        XCTAssertEqual(Cells.split("a = 1\r\n\r\nb = 2\r\n").map(\.text), ["a = 1", "b = 2"])
     }
 }

@@ -78,4 +78,39 @@ final class TrainingBuiltinTests: XCTestCase {
         XCTAssertEqual(try c.run("print(net.params)"), params)
         XCTAssertEqual(try c.run("print(net.steps)"), "0\n")
     }
+
+    /// Rules that inject their signal at taps refuse a network without any (they would silently be BP;
+    /// FDFA's moving-average form crashed), and the network keeps its rule (issues 19, 20).
+    func testRulesNeedingTapsRefuseANetworkWithoutTaps() throws {
+        let c = Captured()
+        try c.run(Self.setup + "tiny = stack([16], linear(4))\nflat = fc(data, [])\nforward = fgw_net(data, [8])")
+        for (net, rule) in [("tiny", "FDFA\", momentum=0.5"), ("tiny", "DFA\""), ("flat", "FDFA\""), ("forward", "FG-A\""), ("forward", "DKP\"")] {
+            let message = c.error("configure \(net), rule=\"\(rule)")
+            XCTAssertTrue(message.contains("injects its signal at the network's taps and this network has none"), message)
+        }
+        XCTAssertEqual(try c.run("print(tiny.rule, flat.rule, forward.rule)"), "BP BP FG-W\n")
+        XCTAssertEqual(try c.run("s = step(tiny, b)\nprint(tiny.steps)"), "1\n")
+    }
+
+    /// BatchNorm over features normalises a batch of one to zero: a step or a measurement on it is
+    /// refused with the reason instead of giving zero gradients and "cos 0" (issue 19).
+    func testABatchOfOneUnderBatchNormIsRefused() throws {
+        let c = Captured()
+        try c.run(Self.setup + "one = batch(data, 1)")
+        for call in ["step(net, one)", "align(net, one)"] {
+            XCTAssertTrue(c.error(call).contains("a batch of 1 in training mode with BatchNorm over features"), call)
+        }
+        XCTAssertEqual(try c.run("print(net.steps)"), "0\n")
+    }
+
+    /// Feedback alignment in the language: configure, train, and the analysis's cos of its signals with BP's.
+    func testFeedbackAlignmentTrainsAndIsMeasured() throws {
+        let c = Captured()
+        try c.run(Self.setup + "configure net, rule=\"FA\", lr=1e-2\nbefore = eval(net, data)\ntrain(net, data, epochs=2)")
+        XCTAssertEqual(try c.run("print(net.rule, net.tap(1).B)"), "FA none\n")
+        XCTAssertLessThan(try c.number("eval(net, data).loss"), try c.number("before.loss"))
+        let cosine = try c.number("align(net, b).cos_delta[0]")
+        XCTAssertTrue(cosine > -1 && cosine < 1, "FA's δ is neither BP's nor zero: \(cosine)")
+        XCTAssertEqual(try c.number("align(net, b).cos_grad[-1]"), 1, accuracy: 1e-6)
+    }
 }

@@ -52,7 +52,7 @@ public enum Benchmark {
     /// sgemm calls alone, so that the step and its floor see the same machine (noise, clocks, load).
     public static func run(_ c: Case, warmup: Int = 5, repeats: Int = 30) throws -> Result {
         let net = try network(arch: c.arch, rule: c.rule)
-        let trainer = Trainer(network: net, rule: c.rule, seed: 1)
+        let trainer = try Trainer(network: net, rule: c.rule, seed: 1)
         var rng = Random(seed: 2)
         let images = Tensor(zeros: [c.batch] + net.inputShape)
         rng.fillNormal(images)

@@ -11,16 +11,13 @@ public enum Mode: Equatable {
     public var isTraining: Bool { self != .evaluation }
 }
 
-/// A trainable tensor with its gradient and an optional tangent direction.
+/// A trainable tensor with its gradient.
 public final class Parameter {
     /// Short role name within its layer: "weight", "bias", "gamma" or "beta".
     public let name: String
     public let value: Tensor
     /// dL/d(value), written (not accumulated) by the owning layer's `adjoint`.
     public let grad: Tensor
-    /// A direction in parameter space for forward mode (FG-W, `jvp` over parameters). `nil` means zero;
-    /// a layer's `tangent` adds the effect of a non-nil parameter tangent to the output tangent.
-    public var tangent: Tensor?
 
     public init(_ name: String, _ value: Tensor) {
         self.name = name
@@ -41,9 +38,12 @@ public struct ShapeError: Error, CustomStringConvertible {
 /// The contract, for a batch x (first dimension = batch):
 /// - `forward(x, mode:)` computes y = f(x) and keeps what the other two maps need (the input, masks,
 ///   batch statistics). The returned tensor is the layer's own buffer, valid until its next forward.
-/// - `tangent(dx)` is the JVP at the last forward's point: dy = ∂f/∂x · dx + Σ ∂f/∂θ · θ.tangent.
-///   `dx == nil` means a zero input tangent; it returns `nil` when dy is exactly zero (no input tangent
-///   and no parameter tangent), which lets FDFA skip every layer below its first tap.
+/// - `tangent(dx, along: v)` is the JVP at the last forward's point: dy = ∂f/∂x · dx + Σ ∂f/∂θ_k · v_k,
+///   where v holds a direction per parameter in `parameters` order (FG-W's perturbation, `jvp` over
+///   parameters; an empty list or a nil entry is zero). The directions are arguments, so a layer
+///   keeps no rule's state. `dx == nil` means a zero input tangent; it returns `nil` when dy is
+///   exactly zero (no input tangent and no direction), which lets FDFA skip every layer below its
+///   first tap.
 /// - `adjoint(dy, needInputGradient:)` is the VJP at the same point: it writes every parameter's
 ///   `grad` = (∂f/∂θ)ᵀ dy and returns dx = (∂f/∂x)ᵀ dy, or `nil` when `needInputGradient` is false
 ///   (the first layer, or a layer whose input gradient a feedback tap will replace anyway).
@@ -64,7 +64,7 @@ public protocol Layer: AnyObject {
     var multiplyAdds: Int { get }
 
     func forward(_ x: Tensor, mode: Mode) -> Tensor
-    func tangent(_ dx: Tensor?) -> Tensor?
+    func tangent(_ dx: Tensor?, along directions: [Tensor?]) -> Tensor?
     func adjoint(_ dy: Tensor, needInputGradient: Bool) -> Tensor?
 }
 
@@ -72,4 +72,11 @@ extension Layer {
     public var parameters: [Parameter] { [] }
     public var multiplyAdds: Int { 0 }
     public var parameterCount: Int { parameters.reduce(0) { $0 + $1.value.count } }
+    /// The JVP with the parameters held fixed.
+    public func tangent(_ dx: Tensor?) -> Tensor? { tangent(dx, along: []) }
+}
+
+extension Array where Element == Tensor? {
+    /// The direction of parameter `k`; nil (zero) when the list does not reach it.
+    func direction(_ k: Int) -> Tensor? { k < count ? self[k] : nil }
 }

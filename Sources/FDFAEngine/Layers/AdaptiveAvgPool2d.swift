@@ -36,7 +36,7 @@ public final class AdaptiveAvgPool2d: Layer {
 
     public func forward(_ x: Tensor, mode: Mode) -> Tensor { pool(x, into: &output) }
 
-    public func tangent(_ dx: Tensor?) -> Tensor? { dx.map { pool($0, into: &outputTangent) } }
+    public func tangent(_ dx: Tensor?, along _: [Tensor?]) -> Tensor? { dx.map { pool($0, into: &outputTangent) } }
 
     public func adjoint(_ dy: Tensor, needInputGradient: Bool) -> Tensor? {
         guard needInputGradient else { return nil }

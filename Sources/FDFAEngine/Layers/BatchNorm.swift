@@ -12,7 +12,7 @@ import Foundation
 ///           evaluation: μ, σ² the running estimates.
 /// Tangent:  training: dx̂ = (dx − mean(dx) − x̂ · mean(dx ⊙ x̂)) / σ  (the batch statistics move
 ///             with x, so their derivative is part of the JVP);  evaluation: dx̂ = dx / σ.
-///           dy = γ dx̂ + dγ x̂ + dβ               (dγ, dβ: the parameters' tangents, when set)
+///           dy = γ dx̂ + dγ x̂ + dβ               (dγ, dβ: the directions given for the parameters)
 /// Adjoint:  dβ = Σ dy,  dγ = Σ dy ⊙ x̂;
 ///           training: dx = γ/σ · (dy − dβ/n − x̂ · dγ/n);  evaluation: dx = γ/σ · dy.
 /// (In training mode ∂x̂/∂x is symmetric, so the adjoint has the tangent's form with γ·dy for dx.)
@@ -115,8 +115,8 @@ public final class BatchNorm: Layer {
         return y
     }
 
-    public func tangent(_ dx: Tensor?) -> Tensor? {
-        let dg = gamma.tangent, db = beta.tangent
+    public func tangent(_ dx: Tensor?, along directions: [Tensor?]) -> Tensor? {
+        let dg = directions.direction(0), db = directions.direction(1)
         guard dx != nil || dg != nil || db != nil else { return nil }
         return project(dx, xhat: normalized!, scale: gamma.value.data, addScale: dg?.data, addShift: db?.data,
                        into: &outputTangent)

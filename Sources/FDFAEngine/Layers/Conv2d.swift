@@ -7,7 +7,7 @@ import CKernels
 /// (channel, kernel row, kernel column)), the layer is a Linear map per output pixel:
 ///
 /// Forward:  y  = W · cols(x) + b
-/// Tangent:  dy = W · cols(dx) + dW · cols(x) + db     (dW, db: the parameters' tangents, when set)
+/// Tangent:  dy = W · cols(dx) + dW · cols(x) + db     (dW, db: the directions given for the parameters)
 /// Adjoint:  dW = Σ dy · cols(x)ᵀ,  db = Σ dy,  dx = col2im(Wᵀ · dy)
 ///
 /// How it runs: the batch is cut into `sampleBlocks` contiguous blocks of samples, which fdfa's
@@ -88,9 +88,9 @@ public final class Conv2d: Layer {
         return y
     }
 
-    public func tangent(_ dx: Tensor?) -> Tensor? {
+    public func tangent(_ dx: Tensor?, along directions: [Tensor?]) -> Tensor? {
         let x = input!
-        let dW = weight.tangent, db = bias.tangent
+        let dW = directions.direction(0), db = directions.direction(1)
         guard dx != nil || dW != nil || db != nil else { return nil }
         let dy = outputTangent.tensor([x.batch] + outputShape)
         let g = geometry, o = outputs, area = g.outputArea, w = weight.value.data

@@ -11,7 +11,7 @@ public final class Flatten: Layer {
     public var outputShape: [Int] { [inputShape.reduce(1, *)] }
 
     public func forward(_ x: Tensor, mode: Mode) -> Tensor { output.view(x, as: outputShape) }
-    public func tangent(_ dx: Tensor?) -> Tensor? { dx.map { outputTangent.view($0, as: outputShape) } }
+    public func tangent(_ dx: Tensor?, along _: [Tensor?]) -> Tensor? { dx.map { outputTangent.view($0, as: outputShape) } }
     public func adjoint(_ dy: Tensor, needInputGradient: Bool) -> Tensor? {
         needInputGradient ? inputGradient.view(dy, as: inputShape) : nil
     }

@@ -1,7 +1,7 @@
 /// A fully connected layer, y = x Wᵀ + b, with W of shape [outputs, inputs] (PyTorch's layout).
 ///
 /// Forward:  y  = x Wᵀ + b
-/// Tangent:  dy = dx Wᵀ + x dWᵀ + db           (dW, db: the parameters' tangents, when set)
+/// Tangent:  dy = dx Wᵀ + x dWᵀ + db           (dW, db: the directions given for the parameters)
 /// Adjoint:  dW = dyᵀ x,  db = Σ_batch dy,  dx = dy W
 public final class Linear: Layer {
     public let inputs: Int
@@ -40,21 +40,21 @@ public final class Linear: Layer {
         return y
     }
 
-    public func tangent(_ dx: Tensor?) -> Tensor? {
-        let x = input!
-        guard dx != nil || weight.tangent != nil || bias.tangent != nil else { return nil }
+    public func tangent(_ dx: Tensor?, along directions: [Tensor?]) -> Tensor? {
+        let x = input!, dW = directions.direction(0), db = directions.direction(1)
+        guard dx != nil || dW != nil || db != nil else { return nil }
         let dy = outputTangent.tensor([x.batch, outputs])
         var beta: Float = 0
         if let dx {
             BLAS.gemm(dx.data, weight.value.data, transposeB: true, into: dy.data, m: x.batch, n: outputs, k: inputs)
             beta = 1
         }
-        if let dW = weight.tangent {
+        if let dW {
             BLAS.gemm(x.data, dW.data, transposeB: true, into: dy.data, m: x.batch, n: outputs, k: inputs, beta: beta)
             beta = 1
         }
         if beta == 0 { dy.fill(0) }
-        if let db = bias.tangent { addRowVector(db.data, to: dy.data, rows: x.batch, columns: outputs) }
+        if let db { addRowVector(db.data, to: dy.data, rows: x.batch, columns: outputs) }
         return dy
     }
 

@@ -33,7 +33,7 @@ public final class MaxPool2d: Layer {
         return y
     }
 
-    public func tangent(_ dx: Tensor?) -> Tensor? {
+    public func tangent(_ dx: Tensor?, along _: [Tensor?]) -> Tensor? {
         guard let dx else { return nil }
         let dy = outputTangent.tensor([dx.batch] + outputShape)
         let src = dx.data, dst = dy.data, planeOut = geometry.outputArea

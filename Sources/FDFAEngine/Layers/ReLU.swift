@@ -27,7 +27,7 @@ public final class ReLU: Layer {
         return out
     }
 
-    public func tangent(_ dx: Tensor?) -> Tensor? {
+    public func tangent(_ dx: Tensor?, along _: [Tensor?]) -> Tensor? {
         guard let dx else { return nil }
         return masked(dx, into: &outputTangent)
     }

@@ -28,6 +28,9 @@ public final class Network {
         var taps: [Tap] = []
         for (i, spec) in specs.enumerated() {
             do {
+                if spec == .tap, layers.last is Tap {
+                    throw ShapeError("a tap directly after a tap: the segment between them would have no layers, so the lower tap's signal would reach nothing")
+                }
                 let layer = try spec.build(input: shape, tapIndex: taps.count + 1, rng: &rng)
                 if let tap = layer as? Tap { taps.append(tap) }
                 layers.append(layer)
@@ -57,18 +60,25 @@ public final class Network {
 
     /// The logits for a batch shaped [B] + inputShape.
     public func forward(_ x: Tensor, mode: Mode) -> Tensor {
-        precondition(Array(x.shape.dropFirst()) == inputShape,
+        precondition(x.shape.count == inputShape.count + 1 && x.shape.dropFirst().elementsEqual(inputShape),
                      "input \(format(Array(x.shape.dropFirst()))) does not match the network's \(format(inputShape))")
         var h = x
         for layer in layers { h = layer.forward(h, mode: mode) }
         return h
     }
 
-    /// The tangent of the logits at the last forward's point, for an input tangent `dx` (nil: zero),
-    /// the parameters' tangents and the taps' perturbations. `nil` when every tangent is zero.
-    public func tangent(_ dx: Tensor? = nil) -> Tensor? {
+    /// The tangent of the logits at the last forward's point, for an input tangent `dx` (nil: zero)
+    /// and the parameters' directions and taps' perturbations in `seeds` (nil: none). `nil` when
+    /// every tangent is zero.
+    public func tangent(_ dx: Tensor? = nil, seeds: TangentSeeds? = nil) -> Tensor? {
         var t = dx
-        for layer in layers { t = layer.tangent(t) }
+        for (i, layer) in layers.enumerated() {
+            if let tap = layer as? Tap {
+                t = tap.tangent(t, adding: seeds?.taps[tap.index - 1])
+            } else {
+                t = layer.tangent(t, along: seeds?.layers[i] ?? [])
+            }
+        }
         return t
     }
 
@@ -80,8 +90,9 @@ public final class Network {
                               atTap: (Tap, Tensor) -> Void = { _, _ in }) -> Tensor? {
         var g: Tensor? = error
         for (i, layer) in layers.enumerated().reversed() {
-            if let tap = layer as? Tap { atTap(tap, g!) }
-            g = layer.adjoint(g!, needInputGradient: needsGradient(below: i, tapsReplaceIt: false) || inputGradient)
+            guard let dy = g else { break }   // nothing below needs a gradient
+            if let tap = layer as? Tap { atTap(tap, dy) }
+            g = layer.adjoint(dy, needInputGradient: needsGradient(below: i, tapsReplaceIt: false) || inputGradient)
         }
         return g
     }

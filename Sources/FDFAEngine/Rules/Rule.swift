@@ -1,7 +1,8 @@
-/// A learning rule: how the hidden layers get their training signal (SPEC §2).
+/// The registry of learning rules: each name and the type that implements it (SPEC §2).
 ///
-/// In every rule but FG-W the output layer gets its true gradient; the rules differ in the signal δ_l
-/// that arrives at each tap l from above. FG-W perturbs all parameters jointly instead.
+/// In every rule but FG-W the output layer gets its true gradient; the rules differ in the signal
+/// that reaches the hidden layers. Adding a rule: its type in a file of its own (see
+/// `LearningRule`), a case here and its line in `type`.
 public enum Rule: String, CaseIterable, CustomStringConvertible {
     /// Backpropagation: δ_l = dL/dh_l.
     case bp = "BP"
@@ -15,6 +16,21 @@ public enum Rule: String, CaseIterable, CustomStringConvertible {
     case fgw = "FG-W"
     /// Activity-perturbed forward gradient: δ_l,i = (e_i · d_i) u_l,i.
     case fga = "FG-A"
+    /// Feedback alignment (Lillicrap et al. 2016): the error goes down through fixed random B_i in place of W_i.
+    case fa = "FA"
+
+    /// The type implementing the rule.
+    public var type: LearningRule.Type {
+        switch self {
+        case .bp: BP.self
+        case .fa: FA.self
+        case .dfa: DFA.self
+        case .dkp: DKP.self
+        case .fdfa: FDFA.self
+        case .fgw: FGW.self
+        case .fga: FGA.self
+        }
+    }
 
     public var description: String { rawValue }
 
@@ -28,13 +44,4 @@ public enum Rule: String, CaseIterable, CustomStringConvertible {
         default: return nil
         }
     }
-
-    /// Whether the taps carry a feedback matrix B_l.
-    public var usesFeedback: Bool { self == .dfa || self == .dkp || self == .fdfa }
-    /// Whether the feedback matrices are trained.
-    public var trainsFeedback: Bool { self == .dkp || self == .fdfa }
-    /// Whether the forward pass carries a tangent seeded by tap perturbations u_l.
-    public var perturbsActivities: Bool { self == .fdfa || self == .fga }
 }
-
-import Foundation

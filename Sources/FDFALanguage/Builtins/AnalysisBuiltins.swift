@@ -2,7 +2,7 @@ import FDFAAnalysis
 import FDFAEngine
 import Foundation
 
-/// SPEC §7's measurements and plots. Measurements leave training untouched (see `Isolation`).
+/// SPEC §7's measurements and plots. Measurements leave training untouched (see `Trainer.measureGradients`).
 extension BuiltinGroup {
     static let analysis = BuiltinGroup("Analysis", [
         Builtin("align", [.required("net", .host("network")), .required("batch", .host("batch")),
@@ -20,6 +20,8 @@ extension BuiltinGroup {
                                                                   feedback: try args["feedback"].isTruthy(),
                                                                   seed: try args.seed("seed", session))))
             } catch let error as DivergenceError {
+                throw LanguageError.runtime("\(error)")
+            } catch let error as RuleError {
                 throw LanguageError.runtime("\(error)")
             }
         },
@@ -63,17 +65,21 @@ extension BuiltinGroup {
             guard !series.isEmpty else { throw LanguageError.runtime("give at least one series to plot") }
             let logarithmic = try args["log"].isTruthy()
             let title = args.isNone("title") ? nil : try args.string("title")
+            let figure = SVGFigure(title: title ?? "", xLabel: "step", yLabel: "value", series: series, logarithmicY: logarithmic)
             guard !args.isNone("file") else {
                 let width = try args.integer("width"), height = try args.integer("height")
                 guard width >= 2, height >= 2 else { throw LanguageError.runtime("'width' and 'height' must be at least 2") }
                 let plot = TerminalPlot(series: series, title: title, width: width, height: height, logarithmicY: logarithmic,
                                         colored: isatty(STDOUT_FILENO) != 0)
-                session.write(plot.render() + "\n")
+                // Notebooks show the figure (the SVG file= writes); terminals its text form.
+                var data = [CellOutput.plainText: plot.render() + "\n"]
+                if session.showsFigures { data[CellOutput.svg] = figure.render() }
+                session.display(data)
                 return .none
             }
             let path = try args.string("file")
             do {
-                try SVGFigure(title: title ?? "", xLabel: "step", yLabel: "value", series: series, logarithmicY: logarithmic).write(to: path)
+                try figure.write(to: path)
             } catch {
                 throw LanguageError.runtime("cannot write \(path): \(error)")
             }

@@ -2,16 +2,13 @@ import FDFAAnalysis
 import FDFAEngine
 
 /// Derivatives of the loss at the network's current parameters, on one batch. None of them changes
-/// training: BatchNorm's statistics stay put and the trainer's generator, perturbations and
-/// tangents are restored (see `Isolation`).
+/// training: BatchNorm's statistics stay put and no rule's state is touched.
 extension BuiltinGroup {
     static let derivatives = BuiltinGroup("Derivatives", [
         Builtin("grad", [.required("net", .host("network")), .required("batch", .host("batch"))],
                 summary: "The true (backpropagation) gradient of the loss: one tensor per parameter, in net.params order.") { args, _ in
             let (net, images, labels) = try args.networkAndBatch()
-            let truth = Isolation.measure(net.network, trainer: net.trainer, seed: 0) {
-                Gradients.truth(net.network, images: images, labels: labels)
-            }
+            let truth = Gradients.truth(net.network, images: images, labels: labels)
             return .list(truth.parameters.map(Value.tensor))
         },
         Builtin("jvp", [.required("net", .host("network")), .required("batch", .host("batch")), .required("v", .list)],
@@ -49,9 +46,7 @@ extension BuiltinGroup {
             guard let tap = net.network.taps.first(where: { $0.index == l }) else {
                 throw LanguageError.runtime("'tap' \(l): the network has " + (net.network.taps.isEmpty ? "no taps" : "taps 1 to \(net.network.taps.count)"))
             }
-            return .tensor(Isolation.measure(net.network, trainer: net.trainer, seed: 0) {
-                Jacobian.batchMean(net.network, images: images, tap: tap)
-            })
+            return .tensor(Jacobian.batchMean(net.network, images: images, tap: tap))
         },
     ])
 }

@@ -12,15 +12,17 @@ extension BuiltinGroup {
             .tensor(try Npy.read(try args.string("path")))
         },
         Builtin("save", [.required("path", .string)],
-                summary: "Saves this session's cells: as a script (.fdfa) or a notebook with outputs (.md).",
-                details: "Only cells that ran without error are saved, in order. A notebook can be checked later\nwith `fdfa replay FILE.md`; a script can be run with `fdfa run FILE.fdfa`.") { args, session in
+                summary: "Saves this session's cells: as a script (.fdfa) or a notebook with outputs (.md or Jupyter's .ipynb).",
+                details: """
+                    Cells that failed are left out, and so are cells that saved, so replaying the notebook writes no
+                    files; a cell stopped by Ctrl-C stays in, marked interrupted, since what it changed remains. The
+                    notebook records the session's starting seed. Check a notebook later with `fdfa replay FILE.md`
+                    (or .ipynb); run a script with `fdfa run FILE.fdfa`.
+                    """) { args, session in
             let path = try args.string("path")
-            let text = path.hasSuffix(".md") ? Notebook(cells: session.transcript).markdown : Notebook.script(session.transcript)
-            do {
-                try text.write(toFile: path, atomically: true, encoding: .utf8)
-            } catch {
-                throw LanguageError.runtime("cannot write \(path): \(error.localizedDescription)")
-            }
+            session.markCellAsSaving()
+            let kept = session.transcript.filter { !$0.saves && ($0.error == nil || $0.interrupted) }
+            try Notebook(cells: kept, seed: session.seed).write(to: path)
             return .none
         },
     ])

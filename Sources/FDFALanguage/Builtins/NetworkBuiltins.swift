@@ -61,8 +61,8 @@ extension BuiltinGroup {
                 }
                 target = parameter.value
             case .host(let tap as TapValue):
-                guard name == "B", let feedback = tap.tap.feedback else {
-                    throw LanguageError.runtime("tap \(tap.tap.index) has " + (tap.tap.feedback == nil ? "no feedback matrix under this rule" : "only 'B'"))
+                guard name == "B", let feedback = tap.feedback else {
+                    throw LanguageError.runtime("tap \(tap.tap.index) has " + (tap.feedback == nil ? "no feedback matrix under this rule" : "only 'B'"))
                 }
                 target = feedback
             default:
@@ -109,7 +109,7 @@ extension BuiltinGroup {
         let seeds = SeedPlan(try args.seed("seed", session))
         do {
             let network = try Network(inputShape: input, specs: specs, seed: seeds.network)
-            return .host(NetworkValue(network, kind: kind, seeds: seeds, rule: rule))
+            return .host(try NetworkValue(network, kind: kind, seeds: seeds, rule: rule))
         } catch let error as Network.BuildError {
             throw LanguageError.runtime("\(error)")
         }

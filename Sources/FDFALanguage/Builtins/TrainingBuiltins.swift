@@ -10,19 +10,20 @@ extension BuiltinGroup {
                               .optional("gamma", .number, default: .none), .optional("momentum", .any, default: .none)],
                 summary: "Sets the learning rule and hyperparameters: configure net, rule=\"DFA\", lr=1e-3.",
                 details: """
-                    Rules: BP, DFA, DKP, FDFA, FG-W, FG-A. Only the arguments given change (see net.config); defaults are
+                    Rules: \(Rule.allCases.map(\.rawValue).joined(separator: ", ")); DFA, DKP, FDFA and FG-A inject their
+                    signal at taps and refuse a network without any. Only the arguments given change (see net.config); defaults are
                     the reference's: lr 1e-4, b_lr 1e-4 (feedback matrices), weight_decay 0, feedback_decay 0, gamma 0.95
                     (learning-rate factor per epoch), momentum "adam" (FDFA's feedback update; a number β uses the
                     paper's moving average B ← βB + (1 − β) mean(d ⊗ u)).
                     Keeping the rule keeps the optimiser state and feedback matrices and resets the learning rate to lr.
-                    Changing the rule keeps the trained parameters but starts new feedback matrices (DFA: random;
+                    Changing the rule keeps the trained parameters but starts new feedback matrices (DFA, FA: random;
                     DKP, FDFA: zeros) and new optimiser state; configure says so when it happens.
                     """) { args, session in
             let net = args.host("net", NetworkValue.self)
             let rule = try args.isNone("rule") ? net.trainer.rule : TrainingConfiguration.rule(try args.string("rule"))
             let hyperparameters = try TrainingConfiguration.hyperparameters(args, current: net.trainer.hyperparameters)
             let previous = net.trainer
-            if net.configure(rule: rule, hyperparameters: hyperparameters), previous.steps > 0 {
+            if try net.configure(rule: rule, hyperparameters: hyperparameters), previous.steps > 0 {
                 session.write("rule \(previous.rule) → \(rule): the parameters keep their \(previous.steps) steps of training; "
                               + "feedback matrices and optimiser state start afresh\n")
             }
@@ -131,5 +132,6 @@ extension BuiltinGroup {
     /// Runs a training step or epoch, turning a divergence into an error message (nothing was applied).
     private static func diverging<T>(_ body: () throws -> T) throws -> T {
         do { return try body() } catch let error as DivergenceError { throw LanguageError.runtime("\(error)") }
+        catch let error as RuleError { throw LanguageError.runtime("\(error)") }
     }
 }

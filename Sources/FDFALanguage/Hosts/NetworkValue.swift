@@ -17,25 +17,35 @@ final class NetworkValue: HostObject {
     /// Orders of `train`'s epochs; a stream of its own, so analysis draws never shift them.
     private var dataRandom: Random
 
-    init(_ network: Network, kind: String, seeds: SeedPlan, rule: Rule? = nil) {
+    init(_ network: Network, kind: String, seeds: SeedPlan, rule: Rule? = nil) throws {
         self.network = network
         self.kind = kind
         self.seeds = seeds
-        trainer = Trainer(network: network, rule: rule ?? (network.taps.isEmpty ? .bp : .fdfa), seed: seeds.rule)
+        trainer = try Self.trainer(network, rule: rule ?? (network.taps.isEmpty ? .bp : .fdfa), .init(), seeds)
         dataRandom = Random(seed: seeds.data)
+    }
+
+    /// A trainer for `rule`, or the reason the rule cannot train this network as a language error.
+    private static func trainer(_ network: Network, rule: Rule, _ hyperparameters: Hyperparameters, _ seeds: SeedPlan) throws -> Trainer {
+        do {
+            return try Trainer(network: network, rule: rule, hyperparameters: hyperparameters, seed: seeds.rule)
+        } catch let error as RuleError {
+            throw LanguageError.runtime("\(error)")
+        }
     }
 
     /// Changes the rule and hyperparameters. The same rule keeps the trainer (its optimiser moments,
     /// feedback matrices and step count) and only retunes it; another rule needs a new trainer, which
     /// starts its feedback matrices and optimiser state afresh while the parameters keep their values.
-    /// Returns whether the trainer was replaced.
+    /// Returns whether the trainer was replaced; throws, changing nothing, when the rule cannot train
+    /// this network.
     @discardableResult
-    func configure(rule: Rule, hyperparameters: Hyperparameters) -> Bool {
+    func configure(rule: Rule, hyperparameters: Hyperparameters) throws -> Bool {
         guard rule != trainer.rule else {
             trainer.hyperparameters = hyperparameters
             return false
         }
-        trainer = Trainer(network: network, rule: rule, hyperparameters: hyperparameters, seed: seeds.rule)
+        trainer = try Self.trainer(network, rule: rule, hyperparameters, seeds)
         return true
     }
 
@@ -51,7 +61,7 @@ final class NetworkValue: HostObject {
         switch name {
         case "layers": return .list(network.layers.indices.map { .host(LayerValue(network, index: $0)) })
         case "layer": return .builtin(layerAccessor)
-        case "taps": return .list(network.taps.map { .host(TapValue($0)) })
+        case "taps": return .list(network.taps.map { .host(TapValue($0, rule: trainer.learningRule)) })
         case "tap": return .builtin(tapAccessor)
         case "params": return .list(network.parameters.map { .tensor($0.value.copy()) })
         case "rule": return .string(trainer.rule.rawValue)
@@ -83,13 +93,13 @@ final class NetworkValue: HostObject {
 
     /// `net.tap(l)`: 1-based, tap 1 nearest the input (SPEC §1).
     private var tapAccessor: Builtin {
-        Builtin("tap", [.required("l", .integer)], summary: "Tap l of the network (1 nearest the input).") { [network] args, _ in
+        Builtin("tap", [.required("l", .integer)], summary: "Tap l of the network (1 nearest the input).") { [network, trainer] args, _ in
             let l = try args.integer("l")
             guard let tap = network.taps.first(where: { $0.index == l }) else {
                 throw LanguageError.runtime(network.taps.isEmpty ? "the network has no taps"
                                             : "the network has taps 1 to \(network.taps.count), not \(l)")
             }
-            return .host(TapValue(tap))
+            return .host(TapValue(tap, rule: trainer.learningRule))
         }
     }
 

@@ -1,7 +1,7 @@
-/// A lesson: a recorded notebook (see `Notebook`) read as a sequence of steps. Each cell's leading
-/// comment lines are the explanation and the rest is the code the learner runs, so a lesson is
-/// written as an ordinary `.fdfa` script, recorded with `fdfa run --record`, and checked with
-/// `fdfa replay` like any notebook.
+/// A lesson: a recorded notebook (see `Notebook`) read as a sequence of steps. A prose cell is an
+/// explanation alone; a code cell's leading comment lines are the explanation and the rest is the
+/// code the learner runs. So a lesson is written as an ordinary `.fdfa` script, recorded with
+/// `scripts/lessons` (`fdfa run --record`), and checked with `fdfa replay` like any notebook.
 public struct Lesson: Equatable {
     /// One cell: what to read, then what to run (empty for a cell of prose alone).
     public struct Step: Equatable {
@@ -25,6 +25,7 @@ public struct Lesson: Equatable {
     }
 
     private static func step(_ cell: Cell) -> Step {
+        if cell.kind == .markdown { return Step(explanation: cell.input, code: "", recordedOutput: "") }
         let lines = cell.input.split(separator: "\n", omittingEmptySubsequences: false)
         let prose = lines.prefix { $0.hasPrefix("#") }
         let text = prose.map { $0.dropFirst($0.hasPrefix("# ") ? 2 : 1) }.joined(separator: "\n")

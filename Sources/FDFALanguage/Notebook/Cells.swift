@@ -17,7 +17,7 @@ public enum Cells {
             if !lines.isEmpty { chunks.append(Chunk(text: lines.joined(separator: "\n"), firstLine: start)) }
             lines = []
         }
-        for (i, line) in script.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (i, line) in script.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let blank = line.allSatisfy(\.isWhitespace)
             if lines.isEmpty {
                 if blank { continue }

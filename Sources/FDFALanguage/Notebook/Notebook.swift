@@ -1,59 +1,113 @@
-/// A notebook: Markdown with each cell's input in a ```` ```fdfa ```` block and its output in an
-/// ```` ```output ```` block right after (no output block: the cell printed nothing). Prose and other
-/// blocks between cells are allowed and ignored, so a notebook can be annotated by hand.
+import Foundation
+
+/// A notebook: code cells with what they showed, prose (Markdown) cells between them, and the seed
+/// the session started with. It is kept as fdfa's Markdown (`MarkdownNotebook.swift`), as Jupyter's
+/// `.ipynb` (`Ipynb.swift`), or without outputs as a script; `NotebookFormat` picks by extension.
 public struct Notebook: Equatable {
     public var cells: [Cell]
+    /// The session's starting seed when the outputs were recorded; replay starts with the same.
+    public var seed: UInt64
 
-    public init(cells: [Cell]) { self.cells = cells }
+    public init(cells: [Cell], seed: UInt64 = 0) {
+        self.cells = cells
+        self.seed = seed
+    }
 
-    static let inputTag = "fdfa", outputTag = "output"
+    /// A script's blank-line separated chunks (see `Cells`) as code cells that have not run; a
+    /// chunk of comment lines alone is prose, a Markdown cell (the inverse of `script`).
+    public init(script: String) {
+        self.init(cells: Cells.split(script).map { chunk in
+            let lines = chunk.text.split(separator: "\n", omittingEmptySubsequences: false)
+            guard lines.allSatisfy({ $0.hasPrefix("#") }) else { return Cell(input: chunk.text, executed: false) }
+            return .markdown(lines.map { $0.dropFirst($0.hasPrefix("# ") ? 2 : 1) }.joined(separator: "\n"))
+        })
+    }
 
-    public var markdown: String {
-        var text = "# fdfa notebook\n\nCheck it with `fdfa replay` (runs each `fdfa` block, compares the `output` block after it).\n"
-        for cell in cells {
-            text += "\n" + Notebook.fenced(cell.input, tag: Notebook.inputTag)
-            if !cell.output.isEmpty { text += Notebook.fenced(cell.output, tag: Notebook.outputTag) }
+    public var codeCells: [Cell] { cells.filter { $0.kind == .code } }
+
+    /// The inputs alone, blank-line separated: a script `fdfa run` accepts (and splits the same
+    /// way). Prose becomes comment lines.
+    public var script: String {
+        cells.map { cell in
+            guard cell.kind == .markdown else { return cell.input }
+            return cell.input.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "#" : "# " + $0 }
+                .joined(separator: "\n")
+        }.joined(separator: "\n\n") + "\n"
+    }
+}
+
+/// The three ways a notebook is kept on disk, chosen by the file's extension.
+public enum NotebookFormat: String, CaseIterable {
+    case script = "fdfa", markdown = "md", ipynb
+
+    /// The format of `path`, or an error naming the extensions there are.
+    public init(path: String) throws {
+        let ext = (path as NSString).pathExtension.lowercased()
+        guard let format = NotebookFormat(rawValue: ext) else {
+            throw LanguageError.runtime("\(path): expected a .fdfa script, an .md notebook or an .ipynb notebook")
+        }
+        self = format
+    }
+
+    public var holdsOutputs: Bool { self != .script }
+
+    public func render(_ notebook: Notebook) -> String {
+        switch self {
+        case .script: return notebook.script
+        case .markdown: return notebook.markdown
+        case .ipynb: return notebook.ipynb
+        }
+    }
+
+    /// Reads `text` (the contents of `path`, named in errors). Line endings may be CRLF.
+    public func parse(_ text: String, path: String) throws -> Notebook {
+        switch self {
+        case .script: return Notebook(script: text)
+        case .markdown: return Notebook(markdown: text)
+        case .ipynb: return try Notebook(ipynb: text, path: path)
+        }
+    }
+}
+
+extension Notebook {
+    /// Reads a notebook or script in the format its extension names.
+    public static func read(_ path: String) throws -> Notebook {
+        let format = try NotebookFormat(path: path)
+        return try format.parse(try text(of: path), path: path)
+    }
+
+    /// The contents of a text file, or an error saying why not.
+    public static func text(of path: String) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw LanguageError.runtime("cannot read \(path)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw LanguageError.runtime("\(path) is not UTF-8 text")
         }
         return text
     }
 
-    /// The inputs alone, blank-line separated: a script `fdfa run` accepts (and splits the same way).
-    public static func script(_ cells: [Cell]) -> String {
-        cells.map(\.input).joined(separator: "\n\n") + "\n"
+    /// Writes the notebook atomically (a reader never sees half a file) in the format of `path`.
+    public func write(to path: String) throws {
+        let text = try NotebookFormat(path: path).render(self)
+        do {
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+        } catch {
+            throw LanguageError.runtime("cannot write \(path): \(error.localizedDescription)")
+        }
     }
 
-    /// A fenced block whose fence is longer than any run of backticks inside it.
-    private static func fenced(_ body: String, tag: String) -> String {
-        var longest = 0, run = 0
-        for c in body {
-            run = c == "`" ? run + 1 : 0
-            longest = max(longest, run)
+    /// An error unless a file can be written at `path` (its folder exists and is writable), so a
+    /// long run does not end by failing to save its record.
+    public static func checkWritable(_ path: String) throws {
+        _ = try NotebookFormat(path: path)
+        let folder = (path as NSString).deletingLastPathComponent
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder.isEmpty ? "." : folder, isDirectory: &isFolder), isFolder.boolValue else {
+            throw LanguageError.runtime("cannot write \(path): no folder \(folder)")
         }
-        let fence = String(repeating: "`", count: max(3, longest + 1))
-        let content = body.hasSuffix("\n") ? body : body + "\n"
-        return "\(fence)\(tag)\n\(content)\(fence)\n"
-    }
-
-    /// Reads the cells back from Markdown. Output text keeps its final line break, as recorded.
-    public init(markdown: String) {
-        var cells: [Cell] = []
-        var lines = markdown.split(separator: "\n", omittingEmptySubsequences: false)[...]
-        while let line = lines.popFirst() {
-            let fence = line.prefix { $0 == "`" }
-            guard fence.count >= 3 else { continue }
-            let tag = line.dropFirst(fence.count).trimmingCharacters(in: .whitespaces)
-            var body: [Substring] = []
-            while let inner = lines.popFirst() {
-                if inner.count >= fence.count, inner.allSatisfy({ $0 == "`" }) { break }
-                body.append(inner)
-            }
-            let text = body.joined(separator: "\n")
-            if tag == Notebook.inputTag {
-                cells.append(Cell(input: text, output: ""))
-            } else if tag == Notebook.outputTag, let last = cells.popLast() {
-                cells.append(Cell(input: last.input, output: last.output + text + "\n"))
-            }
+        guard FileManager.default.isWritableFile(atPath: folder.isEmpty ? "." : folder) else {
+            throw LanguageError.runtime("cannot write \(path): the folder is not writable")
         }
-        self.cells = cells
     }
 }
