@@ -1,18 +1,26 @@
 # Sourced by scripts/fdfa and scripts/test: installs the system packages fdfa needs, once.
 # Idempotent and quiet when everything is present; needs root (or sudo) only when something is missing.
 
-fdfa_packages=(libopenblas-dev libedit-dev libdeflate-dev dataset-fashion-mnist python3-nbformat)
+# libdnnl-dev: oneDNN's sgemm; libzmq3-dev and libssl-dev: the Jupyter kernel's sockets and message signatures; python3-nbformat:
+# .ipynb notebooks; Slurm and munge: `fdfa sweep --slurm` and scripts/test-slurm.
+fdfa_packages=(libopenblas-dev libdnnl-dev libedit-dev libdeflate-dev libzmq3-dev libssl-dev dataset-fashion-mnist python3-nbformat
+               slurmctld slurmd slurm-client munge)
+# scripts/test also installs these: Jupyter's client, nbclient and conformance suite (for /usr/bin/python3),
+# which the kernel's tests drive it with.
+fdfa_test_packages=(python3-jupyter-kernel-test python3-jupyter-client python3-nbclient)
 
+# The packages among the arguments that are not installed.
 fdfa_missing_packages() {
     local p
-    for p in "${fdfa_packages[@]}"; do
+    for p in "$@"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || echo "$p"
     done
 }
 
+# Installs the packages among the arguments that are missing.
 fdfa_install_packages() {
     local missing
-    missing=$(fdfa_missing_packages)
+    missing=$(fdfa_missing_packages "$@")
     [ -z "$missing" ] && return 0
     echo "fdfa: installing system packages: $(echo $missing)" >&2
     local sudo=""
@@ -34,5 +42,5 @@ fdfa_require_swift() {
     fi
 }
 
-fdfa_install_packages
+fdfa_install_packages "${fdfa_packages[@]}"
 fdfa_require_swift

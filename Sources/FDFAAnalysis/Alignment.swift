@@ -12,8 +12,10 @@ public enum Alignment {
     ///
     /// BP's own δ_l is the truth by definition; FG-W has no signal at taps (its `delta` is nil); FA's
     /// δ_l is the error its random backward matrices bring to the tap.
+    /// `cancellation` runs between the Jacobian's backward passes; what it throws stops the measurement.
     public static func measure(
-        _ trainer: Trainer, images: Tensor, labels: [Int32], feedback: Bool = true, seed: UInt64 = 0
+        _ trainer: Trainer, images: Tensor, labels: [Int32], feedback: Bool = true, seed: UInt64 = 0,
+        cancellation: () throws -> Void = {}
     ) throws -> AlignmentReport {
         let network = trainer.network
         var generator = Random(seed: seed)
@@ -22,7 +24,8 @@ public enum Alignment {
         let ruleSignals = trainer.signals.map { $0?.copy() }
         let truth = Gradients.truth(network, images: images, labels: labels)
         let feedbackMatrices = trainer.learningRule.tapFeedback
-        let jacobians = feedback && !feedbackMatrices.isEmpty ? Jacobian.batchMean(network, images: images) : nil
+        let jacobians = feedback && !feedbackMatrices.isEmpty
+            ? try Jacobian.batchMean(network, images: images, cancellation: cancellation) : nil
 
         let taps = network.taps.indices.map { l -> AlignmentReport.TapRecord in
             let signal = trainer.rule == .bp ? truth.taps[l] : ruleSignals[l]

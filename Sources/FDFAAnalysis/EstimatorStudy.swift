@@ -7,16 +7,19 @@ import FDFAEngine
 /// fresh perturbations from a generator seeded with `seed`, passed to the tangent pass as arguments, so
 /// no rule's state is touched; parameter `grad` buffers are overwritten by the truth's backward pass.
 public enum EstimatorStudy {
+    /// `cancellation` runs before each draw (and each of the Jacobian's backward passes); what it
+    /// throws stops the study (the language's Ctrl-C).
     public static func run(
-        _ network: Network, images: Tensor, labels: [Int32], estimator: Estimator, draws: Int, seed: UInt64
-    ) -> [EstimatorStatistics] {
+        _ network: Network, images: Tensor, labels: [Int32], estimator: Estimator, draws: Int, seed: UInt64,
+        cancellation: () throws -> Void = {}
+    ) throws -> [EstimatorStatistics] {
         precondition(draws > 0, "an estimator study needs at least one draw")
         precondition(estimator == .fgw || !network.taps.isEmpty, "\(estimator) perturbs taps; the network has none")
         let truth = Gradients.truth(network, images: images, labels: labels)
         let targets: [[Tensor]] = switch estimator {
         case .fgw: [truth.parameters]
         case .fga: truth.taps.map { [$0] }
-        case .fdfa: Jacobian.batchMean(network, images: images).map { [$0] }
+        case .fdfa: try Jacobian.batchMean(network, images: images, cancellation: cancellation).map { [$0] }
         }
         // Every measurement pass above ended with a forward at the same point; the tangents below use it.
         var draw = Draw(network, estimator: estimator, batch: images.batch)
@@ -25,6 +28,7 @@ public enum EstimatorStudy {
         var distances = Array(repeating: RunningMoments(), count: targets.count)
         let means = targets.map { $0.map { Tensor(zeros: $0.shape) } }
         for _ in 0 ..< draws {
+            try cancellation()
             let estimates = draw.next(error: truth.error, rng: &rng)
             for (t, (estimate, target)) in zip(estimates, targets).enumerated() {
                 let c = Comparison(estimate: estimate, truth: target)

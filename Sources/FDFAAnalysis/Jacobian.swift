@@ -29,7 +29,10 @@ public enum Jacobian {
 
     /// J_l for every tap, in tap order, at the parameters' current values (one forward pass with
     /// statistics left alone, then the backward passes; parameter `grad` buffers are overwritten).
-    public static func batchMean(_ network: Network, images: Tensor, method: Method? = nil) -> [Tensor] {
+    /// `cancellation` runs before each backward pass; what it throws stops the measurement (the
+    /// language's Ctrl-C).
+    public static func batchMean(_ network: Network, images: Tensor, method: Method? = nil,
+                                 cancellation: () throws -> Void = {}) throws -> [Tensor] {
         let batch = images.batch, k = network.classes
         let jacobians = network.taps.map { Tensor(zeros: [k, $0.width]) }
         _ = network.forward(images, mode: .training(updateStatistics: false))
@@ -39,6 +42,7 @@ public enum Jacobian {
         let scale = 1 / Float(batch)
         for samples in groups {
             for c in 0 ..< k {
+                try cancellation()
                 for i in samples { error.data[i * k + c] = scale }
                 network.backpropagate(error) { tap, g in
                     let n = tap.width
@@ -55,7 +59,8 @@ public enum Jacobian {
     }
 
     /// J_l for one tap (all taps cost the same backward passes; this keeps one).
-    public static func batchMean(_ network: Network, images: Tensor, tap: Tap, method: Method? = nil) -> Tensor {
-        batchMean(network, images: images, method: method)[tap.index - 1]
+    public static func batchMean(_ network: Network, images: Tensor, tap: Tap, method: Method? = nil,
+                                 cancellation: () throws -> Void = {}) throws -> Tensor {
+        try batchMean(network, images: images, method: method, cancellation: cancellation)[tap.index - 1]
     }
 }

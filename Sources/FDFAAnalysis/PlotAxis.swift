@@ -25,9 +25,17 @@ public struct PlotAxis: Equatable {
         (low, high) = (lo, hi)
     }
 
+    /// Spans exactly `low` to `high` (limits the user chose), which must be ordered (and positive on a log axis).
+    public init(low: Double, high: Double, logarithmic: Bool = false) {
+        precondition(low < high && (!logarithmic || low > 0), "bad axis limits \(low), \(high)")
+        (self.low, self.high, self.logarithmic) = (low, high, logarithmic)
+    }
+
     /// Where `value` lies along the axis: 0 at `low`, 1 at `high` (outside [0, 1] beyond them).
+    /// Values near ±Double.greatestFiniteMagnitude are halved first so that the span stays finite.
     public func fraction(_ value: Double) -> Double {
-        logarithmic ? (log10(value) - log10(low)) / (log10(high) - log10(low)) : (value - low) / (high - low)
+        if logarithmic { return (log10(value) - log10(low)) / (log10(high) - log10(low)) }
+        return (high - low).isFinite ? (value - low) / (high - low) : (value / 2 - low / 2) / (high / 2 - low / 2)
     }
 
     /// Round values inside the range, about `count` of them (powers of ten on a log axis, falling back
@@ -40,9 +48,9 @@ public struct PlotAxis: Equatable {
                 return decades.filter { ($0 - decades.lowerBound) % stride == 0 }.map { pow(10, Double($0)) }
             }
         }
-        let step = Self.roundStep((high - low) / Double(max(count - 1, 1)))
+        let step = Self.roundStep((high / 2 - low / 2) / Double(max(count - 1, 1)) * 2)
         let first = (low / step).rounded(.up), last = (high / step).rounded(.down)
-        guard first <= last else { return [] }
+        guard step.isFinite, step > 0, first <= last, last - first <= Double(10 * count) else { return [] }
         return (Int(first) ... Int(last)).map { Double($0) * step }
     }
 

@@ -12,6 +12,8 @@ public struct SVGFigure {
     public var yLabel: String
     public var series: [PlotSeries]
     public var logarithmicY: Bool
+    /// The y range to show, instead of the data's; lines beyond it are clipped to the plot box.
+    public var yLimits: (low: Double, high: Double)?
     public var width: Double = 640
     public var height: Double = 400
 
@@ -33,13 +35,19 @@ public struct SVGFigure {
 
     public var xAxis: PlotAxis { PlotAxis(values: series.flatMap { $0.finitePoints.map(\.x) }) }
     public var yAxis: PlotAxis {
-        PlotAxis(values: series.flatMap { $0.finitePoints.map(\.y) }, logarithmic: logarithmicY)
+        yLimits.map { PlotAxis(low: $0.low, high: $0.high, logarithmic: logarithmicY) }
+            ?? PlotAxis(values: series.flatMap { $0.finitePoints.map(\.y) + $0.finiteBand.flatMap { [$0.lower, $0.upper] } },
+                        logarithmic: logarithmicY)
     }
 
     /// SVG coordinates of a data point.
-    public func position(x: Double, y: Double) -> (x: Double, y: Double) {
+    public func position(x: Double, y: Double) -> (x: Double, y: Double) { position(x: x, y: y, on: (xAxis, yAxis)) }
+
+    /// The same on axes computed once: each axis spans all the points, so recomputing it per point
+    /// would make drawing quadratic.
+    private func position(x: Double, y: Double, on axes: (x: PlotAxis, y: PlotAxis)) -> (x: Double, y: Double) {
         let box = plotBox
-        return (box.x + xAxis.fraction(x) * box.width, box.y + (1 - yAxis.fraction(y)) * box.height)
+        return (box.x + axes.x.fraction(x) * box.width, box.y + (1 - axes.y.fraction(y)) * box.height)
     }
 
     public func render() -> String {
@@ -63,11 +71,23 @@ public struct SVGFigure {
         svg.append(#"<rect x="\#(n(box.x))" y="\#(n(box.y))" width="\#(n(box.width))" height="\#(n(box.height))" fill="none" stroke="black"/>"#)
         svg.append(#"<text x="\#(n(box.x + box.width / 2))" y="\#(n(height - 12))" text-anchor="middle">\#(escape(xLabel))</text>"#)
         svg.append(#"<text transform="translate(18 \#(n(box.y + box.height / 2))) rotate(-90)" text-anchor="middle">\#(escape(yLabel))</text>"#)
+        // Only limits the user chose can put data outside the box; the clip path is written only then.
+        var clip = ""
+        if yLimits != nil {
+            svg.append(#"<clipPath id="box"><rect x="\#(n(box.x))" y="\#(n(box.y))" width="\#(n(box.width))" height="\#(n(box.height))"/></clipPath>"#)
+            clip = #" clip-path="url(#box)""#
+        }
+        for (s, line) in series.enumerated() where line.band != nil {
+            let band = line.finiteBand.filter { !logarithmicY || $0.lower > 0 }
+            let outline = band.map { position(x: $0.x, y: $0.upper, on: (xa, ya)) }
+                + band.reversed().map { position(x: $0.x, y: $0.lower, on: (xa, ya)) }
+            svg.append(#"<polygon class="band"\#(clip) fill="\#(Self.palette[s % Self.palette.count])" fill-opacity="0.2" stroke="none" points="\#(outline.map { "\(n($0.x)),\(n($0.y))" }.joined(separator: " "))"/>"#)
+        }
         for (s, line) in series.enumerated() {
             let color = Self.palette[s % Self.palette.count]
-            let points = line.finitePoints.filter { !logarithmicY || $0.y > 0 }
-                .map { position(x: $0.x, y: $0.y) }.map { "\(n($0.x)),\(n($0.y))" }
-            svg.append(#"<polyline fill="none" stroke="\#(color)" stroke-width="1.8" stroke-linejoin="round" points="\#(points.joined(separator: " "))"/>"#)
+            let points = line.drawable(logarithmicY: logarithmicY)
+                .map { position(x: $0.x, y: $0.y, on: (xa, ya)) }.map { "\(n($0.x)),\(n($0.y))" }
+            svg.append(#"<polyline\#(clip) fill="none" stroke="\#(color)" stroke-width="1.8" stroke-linejoin="round" points="\#(points.joined(separator: " "))"/>"#)
             let ly = box.y + 8 + Double(s) * 18, lx = box.x + box.width + 14
             svg.append(#"<line x1="\#(n(lx))" y1="\#(n(ly))" x2="\#(n(lx + 22))" y2="\#(n(ly))" stroke="\#(color)" stroke-width="2.5"/>"#)
             svg.append(#"<text x="\#(n(lx + 28))" y="\#(n(ly + 4))">\#(escape(line.name))</text>"#)

@@ -130,7 +130,7 @@ public enum Study {
             let fgw = try Network.fgw(input: c.inputShape, hidden: [width], classes: c.classes, seed: c.seed)
             let fc = try Network.fc(input: c.inputShape, hidden: [width], classes: c.classes, seed: c.seed)
             for (network, estimator) in [(fgw, Estimator.fgw), (fc, .fga), (fc, .fdfa)] {
-                let statistics = EstimatorStudy.run(network, images: probe.images, labels: probe.labels,
+                let statistics = try EstimatorStudy.run(network, images: probe.images, labels: probe.labels,
                                                     estimator: estimator, draws: c.draws, seed: c.seed)[0]
                 points.append(VariancePoint(width: width, estimator: estimator, statistics: statistics))
             }

@@ -77,7 +77,7 @@ public final class Tracker {
             if groups.contains(.align) { cells += report.feedbackColumns }
         }
         if groups.contains(.variance) {
-            cells += varianceColumns(trainer.network, estimator: estimator(for: trainer), seed: drawSeed)
+            cells += try varianceColumns(trainer.network, estimator: estimator(for: trainer), seed: drawSeed)
         }
         let names = cells.map(\.name)
         if let header {
@@ -101,8 +101,8 @@ public final class Tracker {
         Estimator(rule: trainer.rule) ?? (trainer.network.taps.isEmpty ? .fgw : .fdfa)
     }
 
-    private func varianceColumns(_ network: Network, estimator: Estimator, seed: UInt64) -> [(name: String, value: Double)] {
-        EstimatorStudy.run(network, images: images, labels: labels, estimator: estimator, draws: draws, seed: seed)
+    private func varianceColumns(_ network: Network, estimator: Estimator, seed: UInt64) throws -> [(name: String, value: Double)] {
+        try EstimatorStudy.run(network, images: images, labels: labels, estimator: estimator, draws: draws, seed: seed)
             .flatMap { s in
                 [("var_\(s.target)", s.variance), ("rel_var_\(s.target)", s.relativeVariance),
                  ("cos_est_\(s.target)", s.meanCosine), ("cos_est_std_\(s.target)", s.stdCosine)]

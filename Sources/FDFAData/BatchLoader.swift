@@ -62,6 +62,9 @@ public final class BatchLoader {
     /// Batches per epoch, the last one possibly partial (⌈N / batchSize⌉).
     public var batchCount: Int { (split.count + batchSize - 1) / batchSize }
 
+    /// Batches of the current epoch not yet handed out (0 before the first epoch and at its end).
+    public var batchesLeft: Int { cursor.map { (split.count - $0 + batchSize - 1) / batchSize } ?? 0 }
+
     /// Begins a new epoch (drawing a fresh order when shuffling) even if the current one is unfinished.
     public func startEpoch() {
         epoch += 1

@@ -36,4 +36,31 @@ struct CIFARFormat {
         }
         for r in 0 ..< n { pixels += bytes[r * size + labelBytes ..< (r + 1) * size] }
     }
+
+    /// The key of the class labels in the Python version's dict: `labels` (CIFAR-10), `fine_labels` (CIFAR-100).
+    var pickleLabelKey: String { labelBytes == 1 ? "labels" : "fine_labels" }
+
+    /// Decodes one file of the Python version (see `CIFARPickle`): `data`, a uint8 array of N × 3072
+    /// (the same CHW bytes as the binary records), and the labels, a list of N ints.
+    func decodePickle(_ bytes: [UInt8], file: String, appendingTo pixels: inout [UInt8], labels: inout [Int32]) throws {
+        let dict = try CIFARPickle.dictionary(bytes, file: file)
+        guard case let .array(data)? = dict["data"], data.dtype == "u1", data.shape.count >= 2,
+              data.shape.dropFirst().reduce(1, *) == CIFARFormat.pixelCount, data.bytes.count == data.shape.reduce(1, *) else {
+            throw DataError.malformed(file: file, reason: "its 'data' is not a uint8 array of N × \(CIFARFormat.pixelCount) pixels")
+        }
+        guard case let .list(items)? = dict[pickleLabelKey] else {
+            throw DataError.malformed(file: file, reason: "it has no '\(pickleLabelKey)' list")
+        }
+        guard items.count == data.shape[0] else {
+            throw DataError.malformed(file: file, reason: "\(items.count) labels but \(data.shape[0]) images")
+        }
+        for (r, item) in items.enumerated() {
+            guard case let .int(label) = item else { throw DataError.malformed(file: file, reason: "label \(r) is not an integer") }
+            guard (0 ..< classCount).contains(label) else {
+                throw DataError.malformed(file: file, reason: "label \(label) of image \(r) is outside 0..<\(classCount)")
+            }
+            labels.append(Int32(label))
+        }
+        pixels += data.bytes
+    }
 }

@@ -8,6 +8,13 @@ struct DatasetLayout {
     let acceptsGzip: Bool
     /// System-wide copies used only when the root holds none of the files (Debian's package).
     let fallbackDirectories: [String]
+    /// How the files are laid out inside.
+    var encoding: Encoding = .idx
+    /// An archive under the root that holds `directory` (torchvision's download), read in memory
+    /// when the directory is absent.
+    var archive: String? = nil
+
+    enum Encoding { case idx, cifarBinary, cifarPickle }
 
     static func of(_ name: DatasetName) -> DatasetLayout? {
         switch name {
@@ -15,12 +22,55 @@ struct DatasetLayout {
         case .fashionMNIST: return idx("FashionMNIST/raw", fallbacks: ["/usr/share/datasets/fashion-mnist"])
         case .cifar10:
             return DatasetLayout(directory: "cifar-10-batches-bin", trainFiles: (1 ... 5).map { "data_batch_\($0).bin" },
-                                 testFiles: ["test_batch.bin"], acceptsGzip: false, fallbackDirectories: [])
+                                 testFiles: ["test_batch.bin"], acceptsGzip: false, fallbackDirectories: [], encoding: .cifarBinary)
         case .cifar100:
             return DatasetLayout(directory: "cifar-100-binary", trainFiles: ["train.bin"], testFiles: ["test.bin"],
-                                 acceptsGzip: false, fallbackDirectories: [])
+                                 acceptsGzip: false, fallbackDirectories: [], encoding: .cifarBinary)
         case .synthetic: return nil
         }
+    }
+
+    /// Every layout a data set may be found in, in the order they are tried: fdfa's (the binary
+    /// CIFAR distributions), then torchvision's Python pickles, unpacked or still in their `.tar.gz`.
+    static func candidates(_ name: DatasetName) -> [DatasetLayout] {
+        guard let primary = of(name) else { return [] }
+        switch name {
+        case .cifar10:
+            return [primary, DatasetLayout(directory: "cifar-10-batches-py", trainFiles: (1 ... 5).map { "data_batch_\($0)" },
+                                           testFiles: ["test_batch"], acceptsGzip: false, fallbackDirectories: [],
+                                           encoding: .cifarPickle, archive: "cifar-10-python.tar.gz")]
+        case .cifar100:
+            return [primary, DatasetLayout(directory: "cifar-100-python", trainFiles: ["train"], testFiles: ["test"],
+                                           acceptsGzip: false, fallbackDirectories: [], encoding: .cifarPickle,
+                                           archive: "cifar-100-python.tar.gz")]
+        case .mnist, .fashionMNIST, .synthetic:
+            return [primary]
+        }
+    }
+
+    /// Whether any of its files (or its archive) is under `root`.
+    func isPresent(root: String) -> Bool {
+        files.contains { find($0, in: join(root, directory)) != nil } || archive.map { FileBytes.exists(join(root, $0)) } ?? false
+    }
+
+    /// Each file's bytes, from the directory under `root` or else from the archive; throws like `locate`.
+    func contents(root: String, dataset: DatasetName) throws -> (files: [String: () throws -> [UInt8]], names: [String: String]) {
+        let directoryPresent = files.contains { find($0, in: join(root, directory)) != nil }
+        if !directoryPresent, let archive, FileBytes.exists(join(root, archive)) {
+            let path = join(root, archive)
+            let members = try Tar.entries(FileBytes.read(path), file: path)
+            var found: [String: () throws -> [UInt8]] = [:], names: [String: String] = [:]
+            for file in files {
+                guard let member = members.last(where: { $0.path == directory + "/" + file || $0.path == "./" + directory + "/" + file }) else {
+                    throw DataError.malformed(file: path, reason: "the archive has no \(directory)/\(file)")
+                }
+                found[file] = { Swift.Array(member.contents) }
+                names[file] = path + ":" + directory + "/" + file
+            }
+            return (found, names)
+        }
+        let paths = try locate(root: root, dataset: dataset)
+        return (paths.mapValues { path in { try acceptsGzip ? FileBytes.read(path) : FileBytes.readRaw(path) } }, paths)
     }
 
     private static func idx(_ directory: String, fallbacks: [String]) -> DatasetLayout {

@@ -13,11 +13,18 @@ public final class Session {
     public let seed: UInt64
     /// Receives everything the program prints, as it is printed.
     public var output: (String) -> Void
-    /// Receives rich displays (plots) when set; otherwise their text goes to `output`.
+    /// Receives what the program writes to standard error (`warn`).
+    public var errorOutput: (String) -> Void = Session.standardError
+    /// Receives rich displays (plots, images) when set; otherwise their text goes to `output`.
     public var displayOutput: (([String: String]) -> Void)?
-    /// Whether `plot` adds its SVG drawing to its display: on for Jupyter notebooks, off at a
-    /// terminal, which shows only the text form (and large SVGs take long to draw).
+    /// Whether `plot` and `show` add their SVG drawing to their display: on for Jupyter notebooks,
+    /// off at a terminal, which shows only the text form (and large SVGs take long to draw).
     public var showsFigures = false
+    /// Receives the values of expression statements when set (the Jupyter kernel's results);
+    /// otherwise they are printed as the REPL echoes them.
+    public var valueOutput: ((Value) -> Void)?
+    /// Makes the progress bar `train` shows for each epoch: the terminal's, or a host's own display.
+    public var progressBar: () -> ProgressBar? = ProgressBar.forTerminal
     /// The cells run so far, in order, with what each showed; a failed cell ends with its error.
     public private(set) var transcript: [Cell] = []
     private lazy var interpreter = Interpreter(session: self)
@@ -35,20 +42,42 @@ public final class Session {
         FileHandle.standardOutput.write(Data(text.utf8))
     }
 
+    public static func standardError(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+
     /// Prints text (built-ins call this, never `print`, so notebooks capture everything).
     public func write(_ text: String) {
+        record(text)
+        output(text)
+    }
+
+    /// Adds text to the running cell's outputs, joining the text shown just before it.
+    private func record(_ text: String) {
         if case .text(let before) = cellOutputs.last {
             cellOutputs[cellOutputs.count - 1] = .text(before + text)
         } else {
             cellOutputs.append(.text(text))
         }
-        output(text)
+    }
+
+    /// Writes text to standard error; it is no part of the cell's recorded output.
+    public func writeError(_ text: String) {
+        errorOutput(text)
     }
 
     /// Shows a rich display (data by MIME type, with a "text/plain" form for terminals).
     public func display(_ data: [String: String]) {
         cellOutputs.append(.display(data))
         if let displayOutput { displayOutput(data) } else { output(CellOutput.display(data).text) }
+    }
+
+    /// Shows an expression statement's value. Its text is in the cell's outputs either way, so
+    /// transcripts and notebooks read the same in every host.
+    func show(_ value: Value) {
+        let text = Display.repr(value) + "\n"
+        record(text)
+        if let valueOutput { valueOutput(value) } else { output(text) }
     }
 
     /// Marks the running cell as one that saves the session (`save`), so saves leave it out.
@@ -81,4 +110,10 @@ public final class Session {
 
     /// The names of the global variables.
     public var variableNames: [String] { interpreter.globals.variables.keys.sorted() }
+
+    /// What `help NAME` shows for the variable or built-in `name`, or nil if there is none.
+    public func help(for name: String) -> String? {
+        guard let value = variable(named: name) ?? registry.builtin(named: name).map(Value.builtin) else { return nil }
+        return try? BuiltinGroup.helpText(value, registry)
+    }
 }

@@ -24,15 +24,14 @@ public final class Repl {
             return true
         }
         var allSucceeded = true
-        var pending = ""
-        while let line = readLine(strippingNewline: true) {
-            pending += (pending.isEmpty ? "" : "\n") + line
-            if Cells.isComplete(pending) {
-                allSucceeded = execute(pending) && allSucceeded
-                pending = ""
-            }
+        var pending = PendingCell()
+        var input = InputLines()
+        while let line = input.next() {
+            guard let cell = pending.add(line) else { continue }
+            if Repl.isExit(cell) { return allSucceeded }
+            allSucceeded = execute(cell) && allSucceeded
         }
-        if !pending.allSatisfy(\.isWhitespace) { allSucceeded = execute(pending) && allSucceeded }
+        if !pending.text.allSatisfy(\.isWhitespace) { allSucceeded = execute(pending.text) && allSucceeded }
         return allSucceeded
     }
 
@@ -42,27 +41,37 @@ public final class Repl {
         let editor = LineEditor(completer: Completer(session: session), historyPath: history)
         let guide = LessonGuide(session: session, editor: editor, report: report)
         print("fdfa — type help for the built-ins, help \"syntax\" for the language; Ctrl-D leaves.")
-        var pending = ""
+        var pending = PendingCell()
         while true {
             switch editor.read(prompt: pending.isEmpty ? Repl.prompt : Repl.continuationPrompt) {
             case .end:
+                guard pending.isEmpty else {
+                    // Ctrl-D inside an open block drops the block, as Ctrl-C does; a second one leaves.
+                    print("\n(block discarded; Ctrl-D again leaves)")
+                    pending.discard()
+                    continue
+                }
                 print()
                 return
             case .interrupted:
                 print("^C")
-                pending = ""
+                pending.discard()
             case .line(let line):
-                editor.remember(line)
-                if pending.isEmpty, let number = LessonGuide.requestedLesson(line) {
-                    guide.walk(number)
+                if pending.isEmpty, let request = LessonGuide.requestedLesson(line) {
+                    guide.walk(request.number, from: request.step)
                     continue
                 }
-                pending += (pending.isEmpty ? "" : "\n") + line
-                guard Cells.isComplete(pending) else { continue }
-                if !pending.allSatisfy(\.isWhitespace) { execute(pending) }
-                pending = ""
+                guard let cell = pending.add(line) else { continue }
+                editor.remember(cell) // a block is one history entry: Up recalls all of it
+                if Repl.isExit(cell) { return }
+                if !cell.allSatisfy(\.isWhitespace) { execute(cell) }
             }
         }
+    }
+
+    /// `exit`, `quit`, `exit()` or `quit()` alone: leave, as Ctrl-D does.
+    static func isExit(_ cell: String) -> Bool {
+        ["exit", "quit", "exit()", "quit()"].contains(cell.trimmingCharacters(in: .whitespaces))
     }
 
     /// Runs one cell, printing any error to stderr. Returns whether it succeeded.

@@ -3,7 +3,9 @@ import Foundation
 
 /// The safetensors file format (Hugging Face): an 8-byte little-endian header length, a JSON header
 /// mapping each tensor's name to its dtype, shape and byte range, an optional "__metadata__" map of
-/// strings, then the raw little-endian data. fdfa writes and reads float32 ("F32") tensors only.
+/// strings, then the raw little-endian data. fdfa writes float32 ("F32") tensors, and int64 ("I64")
+/// for counters PyTorch keeps as integers (BatchNorm's `num_batches_tracked`); it reads every numeric
+/// dtype, converted to float32 (a float64 value beyond float32's range is an error naming the tensor).
 ///
 /// Chosen for checkpoints because numpy, PyTorch and JAX users can open it without fdfa, and because
 /// its header can be validated completely before a byte of data is trusted.
@@ -15,23 +17,66 @@ public enum SafeTensors {
     }
 
     /// Writes `tensors` (in the given order) and `metadata` to `path` atomically: a temporary file in
-    /// the same directory, then a rename, so a reader never sees a half-written file.
-    public static func write(_ tensors: [(name: String, tensor: Tensor)], metadata: [String: String], to path: String) throws {
+    /// the same directory, then a rename, so a reader never sees a half-written file. The tensors
+    /// named in `integers` are written as int64 (their values rounded).
+    public static func write(_ tensors: [(name: String, tensor: Tensor)], metadata: [String: String], to path: String,
+                             integers: Set<String> = []) throws {
         var header: [String: Any] = ["__metadata__": metadata]
         var offset = 0
         for (name, t) in tensors {
-            header[name] = ["dtype": "F32", "shape": t.shape, "data_offsets": [offset, offset + 4 * t.count]]
-            offset += 4 * t.count
+            let dtype: DType = integers.contains(name) ? .i64 : .f32
+            let bytes = dtype.size * t.count
+            header[name] = ["dtype": dtype.rawValue, "shape": t.shape, "data_offsets": [offset, offset + bytes]]
+            offset += bytes
         }
         var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
         while json.count % 8 != 0 { json.append(0x20) }
         var file = Data(capacity: 8 + json.count + offset)
         withUnsafeBytes(of: UInt64(json.count).littleEndian) { file.append(contentsOf: $0) }
         file.append(json)
-        for (_, t) in tensors {
-            file.append(Data(bytes: t.data, count: 4 * t.count))
+        for (name, t) in tensors {
+            if integers.contains(name) {
+                for x in t.array { withUnsafeBytes(of: Int64(x.rounded()).littleEndian) { file.append(contentsOf: $0) } }
+            } else {
+                file.append(Data(bytes: t.data, count: 4 * t.count))
+            }
         }
         try writeAtomically(file, to: path)
+    }
+
+    /// The element types of the format (little-endian).
+    enum DType: String {
+        case f64 = "F64", f32 = "F32", f16 = "F16", bf16 = "BF16"
+        case i64 = "I64", i32 = "I32", i16 = "I16", i8 = "I8"
+        case u64 = "U64", u32 = "U32", u16 = "U16", u8 = "U8", bool = "BOOL"
+
+        var size: Int {
+            switch self {
+            case .f64, .i64, .u64: return 8
+            case .f32, .i32, .u32: return 4
+            case .f16, .bf16, .i16, .u16: return 2
+            case .i8, .u8, .bool: return 1
+            }
+        }
+
+        /// Element `i` of little-endian `bytes`, as a Double (exact for every type but 64-bit integers beyond 2^53).
+        func element(_ bytes: UnsafeRawPointer, _ i: Int) -> Double {
+            let p = bytes + i * size
+            switch self {
+            case .f64: return Double(bitPattern: UInt64(littleEndian: p.loadUnaligned(as: UInt64.self)))
+            case .f32: return Double(Float(bitPattern: UInt32(littleEndian: p.loadUnaligned(as: UInt32.self))))
+            case .f16: return Double(Float(Float16(bitPattern: UInt16(littleEndian: p.loadUnaligned(as: UInt16.self)))))
+            case .bf16: return Double(Float(bitPattern: UInt32(UInt16(littleEndian: p.loadUnaligned(as: UInt16.self))) << 16))
+            case .i64: return Double(Int64(littleEndian: p.loadUnaligned(as: Int64.self)))
+            case .i32: return Double(Int32(littleEndian: p.loadUnaligned(as: Int32.self)))
+            case .i16: return Double(Int16(littleEndian: p.loadUnaligned(as: Int16.self)))
+            case .i8: return Double(p.load(as: Int8.self))
+            case .u64: return Double(UInt64(littleEndian: p.loadUnaligned(as: UInt64.self)))
+            case .u32: return Double(UInt32(littleEndian: p.loadUnaligned(as: UInt32.self)))
+            case .u16: return Double(UInt16(littleEndian: p.loadUnaligned(as: UInt16.self)))
+            case .u8, .bool: return Double(p.load(as: UInt8.self))
+            }
+        }
     }
 
     /// Reads every tensor and the metadata; throws `FormatError` naming what is wrong.
@@ -67,16 +112,28 @@ public enum SafeTensors {
             guard let info = entry as? [String: Any], let dtype = info["dtype"] as? String,
                   let shape = info["shape"] as? [Int], let offsets = info["data_offsets"] as? [Int], offsets.count == 2
             else { throw FormatError(path: path, reason: "entry '\(name)' lacks dtype, shape or data_offsets") }
-            guard dtype == "F32" else { throw FormatError(path: path, reason: "tensor '\(name)' has dtype \(dtype); fdfa reads F32") }
+            guard let type = DType(rawValue: dtype) else {
+                throw FormatError(path: path, reason: "tensor '\(name)' has dtype \(dtype), which is not a number type")
+            }
             guard shape.allSatisfy({ $0 >= 0 && $0 < 1 << 31 }) else { throw FormatError(path: path, reason: "tensor '\(name)' has shape \(shape)") }
-            guard let count = shape.checkedProduct, let bytes = [4, count].checkedProduct,
+            guard let count = shape.checkedProduct, let bytes = [type.size, count].checkedProduct,
                   offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= body, offsets[1] - offsets[0] == bytes else {
-                throw FormatError(path: path, reason: "tensor '\(name)': byte range \(offsets) does not fit shape \(shape) in a \(body)-byte body")
+                throw FormatError(path: path, reason: "tensor '\(name)': byte range \(offsets) does not fit shape \(shape) of \(dtype) in a \(body)-byte body")
             }
             let t = Tensor(zeros: shape)
-            data.withUnsafeBytes { raw in
+            try data.withUnsafeBytes { raw in
                 let src = raw.baseAddress! + headerEnd + offsets[0]
-                UnsafeMutableRawPointer(t.data).copyMemory(from: src, byteCount: 4 * count)
+                if type == .f32 {
+                    UnsafeMutableRawPointer(t.data).copyMemory(from: src, byteCount: 4 * count)
+                    return
+                }
+                for i in 0 ..< count {
+                    let x = type.element(src, i)
+                    guard !x.isFinite || abs(x) <= Double(Float.greatestFiniteMagnitude) else {
+                        throw FormatError(path: path, reason: "tensor '\(name)' holds \(x) at element \(i), beyond float32's range")
+                    }
+                    t.data[i] = Float(x)
+                }
             }
             tensors[name] = t
         }

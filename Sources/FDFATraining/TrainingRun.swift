@@ -80,35 +80,44 @@ public final class TrainingRun {
     /// Trains one epoch. `afterBatch` sees each batch's progress and returns false to end the epoch
     /// there (the reference's --dry-run). A diverging step throws `DivergenceError` with nothing
     /// updated by that step.
-    public func trainEpoch(afterBatch: (BatchProgress) throws -> Bool = { _ in true }) throws -> EpochSummary {
+    ///
+    /// With `continuing`, the epoch an earlier call left unfinished goes on where it stopped (same
+    /// order) instead of a new one starting. With `openWhenStopped`, an epoch that `afterBatch` ends
+    /// early stays unfinished, with no epoch counted and no learning-rate decay, for a later call to
+    /// continue (the language's `train(net, data, steps=n)`); otherwise it counts as done (--dry-run).
+    public func trainEpoch(continuing: Bool = false, openWhenStopped: Bool = false,
+                           afterBatch: (BatchProgress) throws -> Bool = { _ in true }) throws -> EpochSummary {
         let clock = ContinuousClock()
         var stepTime = Duration.zero, batchTime = Duration.zero
         var mark = clock.now
-        trainLoader.startEpoch()
+        if !continuing || trainLoader.batchesLeft == 0 { trainLoader.startEpoch() }
+        let first = trainLoader.batchCount - trainLoader.batchesLeft
         var total: Double = 0
         var index = 0
         var stopped = false, interrupted = false
-        while let batch = trainLoader.next() {
-            let assembled = clock.now
-            batchTime += assembled - mark
+        while true {
+            // Checked before taking a batch, so that an epoch left open loses none.
             if Interrupt.requested {
                 interrupted = true
                 break
             }
+            guard let batch = trainLoader.next() else { break }
+            let assembled = clock.now
+            batchTime += assembled - mark
             let result = try trainer.step(images: batch.images, labels: batch.labels)
             stepTime += clock.now - assembled
             total += Double(result.loss)
-            let progress = BatchProgress(index: index, batchCount: trainLoader.batchCount,
-                                         samplesBefore: index * trainLoader.batchSize,
+            let progress = BatchProgress(index: first + index, batchCount: trainLoader.batchCount,
+                                         samplesBefore: (first + index) * trainLoader.batchSize,
                                          sampleCount: dataset.train.count, loss: result.loss)
             index += 1
             if try !afterBatch(progress) {
-                stopped = index < trainLoader.batchCount
+                stopped = trainLoader.batchesLeft > 0
                 break
             }
             mark = clock.now
         }
-        let complete = !interrupted
+        let complete = !interrupted && !(stopped && openWhenStopped)
         if complete { trainer.finishEpoch() }
         return EpochSummary(meanLoss: index > 0 ? total / Double(index) : .nan, batches: index,
                             stoppedEarly: stopped || interrupted, interrupted: interrupted,
@@ -138,12 +147,14 @@ public final class TrainingRun {
                                    try Checkpoint.random("data_augment", in: metadata, path: path))
     }
 
-    /// Evaluates on the test split in order, with BatchNorm's running statistics.
-    public func evaluate() -> Evaluation {
+    /// Evaluates on the test split in order, with BatchNorm's running statistics. `cancellation` runs
+    /// before each batch; what it throws stops the evaluation (the language's Ctrl-C).
+    public func evaluate(cancellation: () throws -> Void = {}) throws -> Evaluation {
         testLoader.startEpoch()
         var total: Double = 0
         var batches = 0, correct = 0, count = 0
         while let batch = testLoader.next() {
+            try cancellation()
             let r = trainer.evaluate(images: batch.images, labels: batch.labels, groupSize: batchSize)
             total += r.sumOfGroupMeans
             batches += r.groups

@@ -7,7 +7,7 @@ import Foundation
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Time training steps against the sgemm calls they make (the GEMM floor), measured in the same run.")
+        abstract: "Time training steps against the sgemm calls they make (the GEMM floor) and their FLOPs at the machine's measured peak (the physical floor), in the same run.")
 
     @Option(help: "Architectures, comma separated: \(Benchmark.architectures.joined(separator: ", ")).")
     var arch = Benchmark.architectures.joined(separator: ",")
@@ -50,7 +50,8 @@ struct BenchCommand: ParsableCommand {
         threadOptions.apply()
         let (archs, rules, batches) = (try archs, try rules, try batches)
         if !json {
-            emit("arch  rule      batch   step ms  floor ms   ratio   rss MB")
+            emit("gemm: \(BLAS.library.rawValue) (FDFA_GEMM=openblas|onednn chooses)")
+            emit("arch  rule      batch   step ms  floor ms   ratio   MFLOP  peak ms  peak ratio   rss MB")
         }
         for a in archs {
             for r in rules {
@@ -66,8 +67,9 @@ struct BenchCommand: ParsableCommand {
                     }
                     emit(json ? result.json : a.padding(toLength: 5, withPad: " ", startingAt: 0) + " "
                         + r.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0) + String(
-                            format: " %6d %9.2f %9.2f %7.2f %8.1f", b,
-                            result.stepMilliseconds, result.floorMilliseconds, result.ratio, result.residentMegabytes))
+                            format: " %6d %9.2f %9.2f %7.2f %7.1f %8.3f %11.2f %8.1f", b,
+                            result.stepMilliseconds, result.floorMilliseconds, result.ratio, result.flops / 1e6,
+                            result.peakMilliseconds, result.peakRatio, result.residentMegabytes))
                 }
             }
         }

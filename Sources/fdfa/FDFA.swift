@@ -18,6 +18,8 @@ struct FDFA: ParsableCommand {
             BenchCommand.self,
             DownloadCommand.self,
             StudyCommand.self,
+            KernelCommand.self,
+            SweepCommand.self,
         ],
         defaultSubcommand: ReplCommand.self
     )

@@ -30,15 +30,15 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Number of epochs to train.")
     var epochs = 100
     @Option(help: "Learning rate of the forward parameters (default 1e-4; 1e-3 for FG-W).")
-    var lr: Float?
+    var lr: Double?
     @Option(name: .customLong("b-lr"), help: "Learning rate of the feedback matrices (DKP, FDFA).")
-    var bLR: Float = 1e-4
+    var bLR: Double = 1e-4
     @Option(help: "Learning-rate step gamma, applied after every epoch.")
-    var gamma: Float = 0.95
+    var gamma: Double = 0.95
     @Option(help: "L2 weight decay of the forward parameters.")
-    var weightDecay: Float = 0
+    var weightDecay: Double = 0
     @Option(help: "L2 weight decay of the feedback matrices (1e-6 recommended for DKP).")
-    var feedbackDecay: Float = 0
+    var feedbackDecay: Double = 0
     @Flag(help: "Accepted for compatibility; fdfa always runs on the CPU.")
     var noCuda = false
     @Flag(help: "One batch per epoch, to check a set-up quickly.")
@@ -69,6 +69,9 @@ struct TrainCommand: ParsableCommand {
     var checkpoint: String?
     @Option(help: "Continue the run saved in this checkpoint (same flags as the run that wrote it).")
     var resume: String?
+    @Option(name: .customLong("init"),
+            help: "Start from these weights: a PyTorch state_dict saved as safetensors (the original's names), an export or a checkpoint.")
+    var initialWeights: String?
     @Option(help: "Quantities to track beside the log: cos (δ and gradient cosines), align (cos(B, J)), var (estimator variance).")
     var track: String?
     @Option(help: "Steps between tracked measurements (on a fixed probe batch of the first 32 test samples).")
@@ -97,6 +100,7 @@ struct TrainCommand: ParsableCommand {
             do { _ = try TrackGroups(parsing: track) } catch { throw ValidationError("--track: \(error)") }
         }
         try Limits.check(trackEvery, in: 1 ... Int(Int32.max), "--track-every")
+        if initialWeights != nil && resume != nil { throw ValidationError("--init and --resume exclude each other: a checkpoint holds its weights") }
     }
 
     /// The rule and, for FDFA-EMA, the moving-average form of its feedback update.
@@ -111,8 +115,9 @@ struct TrainCommand: ParsableCommand {
     var ema: Bool { Self.parseMode(trainMode)!.ema }
     /// The name of the mode in logs and paths: the rule's, or "FDFA-EMA".
     var mode: String { ema ? "FDFA-EMA" : rule.rawValue }
-    /// --lr, or the rule's default: 1e-4 as the reference, 1e-3 for FG-W as its script.
-    var learningRate: Float { lr ?? (rule == .fgw ? 1e-3 : 1e-4) }
+    /// --lr, or the rule's default: 1e-4 as the reference, 1e-3 for FG-W as its script. The flags
+    /// are parsed as doubles, as Python parses them, so that the log shows the values given.
+    var learningRate: Double { lr ?? (rule == .fgw ? 1e-3 : 1e-4) }
     /// --n-layers, or the default: 2 as the reference, 1 for FG-W as its script.
     var hiddenLayers: Int { nLayers ?? (rule == .fgw ? 1 : 2) }
 
@@ -120,14 +125,16 @@ struct TrainCommand: ParsableCommand {
         let clock = ContinuousClock(), start = clock.now
         var spent = RunTiming()
         threadOptions.apply()
+        if let line = ReferenceLog.seedLine(seed) { emit(line) }
+        emit(mode)
         let name = try DatasetName(parsing: dataset)
         let seeds = SeedPlan(flag: seed)
         var hp = Hyperparameters()
-        hp.learningRate = learningRate
-        hp.feedbackLearningRate = bLR
-        hp.weightDecay = weightDecay
-        hp.feedbackDecay = feedbackDecay
-        hp.gamma = gamma
+        hp.learningRate = Float(learningRate)
+        hp.feedbackLearningRate = Float(bLR)
+        hp.weightDecay = Float(weightDecay)
+        hp.feedbackDecay = Float(feedbackDecay)
+        hp.gamma = Float(gamma)
         if ema { hp.feedbackUpdate = .movingAverage(beta: feedbackMomentum) }
 
         let data: Dataset
@@ -141,6 +148,9 @@ struct TrainCommand: ParsableCommand {
         let network = try model.network(for: data, seed: seeds.network)
         do { try TrainingRun.checkBatchFits(network, batchSize: batchSize) } catch { throw CommandFailure("--batch-size: \(error)") }
         let trainer = try Trainer(network: network, rule: rule, hyperparameters: hp, seed: seeds.rule)
+        if let initialWeights {
+            do { try StateDict.load(initialWeights, into: network, feedback: trainer.learningRule.tapFeedback) } catch { throw CommandFailure("\(error)") }
+        }
         let run = TrainingRun(dataset: data, trainer: trainer, batchSize: batchSize, dataSeed: seeds.data,
                               trainTransform: model.trainTransform, testTransform: model.testTransform)
 
@@ -160,7 +170,8 @@ struct TrainCommand: ParsableCommand {
             emit("Resumed from \(resume) after epoch \(trainer.epochs) (step \(trainer.steps)).")
         } else {
             log = try CSVLog(path: ReferenceLog.csvPath(logDir: logDir, mode: mode), argumentsLine: argumentsLine())
-            emit(ReferenceLog.testLines(spent.timeEvaluation { run.evaluate() }))
+            emit(ReferenceLog.testLines(try spent.timeEvaluation { try run.evaluate() }))
+            emit(ReferenceLog.parameterLines(network, rule: rule, feedback: trainer.learningRule.tapFeedback).joined(separator: "\n"))
         }
         let tracker = try track.map { groups -> Tracker in
             let probe = BatchLoader(data.test, batchSize: 32, shuffle: false, transform: model.testTransform).next()!
@@ -198,9 +209,10 @@ struct TrainCommand: ParsableCommand {
                 throw ExitCode(130)
             }
             spent.add(summary)
-            let evaluation = spent.timeEvaluation { run.evaluate() }
+            let evaluation = try spent.timeEvaluation { try run.evaluate() }
             emit(ReferenceLog.testLines(evaluation))
-            try log.append(ReferenceLog.csvRow(epoch: epoch, trainingLoss: summary.meanLoss, evaluation))
+            let trainingLoss = ReferenceLog.loggedTrainingLoss(summary.meanLoss, dryRun: dryRun)
+            try log.append(ReferenceLog.csvRow(epoch: epoch, trainingLoss: trainingLoss, evaluation))
             if let checkpoint {
                 // The log by name only: a checkpoint never chooses where fdfa writes (see `resumedLogPath`).
                 let logName = URL(fileURLWithPath: log.path).lastPathComponent
@@ -235,11 +247,7 @@ struct TrainCommand: ParsableCommand {
 
     /// Line 1 of the CSV: the run's arguments, as Python prints the reference's argparse Namespace.
     func argumentsLine() -> String {
-        func float(_ x: Float) -> String {
-            let d = Double(x)
-            return d == d.rounded() && abs(d) < 1e16 ? String(format: "%.1f", d) : "\(Double("\(x)")!)"
-        }
-        func bool(_ b: Bool) -> String { b ? "True" : "False" }
+        let float = ReferenceLog.python as (Double) -> String, bool = ReferenceLog.python as (Bool) -> String
         let fields = [
             "batch_size=\(batchSize)", "test_batch_size=\(testBatchSize)", "epochs=\(epochs)",
             "lr=\(float(learningRate))", "b_lr=\(float(bLR))", "gamma=\(float(gamma))",

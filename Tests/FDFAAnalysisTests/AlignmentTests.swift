@@ -23,7 +23,7 @@ final class AlignmentTests: XCTestCase {
         let net = Fixtures.batchNormNet()
         let (x, labels) = Fixtures.problem(samples: 6)
         let trainer = try Trainer(network: net, rule: .dfa, seed: 1)
-        for (b, j) in zip(trainer.learningRule.tapFeedback, Jacobian.batchMean(net, images: x)) { b.assign(j) }
+        for (b, j) in zip(trainer.learningRule.tapFeedback, try Jacobian.batchMean(net, images: x)) { b.assign(j) }
         let report = try Alignment.measure(trainer, images: x, labels: labels)
         for tap in report.taps {
             XCTAssertEqual(tap.feedback!.cosine, 1, accuracy: 1e-6)
@@ -37,7 +37,7 @@ final class AlignmentTests: XCTestCase {
         let net = Fixtures.linearNet()
         let (x, labels) = Fixtures.problem(samples: 6)
         let trainer = try Trainer(network: net, rule: .dfa, seed: 1)
-        for (b, j) in zip(trainer.learningRule.tapFeedback, Jacobian.batchMean(net, images: x)) { b.assign(j) }
+        for (b, j) in zip(trainer.learningRule.tapFeedback, try Jacobian.batchMean(net, images: x)) { b.assign(j) }
         let report = try Alignment.measure(trainer, images: x, labels: labels)
         for (name, value) in report.gradientColumns where name.hasPrefix("cos") {
             XCTAssertEqual(value, 1, accuracy: 1e-5, name)

@@ -4,12 +4,12 @@ import FDFAEngine
 
 final class EstimatorStudyTests: XCTestCase {
     /// For v ~ N(0, I) in dimension P: E‖(g·v)v − g‖² = (P + 1)‖g‖², and the mean of the draws tends to g.
-    func testWeightPerturbedVarianceMatchesItsFormula() {
+    func testWeightPerturbedVarianceMatchesItsFormula() throws {
         let net = Fixtures.reluNet(hidden: [3])
         let (x, labels) = Fixtures.problem(samples: 6)
         let p = Double(net.parameterCount)
-        let few = EstimatorStudy.run(net, images: x, labels: labels, estimator: .fgw, draws: 50, seed: 1)[0]
-        let many = EstimatorStudy.run(net, images: x, labels: labels, estimator: .fgw, draws: 8000, seed: 2)[0]
+        let few = try EstimatorStudy.run(net, images: x, labels: labels, estimator: .fgw, draws: 50, seed: 1)[0]
+        let many = try EstimatorStudy.run(net, images: x, labels: labels, estimator: .fgw, draws: 8000, seed: 2)[0]
         XCTAssertEqual(many.target, "all")
         XCTAssertEqual(many.relativeVariance / (p + 1), 1, accuracy: 0.1)
         XCTAssertGreaterThan(many.averaged.cosine, 0.95)
@@ -19,10 +19,10 @@ final class EstimatorStudyTests: XCTestCase {
         XCTAssertGreaterThan(many.stdCosine, 0.05)
     }
 
-    func testActivityPerturbedDrawsAverageToTheTrueSignal() {
+    func testActivityPerturbedDrawsAverageToTheTrueSignal() throws {
         let net = Fixtures.reluNet()
         let (x, labels) = Fixtures.problem(samples: 4)
-        let stats = EstimatorStudy.run(net, images: x, labels: labels, estimator: .fga, draws: 6000, seed: 3)
+        let stats = try EstimatorStudy.run(net, images: x, labels: labels, estimator: .fga, draws: 6000, seed: 3)
         XCTAssertEqual(stats.map(\.target), ["1", "2"])
         for s in stats { XCTAssertGreaterThan(s.averaged.cosine, 0.97, "tap \(s.target)") }
     }
@@ -36,7 +36,7 @@ final class EstimatorStudyTests: XCTestCase {
         let trainer = try Trainer(network: net, rule: .fdfa, seed: 2)
         try trainer.step(images: x, labels: labels)
         let perturbations = trainer.learningRule.seeds!.taps.map { $0!.array }, rng = trainer.rng
-        let stats = EstimatorStudy.run(net, images: x, labels: labels, estimator: .fdfa, draws: 6000, seed: 4)
+        let stats = try EstimatorStudy.run(net, images: x, labels: labels, estimator: .fdfa, draws: 6000, seed: 4)
         for s in stats {
             XCTAssertGreaterThan(s.averaged.cosine, 0.99, "tap \(s.target)")
             XCTAssertEqual(s.averaged.normRatio, 1, accuracy: 0.05)

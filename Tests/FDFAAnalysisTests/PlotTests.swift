@@ -81,4 +81,34 @@ final class PlotTests: XCTestCase {
         let text = plot.render()
         XCTAssertTrue(text.contains("\u{1B}[34m⣿\u{1B}[0m a") && text.contains("\u{1B}[31m⣿\u{1B}[0m b"))
     }
+
+    func testPlainPlotsGiveEachSeriesItsOwnMarker() {
+        let plot = TerminalPlot(series: [PlotSeries(name: "a", values: [0, 1]), PlotSeries(name: "b", values: [1, 0]),
+                                         PlotSeries(name: "c", values: [0.5, 0.5])], width: 8, height: 3)
+        let text = plot.render()
+        XCTAssertTrue(text.hasSuffix("⣿ a   • b   × c"), text)
+        XCTAssertTrue(text.contains("•") && text.contains("×") && text.contains("⠀"), text)
+    }
+
+    func testAxisLabelsAndYLimits() {
+        var plot = TerminalPlot(series: [PlotSeries(name: "loss", x: [10, 20], y: [1, 1e300])], width: 10, height: 4)
+        (plot.xLabel, plot.yLabel, plot.yLimits) = ("epoch", "loss", (0, 4))
+        let lines = plot.render().split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines[0], "loss")
+        XCTAssertTrue(lines[1].hasPrefix("4 ┤") && lines[4].hasPrefix("0 ┤"), lines.joined(separator: "\n"))
+        XCTAssertEqual(lines[6], "   10      20")
+        XCTAssertEqual(lines[7], "     epoch")
+    }
+
+    /// A span beyond the largest double (1e308 - -1e308) used to give NaN positions and no end.
+    func testValuesNearTheLargestDoublePlot() {
+        let series = [PlotSeries(name: "huge", values: [1e308, -1e308, 0])]
+        let lines = TerminalPlot(series: series, width: 10, height: 4).render().split(separator: "\n").map(String.init)
+        XCTAssertTrue(lines[0].hasPrefix(" 1e+308 ┤") && lines[3].hasPrefix("-1e+308 ┤"), lines.joined(separator: "\n"))
+        let axis = PlotAxis(values: [1e308, -1e308])
+        XCTAssertEqual(axis.fraction(0), 0.5)
+        XCTAssertFalse(axis.ticks(count: 5).isEmpty)
+        XCTAssertTrue(axis.ticks(count: 5).allSatisfy(\.isFinite))
+        XCTAssertTrue(SVGFigure(title: "", xLabel: "", yLabel: "", series: series).render().contains("<polyline"))
+    }
 }

@@ -100,8 +100,8 @@ final class CommandLineErrorTests: CommandLineTestCase {
             var rows = 0
             for file in files where file.hasSuffix(".csv") {
                 let text = try String(contentsOfFile: saved + "/" + file, encoding: .utf8)
-                XCTAssertTrue(text.isEmpty || text.hasSuffix("\n"), "\(name): \(file) ends in half a row")
-                rows += text.split(separator: "\n").count
+                XCTAssertTrue(text.isEmpty || text.utf8.last == UInt8(ascii: "\n"), "\(name): \(file) ends in half a row")
+                rows += text.split(whereSeparator: \.isNewline).count
             }
             XCTAssertGreaterThan(rows, 2, "\(name): nothing was written before the disk filled")
             XCTAssertFalse(files.contains { $0.hasSuffix(".tmp") || $0.contains(".nosync") }, "\(name): \(files)")

@@ -53,8 +53,8 @@ final class ResumeIntegrityTests: CommandLineTestCase {
 
         let expected = try logs(in: straight), got = try logs(in: killed)
         // The first line is the arguments of the run that created the log (--epochs 2 here).
-        XCTAssertEqual(got.log.split(separator: "\n").dropFirst(), expected.log.split(separator: "\n").dropFirst())
-        XCTAssertEqual(got.log.split(separator: "\n").count, 2 + 3)
+        XCTAssertEqual(got.log.split(whereSeparator: \.isNewline).dropFirst(), expected.log.split(whereSeparator: \.isNewline).dropFirst())
+        XCTAssertEqual(got.log.split(whereSeparator: \.isNewline).count, 2 + 3)
         XCTAssertEqual(got.track, expected.track, "the tracked quantities continue, each step once")
         XCTAssertEqual(got.track?.split(separator: "\n").count, 1 + 13) // steps 0, 8, ..., 96
     }
@@ -146,7 +146,7 @@ final class ResumeIntegrityTests: CommandLineTestCase {
         let output = try FDFAProcess.run(arguments(epochs: 2, ["--resume", checkpoint]), in: dir)
         XCTAssertEqual(output.status, 1, output.stderr)
         XCTAssertFalse(output.stdout.contains("Train Epoch"), "it trained on it: \(output.stdout)")
-        XCTAssertEqual(try logs(in: dir).log.split(separator: "\n").count, 3, "the log gained a row")
+        XCTAssertEqual(try logs(in: dir).log.split(whereSeparator: \.isNewline).count, 3, "the log gained a row")
         return output.stderr
     }
 

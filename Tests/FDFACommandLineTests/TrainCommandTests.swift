@@ -17,7 +17,7 @@ final class TrainCommandTests: CommandLineTestCase {
         let trainLine = #"^Train Epoch: [12] \[\d+/2000 \(\d+%\)\]\tLoss: \d+\.\d{4}$"#
         XCTAssertEqual(lines.filter { $0.range(of: testLine, options: .regularExpression) != nil }.count, 3, run.stdout)
         XCTAssertEqual(lines.filter { $0.range(of: trainLine, options: .regularExpression) != nil }.count, 8, run.stdout)
-        XCTAssertTrue(run.stdout.hasPrefix("\nTest set: "), "evaluation lines sit between blank lines")
+        XCTAssertTrue(run.stdout.hasPrefix("Using seed 0\nDKP\n\nTest set: "), "the seed and mode lines, then evaluation lines between blank lines")
         XCTAssertTrue(lines.contains("Train Epoch: 1 [640/2000 (31%)]\tLoss: " + lines.first { $0.hasPrefix("Train Epoch: 1 [640/") }!.suffix(6)))
         XCTAssertTrue(run.stderr.isEmpty, "no progress bar when output is not a terminal: \(run.stderr)")
 
@@ -25,7 +25,7 @@ final class TrainCommandTests: CommandLineTestCase {
         XCTAssertEqual(logs.count, 1)
         XCTAssertNotNil(logs[0].range(of: #"^\d{6}_\d{6}\.csv$"#, options: .regularExpression), logs[0])
         let csv = try String(contentsOf: directory.appendingPathComponent("results/DKP/\(logs[0])"), encoding: .utf8)
-            .split(separator: "\n").map(String.init)
+            .utf8.split(separator: UInt8(ascii: "\n")).map { String(decoding: $0.last == 13 ? $0.dropLast() : $0, as: UTF8.self) }
         XCTAssertEqual(csv.count, 4)
         XCTAssertTrue(csv[0].hasPrefix("Namespace(batch_size=64, test_batch_size=1000, epochs=2, lr=0.0001, b_lr=0.0001, gamma=0.95,"), csv[0])
         XCTAssertTrue(csv[0].contains("train_mode='DKP'") && csv[0].contains("n_layers=1") && csv[0].contains("seed=0"), csv[0])
@@ -146,5 +146,46 @@ final class TrainCommandTests: CommandLineTestCase {
             for key in ["arch", "rule", "batch", "step_ms", "floor_ms", "ratio", "rss_mb"] { XCTAssertNotNil(object[key], key) }
             XCTAssertGreaterThan(object["step_ms"] as! Double, 0)
         }
+    }
+
+    /// The arguments line and the dry-run row as the original writes them (its own CSV in the fixtures).
+    func testArgumentsAndDryRunRowAreLoggedAsTheOriginalLogsThem() throws {
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("FDFATrainingTests/Fixtures")
+        let flags = ["--train-mode=BP", "--epochs=1", "--dry-run", "--n-layers=1", "--seed=-1", "--weight-decay=0.0001",
+                     "--lr=0.123456789", "--gamma=1e-5", "--b-lr=2e16"]
+        let logs = directory.appendingPathComponent("logs").path
+        let run = try FDFAProcess.run(["train", "--dataset", "synthetic", "--log-dir", logs + "/"] + flags, in: directory)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stdout.hasPrefix("BP\n\nTest set: "), run.stdout)
+        let file = try XCTUnwrap(files(under: "logs/BP").first)
+        let csv = try String(contentsOf: directory.appendingPathComponent("logs/BP/\(file)"), encoding: .utf8)
+            .replacingOccurrences(of: logs, with: "LOGDIR").replacingOccurrences(of: "'synthetic'", with: "'MNIST'")
+        // The original's own CSV for the same flags but three (lr, gamma, b_lr: from its other runs).
+        let original = try String(contentsOf: fixtures.appendingPathComponent("original-csv-fc-BP.txt"), encoding: .utf8)
+        // By bytes: Swift reads "\r\n" as one character, so a split on "\n" would not cut there.
+        func split(_ text: String) -> [String] {
+            text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+        }
+        let lines = split(csv), want = split(original)
+        guard lines.count == 4, want.count == 4 else { return XCTFail("expected 3 lines and a final newline:\n\(csv)\n\(original)") }
+        XCTAssertEqual(lines[0], want[0].replacingOccurrences(of: "lr=0.0001, b_lr=0.0001, gamma=0.95",
+                                                              with: "lr=0.123456789, b_lr=2e+16, gamma=1e-05"))
+        XCTAssertEqual(lines[1], want[1])
+        XCTAssertTrue(want[2].hasPrefix("1,0.0,") && want[2].hasSuffix("\r"), want[2])
+        XCTAssertTrue(lines[2].hasPrefix("1,0.0,") && lines[2].hasSuffix("\r"), lines[2])
+    }
+
+    func testInitStartsFromSavedWeightsAndNamesATensorThatDoesNotFit() throws {
+        let first = try train(["--epochs", "1", "--train-mode", "BP", "--checkpoint", directory.appendingPathComponent("a").path])
+        XCTAssertEqual(first.status, 0, first.stderr)
+        let weights = directory.appendingPathComponent("a/checkpoint.safetensors").path
+        let started = try train(["--epochs", "0", "--train-mode", "BP", "--init", weights])
+        XCTAssertEqual(started.status, 0, started.stderr)
+        func testLines(_ s: String) -> [Substring] { s.split(separator: "\n").filter { $0.hasPrefix("Test set") } }
+        XCTAssertEqual(testLines(started.stdout), [testLines(first.stdout).last!])
+        let wider = try train(["--epochs", "0", "--train-mode", "BP", "--n-layers", "2", "--init", weights])
+        XCTAssertNotEqual(wider.status, 0)
+        XCTAssertTrue(wider.stderr.contains("'fc_hidden.1.weight' is missing"), wider.stderr)
     }
 }

@@ -30,7 +30,7 @@ final class CompleterTests: XCTestCase {
         let completer = Completer(session: try session())
         XCTAssertEqual(completer.complete("train(weights, ep").candidates, ["epochs="])
         XCTAssertEqual(completer.complete("sum(weights, ax").candidates, ["axis="])
-        XCTAssertEqual(completer.complete("train([1, 2], l").candidates, ["len", "lesson", "linear", "load", "load_checkpoint", "load_npy", "log", "loss", "lr="])
+        XCTAssertEqual(completer.complete("train([1, 2], l").candidates, ["len", "lesson", "linear", "load", "load_checkpoint", "load_npy", "load_sweep", "load_weights", "log", "loss", "lr="])
         XCTAssertEqual(completer.complete("train(x) + ep").candidates, [])
     }
 

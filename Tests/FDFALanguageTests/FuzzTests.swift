@@ -101,6 +101,59 @@ final class FuzzTests: XCTestCase {
     }
 }
 
+/// Programs that ask for impossible sizes, piped into the `fdfa` REPL running under a memory limit
+/// (`ulimit -v`): each must end in a value or an error, and the statement after it must still run.
+final class HugeSizeFuzzTests: XCTestCase {
+    static let sizes = ["0", "-1", "1e9", "1e12", "2^31", "2^62", "1e15", "2^31 - 1"]
+    static let allocations = [
+        "zeros(N)", "ones(N, N)", "randn(N, 2, N)", "rand(N, N, N)", "tensor(0..<N)", "tensor(range(0, N, 2))",
+        "reshape(ones(4), N, -1)", "outer(ones(N), ones(N))", "matmul(ones(N, 1), ones(1, N))", "ones(4) + zeros(N)",
+        "fc(data, [N])", "fc(N, [8])", "fc(data, [8, N, 8])", "stack([N], linear(N))", "stack([3, N, N], conv(8, 3), flatten(), linear(2))",
+        "stack([1, 8, 8], conv(N, 3), flatten(), linear(2))", "load(\"synthetic\", shape=[N, N], train=64, test=8)",
+        "load(\"synthetic\", shape=[4], train=N, test=8)", "batch(data, N)", "range(N)[N - 1]", "len(range(0, N))",
+    ]
+    static let programs = [
+        "s = \"ab\"\nfor i in 0..<40 { s = s + s }",
+        "l = [1]\nfor i in 0..<40 { l = l + l }",
+        "x = []\nfor i in 0..<200000 { x = [x] }\nprint(x == x, len(str(x)))\nx = 0",
+        "fn f(a = f()) { return a }\nf()",
+        "r = 0..<1e14\nr == r",
+        "plot([1e308, -1e308])",
+        "plot([1e308, -1e308], file=\"/dev/null\")",
+        "plot([inf, nan, -inf])",
+    ]
+
+    func testHugeSizesUnderAMemoryLimitNeverEndTheSession() throws {
+        let executable = try FDFABinary.path()
+        var cases = HugeSizeFuzzTests.programs
+        for allocation in HugeSizeFuzzTests.allocations {
+            cases += HugeSizeFuzzTests.sizes.map { allocation.replacingOccurrences(of: "N", with: "(\($0))") }
+        }
+        var script = "data = load(\"synthetic\", shape=[16], classes=4, train=64, test=32)\nkeep = ones(3)\n"
+        for (i, program) in cases.enumerated() { script += "\(program)\nprint(\"ok \(i)\", sum(keep))\n" }
+        let input = try temporaryDirectory(self).appendingPathComponent("huge.fdfa")
+        try script.write(to: input, atomically: true, encoding: .utf8)
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "ulimit -v 4000000 && exec \"$0\" < \"$1\"", executable, input.path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let watchdog = DispatchWorkItem { process.terminate() }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 300, execute: watchdog)
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        watchdog.cancel()
+
+        XCTAssertEqual(process.terminationReason, .exit, "the REPL died of a signal")
+        XCTAssertGreaterThan(cases.count, 150)
+        let missing = cases.indices.filter { !text.contains("ok \($0) 3\n") }
+        XCTAssertEqual(missing, [], "no marker after: \(missing.prefix(3).map { cases[$0] })")
+    }
+}
+
 /// Presses "Ctrl-C" (`Interrupt.request()`) on a program that runs longer than `limit` seconds.
 private final class Watchdog: @unchecked Sendable {
     private let lock = NSLock()

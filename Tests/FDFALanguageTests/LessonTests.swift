@@ -96,15 +96,16 @@ final class LessonTests: XCTestCase {
 }
 
 /// The lessons were recorded with OpenBLAS's Haswell (AVX2) kernels, which the environment of this
-/// project's machines selects with OPENBLAS_CORETYPE. Where it is unset, OpenBLAS picks the CPU's own
-/// kernels (Cooperlake's AVX-512 on a Zen 5), which round the same products differently: training
-/// turns that into other accuracies. A value the environment does set is left as it is.
+/// project's machines selects with OPENBLAS_CORETYPE. Other kernels (oneDNN's, which fdfa picks on an
+/// AVX-512 CPU, or OpenBLAS's own AVX-512 ones where OPENBLAS_CORETYPE is unset) round the same
+/// products differently, and training turns that into other accuracies. So the replay runs on
+/// OpenBLAS, with Haswell's kernels unless the environment names others.
 private let recordingKernels: [String: String] = {
+    var environment = ["FDFA_GEMM": "openblas"]
     #if arch(x86_64)
-    return ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil ? ["OPENBLAS_CORETYPE": "Haswell"] : [:]
-    #else
-    return [:]
+    if ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil { environment["OPENBLAS_CORETYPE"] = "Haswell" }
     #endif
+    return environment
 }()
 
 #if DEBUG

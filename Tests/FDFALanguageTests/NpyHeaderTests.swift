@@ -18,7 +18,7 @@ final class NpyHeaderTests: XCTestCase {
         for shape in ["(4294967296, 4294967296, 4)", "(4611686018427387904,)", "(3037000500, 3037000500)"] {
             try npy(shape: shape).write(to: URL(fileURLWithPath: path))
             let message = session.error("load_npy(\"\(path)\")")
-            XCTAssertTrue(message.contains("is not a readable .npy file: shape") && message.contains("holds more numbers than memory can"), message)
+            XCTAssertTrue(message.contains("the header's shape") && message.contains("more memory than any machine has"), message)
         }
         try session.run("x = 1")
     }

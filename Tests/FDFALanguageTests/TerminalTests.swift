@@ -128,17 +128,46 @@ final class TerminalTests: XCTestCase {
         XCTAssertEqual(next.exitStatus(), 0)
     }
 
-    /// `lesson 1`: explanations, each input line pre-filled and editable, a pause between steps;
-    /// leaving keeps the variables.
+    /// A block is one history entry (Up recalls all of it), and Ctrl-D inside an open block drops
+    /// the block instead of leaving; `exit` leaves.
+    func testBlockHistoryAndCtrlDInABlock() throws {
+        let terminal = try Terminal(executable: try FDFABinary.path(), home: try temporaryDirectory(self).path)
+        defer { close(terminal.master) }
+        terminal.expect(prompt)
+        terminal.type("for i in 0..<2 {\r")
+        terminal.expect("  ... ")
+        terminal.type("print(i + 10)\r")
+        terminal.expect("  ... ")
+        terminal.enter("}\r", expecting: "11\r\n")
+        terminal.type("\u{10}\r") // Ctrl-P recalls the whole loop, not its last line "}"
+        terminal.expect("10\r\n")
+        terminal.enter("", expecting: "11\r\n")
+
+        terminal.type("if true {\r")
+        terminal.expect("  ... ")
+        terminal.type("\u{4}") // Ctrl-D in the open block drops it; the session stays
+        terminal.expect("block discarded")
+        terminal.expect(prompt)
+        terminal.enter("1 + 2\r", expecting: "\r\n3\r\n")
+        terminal.type("exit\r")
+        XCTAssertEqual(terminal.exitStatus(), 0)
+    }
+
+    /// `lesson 1`: explanations, each input line pre-filled and editable, a pause between steps where
+    /// a command runs in the lesson; the lesson has a session of its own, so the learner's variables
+    /// stay as they were; `lesson 1 step 3` starts at step 3 after running the earlier ones quietly.
     func testALessonWalk() throws {
         let executable = try FDFABinary.path()
         let terminal = try Terminal(executable: executable, home: try temporaryDirectory(self).path)
         defer { close(terminal.master) }
+        let pause = "[Enter: next step, q: leave, or a command] "
         terminal.expect(prompt)
+        terminal.enter("net = 5\r", expecting: prompt)
         terminal.type("lesson 1\r")
+        terminal.expect("runs in a session of its own")
         terminal.expect("Lesson 1, step 1 of 7")
         terminal.expect("Forward-mode automatic differentiation")
-        terminal.expect("[Enter: next step, q: leave] ")
+        terminal.expect(pause)
         terminal.type("\r")
         terminal.expect("Lesson 1, step 2 of 7")
         terminal.expect("A small problem")
@@ -153,10 +182,29 @@ final class TerminalTests: XCTestCase {
         terminal.expect("  ... info(net)")
         terminal.type("\r")
         terminal.expect("network stack: 8 → 3 classes")
-        terminal.expect("[Enter: next step, q: leave] ")
+        terminal.expect(pause)
+        terminal.type("b.count\r") // a command at the pause runs in the lesson
+        terminal.expect("\r\n32\r\n")
+        terminal.expect(pause)
         terminal.type("q\r")
-        terminal.expect("Left the lesson; your variables stay.")
-        terminal.enter("b.count\r", expecting: "\r\n32\r\n")
+        terminal.expect("Left the lesson; your variables are as they were.")
+        terminal.expect(prompt) // keys typed before the editor takes the terminal may be flushed
+        terminal.enter("net\r", expecting: "\r\n5\r\n")
+
+        terminal.type("lesson 1 step 3\r")
+        terminal.expect("(running steps 1 to 2 quietly")
+        terminal.expect("Lesson 1, step 3 of 7")
+        terminal.expect(prompt + "theta = net.params")
+        terminal.type("\r")
+        terminal.expect("  ... v = randn_like(theta)")
+        terminal.type("\r")
+        terminal.expect("  ... len(v)")
+        terminal.type("\r")
+        terminal.expect("\r\n6\r\n")
+        terminal.expect(pause)
+        terminal.type("q\r")
+        terminal.expect("Left the lesson")
+        terminal.expect(prompt)
         terminal.type("\u{4}")
         XCTAssertEqual(terminal.exitStatus(), 0)
     }

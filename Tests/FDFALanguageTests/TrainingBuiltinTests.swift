@@ -114,3 +114,33 @@ final class TrainingBuiltinTests: XCTestCase {
         XCTAssertEqual(try c.number("align(net, b).cos_grad[-1]"), 1, accuracy: 1e-6)
     }
 }
+
+/// `train(…, steps=n)` takes part of an epoch: the epoch is not counted and the learning rate not
+/// decayed until a later call finishes it, so a loop of short calls trains exactly as one long one.
+final class PartialEpochTests: XCTestCase {
+    private static let setup = TrainingBuiltinTests.setup + "configure net, lr=0.01, gamma=0.5\n"
+
+    func testShortCallsContinueOneEpoch() throws {
+        let c = Captured()
+        try c.run(Self.setup)
+        let first = try c.run("train(net, data, steps=3)")
+        XCTAssertEqual(first.prefix(36), "epoch 1 (open, 5 of 8 batches to go)")
+        XCTAssertEqual(try c.run("print(net.epochs, net.steps, net.config.current_lr)"), "0 3 0.01\n")
+        try c.run("train(net, data, steps=5)")
+        XCTAssertEqual(try c.run("print(net.epochs, net.steps, net.config.current_lr)"), "1 8 0.005\n")
+
+        let loop = Captured(), whole = Captured()
+        try loop.run(Self.setup + "for i in 0..<8 { train(net, data, steps=1, quiet=true) }")
+        try whole.run(Self.setup + "train(net, data, quiet=true)")
+        XCTAssertEqual(try loop.run("print(net.params, net.epochs)"), try whole.run("print(net.params, net.epochs)"))
+    }
+
+    func testTrainReturnsItsHistoryAndQuietPrintsNothing() throws {
+        let c = Captured()
+        try c.run(Self.setup)
+        XCTAssertEqual(try c.run("h = train(net, data, epochs=2, quiet=true)"), "")
+        XCTAssertEqual(try c.run("print(len(h.losses), h.epochs, len(h.test_accuracy))"), "16 [1, 2] 2\n")
+        XCTAssertEqual(try c.number("h.test_accuracy[1]"), try c.number("eval(net, data).accuracy"), accuracy: 1e-9)
+        XCTAssertEqual(try c.run("train(net, data, steps=2, quiet=true)"), "", "the returned history is not echoed")
+    }
+}

@@ -52,7 +52,7 @@ final class CheckpointTests: XCTestCase {
             for (a, b) in zip(rules.0, rules.1) {
                 XCTAssertEqual(a.tensor.array, b.tensor.array, "\(rule): \(a.name) differs after resuming")
             }
-            XCTAssertEqual(straight.evaluate().loss, resumed.evaluate().loss)
+            XCTAssertEqual(try straight.evaluate().loss, try resumed.evaluate().loss)
         }
     }
 
@@ -71,7 +71,7 @@ final class CheckpointTests: XCTestCase {
 
         let wider = try TrainingRun(
             dataset: Self.data,
-            trainer: try Trainer(network: Network(inputShape: [1, 6, 6], specs: LayerSpec.fc(hidden: [20, 12], classes: 4), seed: 1), rule: .dkp, seed: 1),
+            trainer: Trainer(network: Network(inputShape: [1, 6, 6], specs: LayerSpec.fc(hidden: [20, 12], classes: 4), seed: 1), rule: .dkp, seed: 1),
             batchSize: 32, dataSeed: 1)
         XCTAssertThrowsError(try Checkpoint.restore(wider.trainer, from: path)) { error in
             XCTAssertTrue("\(error)".contains("network"), "\(error)")

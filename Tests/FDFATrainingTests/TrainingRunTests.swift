@@ -29,7 +29,7 @@ final class TrainingRunTests: XCTestCase {
         let log = try CSVLog(path: file, argumentsLine: "Namespace(epochs=1)")
         try log.append(ReferenceLog.csvRow(epoch: 1, trainingLoss: 0.5, .init(loss: 0.25, correct: 3, count: 4)))
         XCTAssertEqual(try String(contentsOfFile: file, encoding: .utf8),
-                       "Namespace(epochs=1)\nEpoch,Training Loss,Test Loss,Test Accuracy\n1,0.5,0.25,75.0\n")
+                       "Namespace(epochs=1)\nEpoch,Training Loss,Test Loss,Test Accuracy\r\n1,0.5,0.25,75.0\r\n")
         // Double precision, printed as Python prints floats: 0.1 + 0.2 is 0.30000000000000004 there.
         XCTAssertEqual(ReferenceLog.csvRow(epoch: 2, trainingLoss: 0.1 + 0.2, .init(loss: 1e-05, correct: 2, count: 3)),
                        "2,0.30000000000000004,1e-05,66.66666666666667")
@@ -37,7 +37,7 @@ final class TrainingRunTests: XCTestCase {
 
     func testEpochTrainsEveryBatchLearnsAndDecaysTheLearningRate() throws {
         let run = try CheckpointTests.makeRun(rule: .bp)
-        let before = run.evaluate()
+        let before = try run.evaluate()
         var seen: [Int] = []
         let summary = try run.trainEpoch { seen.append($0.index); return true }
         XCTAssertEqual(seen, Array(0 ..< 7)) // 200 samples in batches of 32: 6 full, 1 partial
@@ -45,7 +45,7 @@ final class TrainingRunTests: XCTestCase {
         XCTAssertFalse(summary.stoppedEarly)
         XCTAssertEqual(run.trainer.optimizer.learningRate, 1e-3 * 0.95, accuracy: 1e-9)
         for _ in 0 ..< 5 { _ = try run.trainEpoch() }
-        let after = run.evaluate()
+        let after = try run.evaluate()
         XCTAssertEqual(after.count, 50)
         XCTAssertLessThan(after.loss, before.loss)
     }
@@ -64,13 +64,13 @@ final class TrainingRunTests: XCTestCase {
         }
         let expected = losses.reduce(0, +) / Double(losses.count)
         for perPass in [1, 2, 5] {
-            let pass = TrainingRun(dataset: CheckpointTests.data, trainer: run.trainer, batchSize: 32, dataSeed: 13,
+            let pass = try TrainingRun(dataset: CheckpointTests.data, trainer: run.trainer, batchSize: 32, dataSeed: 13,
                                    evaluationBatches: perPass).evaluate()
             XCTAssertEqual(pass.loss, expected, "\(perPass) batches per pass")
             XCTAssertEqual(pass.correct, correct)
             XCTAssertEqual(pass.count, 50)
         }
-        XCTAssertEqual(run.evaluate().loss, expected)
+        XCTAssertEqual(try run.evaluate().loss, expected)
     }
 
     func testEvaluationPassesStayWithinTheirMemoryBudget() throws {

@@ -52,6 +52,15 @@ void fdfa_maxpool_plane(const float *x, long width, long kernel, long stride,
 void fdfa_im2col(const float *x, long channels, long height, long width, long kernel, long stride,
                  long padding, long out_height, long out_width, const long *valid, float *cols);
 
+/// The widest vector registers the CPU offers for float arithmetic: 512 (AVX-512F), 256 (AVX2 with
+/// FMA) or 128 (SSE), read from the CPU at run time.
+int fdfa_cpu_vector_bits(void);
+
+/// Runs `iterations` rounds of a register-only multiply-add loop at that width on the calling thread
+/// and returns the floating-point operations it did (a multiply-add counts two); the loop's result
+/// goes to *sink (if not NULL) so that it cannot be optimised away. Time it to get one core's peak.
+double fdfa_fma_loop(long iterations, float *sink);
+
 /// One part of a pool job: called as task(context, part, parts) for part in 0..<parts.
 typedef void (*fdfa_task)(void *context, long part, long parts);
 

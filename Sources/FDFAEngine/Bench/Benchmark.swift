@@ -1,9 +1,13 @@
+import CKernels
 import Dispatch
 import Foundation
 
-/// `fdfa bench`: median training-step times for architecture × rule × batch, each against its GEMM
-/// floor — the time of just the sgemm calls that step makes, replayed with the same shapes in the
-/// same run, so the ratio says how much the engine adds on top of OpenBLAS, on a noisy machine.
+/// `fdfa bench`: median training-step times for architecture × rule × batch, each against two
+/// floors measured in the same run, so that the ratios hold on a noisy machine:
+/// - the GEMM floor: just the sgemm calls that step makes, replayed with the same shapes (how much
+///   the engine adds on top of the GEMM library);
+/// - the physical floor: the step's FLOPs (those products' multiply-adds) at the machine's peak,
+///   measured by a register-only FMA loop on every thread (how far the step is from the hardware).
 public enum Benchmark {
     /// The benchmarked architectures: "fc2" is 784-800-800-10 (BN, taps), "conv" the shallow CNN on
     /// 1×28×28. FG-W runs on its own network of the same widths (no BatchNorm, no taps).
@@ -28,15 +32,47 @@ public enum Benchmark {
         public let stepMilliseconds: Double
         /// Median time of the same step's sgemm calls alone, milliseconds.
         public let floorMilliseconds: Double
+        /// The step's floating-point operations: 2·m·n·k for each of its products.
+        public let flops: Double
+        /// Those FLOPs at the machine's peak rate (`peakFlopsPerSecond`), milliseconds.
+        public let peakMilliseconds: Double
         /// Resident set size of the process after the case, MiB.
         public let residentMegabytes: Double
         public var ratio: Double { stepMilliseconds / floorMilliseconds }
+        public var peakRatio: Double { stepMilliseconds / peakMilliseconds }
 
         /// One JSON object (a line of `fdfa bench --json`).
         public var json: String {
-            String(format: #"{"arch":"%@","rule":"%@","batch":%d,"step_ms":%.4f,"floor_ms":%.4f,"ratio":%.3f,"rss_mb":%.1f}"#,
-                   arch, rule.rawValue, batch, stepMilliseconds, floorMilliseconds, ratio, residentMegabytes)
+            String(format: #"{"arch":"%@","rule":"%@","batch":%d,"step_ms":%.4f,"floor_ms":%.4f,"ratio":%.3f,"flops":%.0f,"peak_ms":%.4f,"peak_ratio":%.3f,"rss_mb":%.1f}"#,
+                   arch, rule.rawValue, batch, stepMilliseconds, floorMilliseconds, ratio, flops,
+                   peakMilliseconds, peakRatio, residentMegabytes)
         }
+    }
+
+    /// The machine's arithmetic peak in FLOP/s: the fastest of `trials` runs of a register-only
+    /// multiply-add loop on the widest vector registers the CPU has, on every thread of the pool
+    /// at once. Each trial takes a few milliseconds.
+    public static func peakFlopsPerSecond(trials: Int = 5, iterations: Int = 200_000) -> Double {
+        var best = 0.0
+        for _ in 0 ..< max(trials, 1) {
+            let threads = Threads.count
+            var flops = 0.0
+            let lock = NSLock()
+            let seconds = milliseconds {
+                parallelParts(threads) { _, _ in
+                    var sink: Float = 0
+                    let done = fdfa_fma_loop(iterations, &sink)
+                    lock.withLock { flops += done }
+                }
+            } / 1e3
+            best = max(best, flops / seconds)
+        }
+        return best
+    }
+
+    /// The FLOPs of a list of products: 2·m·n·k each.
+    static func flops(of shapes: [BLAS.GemmShape]) -> Double {
+        shapes.reduce(0) { $0 + 2 * Double($1.m) * Double($1.n) * Double($1.k) }
     }
 
     public static func network(arch: String, rule: Rule, seed: UInt64 = 0) throws -> Network {
@@ -49,7 +85,8 @@ public enum Benchmark {
     }
 
     /// Times `repeats` steps after `warmup` steps on random inputs, each followed by a replay of its
-    /// sgemm calls alone, so that the step and its floor see the same machine (noise, clocks, load).
+    /// sgemm calls alone, so that the step and its floor see the same machine (noise, clocks, load);
+    /// the machine's peak is measured just before the timed steps.
     public static func run(_ c: Case, warmup: Int = 5, repeats: Int = 30) throws -> Result {
         let net = try network(arch: c.arch, rule: c.rule)
         let trainer = try Trainer(network: net, rule: c.rule, seed: 1)
@@ -66,13 +103,16 @@ public enum Benchmark {
         BLAS.recorder = nil
         let floor = GemmReplay(shapes)
         for _ in 0 ..< warmup { floor.run() }
+        let peak = peakFlopsPerSecond()
         var steps: [Double] = [], floors: [Double] = []
         for _ in 0 ..< max(repeats, 1) {
             steps.append(try milliseconds { try trainer.step(images: images, labels: labels) })
             floors.append(milliseconds { floor.run() })
         }
+        let stepFlops = flops(of: shapes)
         return Result(arch: c.arch, rule: c.rule, batch: c.batch, stepMilliseconds: median(steps),
-                      floorMilliseconds: median(floors), residentMegabytes: residentMegabytes())
+                      floorMilliseconds: median(floors), flops: stepFlops,
+                      peakMilliseconds: stepFlops / peak * 1e3, residentMegabytes: residentMegabytes())
     }
 
     /// The recorded sgemm calls of a step, replayed on buffers as large as the largest operands

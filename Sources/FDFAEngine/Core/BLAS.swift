@@ -1,14 +1,37 @@
 import CBLAS
+import CDNNL
+import CKernels
+import Foundation
 
-/// The few OpenBLAS calls the engine makes, with Swift-friendly arguments (row-major everywhere).
+/// The few BLAS calls the engine makes, with Swift-friendly arguments (row-major everywhere).
 ///
-/// OpenBLAS runs single-threaded; `gemm` splits a large product into one block of rows or columns
-/// per thread of fdfa's pool. Why: OpenBLAS's own threads spin between calls and take the second
-/// core from fdfa's elementwise loops, and for a step's small GEMMs (64 × 800 × 800) one pool for
-/// everything is faster as well (measured: 0.55 ms against OpenBLAS's 0.6–0.8 ms on two cores).
+/// Products run on one of two libraries (`GemmLibrary`), chosen once at start-up from the CPU;
+/// dot and axpy always run on OpenBLAS. Both run single-threaded; `gemm` splits a large product into
+/// one block of rows or columns per thread of fdfa's pool. Why: OpenBLAS's own threads spin between
+/// calls and take the second core from fdfa's elementwise loops, and for a step's small GEMMs
+/// (64 × 800 × 800) one pool for everything is faster as well.
 public enum BLAS {
     /// OpenBLAS is told once, before its first call, to use the calling thread only.
     private static let singleThreaded: Void = openblas_set_num_threads(1)
+
+    /// The libraries fdfa can run its matrix products on.
+    public enum GemmLibrary: String, CaseIterable {
+        /// OpenBLAS, with the kernels it picks for the CPU (or OPENBLAS_CORETYPE's).
+        case openblas
+        /// oneDNN's sgemm, which generates its kernels for the CPU at hand (AVX-512 where there is
+        /// one, which the environment may keep OpenBLAS from using).
+        case onednn
+
+        /// `FDFA_GEMM` when set to a library's name; otherwise oneDNN on CPUs with AVX-512, where its
+        /// kernels beat OpenBLAS's, and OpenBLAS elsewhere.
+        public static func choice(environment: [String: String] = ProcessInfo.processInfo.environment) -> GemmLibrary {
+            if let name = environment["FDFA_GEMM"], let library = GemmLibrary(rawValue: name.lowercased()) { return library }
+            return fdfa_cpu_vector_bits() >= 512 ? .onednn : .openblas
+        }
+    }
+
+    /// The library that runs `gemm`. Changing it changes how products round, not what they compute.
+    nonisolated(unsafe) public static var library = GemmLibrary.choice()
 
     /// Products below this many multiply-adds run on the calling thread (a hand-off costs more).
     static let splitThreshold = 1 << 18
@@ -68,7 +91,7 @@ public enum BLAS {
         }
     }
 
-    /// One single-threaded cblas_sgemm call, row-major.
+    /// One single-threaded sgemm call on `library`, row-major.
     @inline(__always)
     private static func sgemm(
         _ a: UnsafePointer<Float>, _ transposeA: Bool, _ lda: Int,
@@ -76,6 +99,12 @@ public enum BLAS {
         _ c: UnsafeMutablePointer<Float>, _ ldc: Int,
         m: Int, n: Int, k: Int, alpha: Float, beta: Float
     ) {
+        if library == .onednn {
+            let status = fdfa_dnnl_sgemm(operation(transposeA), operation(transposeB), Int64(m), Int64(n), Int64(k),
+                                         alpha, a, Int64(lda), b, Int64(ldb), beta, c, Int64(ldc))
+            precondition(status == dnnl_success, "dnnl_sgemm failed (status \(status.rawValue)) on \(m)×\(n)×\(k)")
+            return
+        }
         // OpenBLAS's own beta = 0 pass over C is slower than a memset: for a weight gradient
         // (800 × 784) it cost 0.1–0.2 ms of the product's 0.75 ms. So C is cleared here and the
         // product accumulates into it, with the same result.
@@ -97,6 +126,10 @@ public enum BLAS {
             beta, c, Int32(ldc)
         )
     }
+
+    /// A BLAS operation letter: "T" (transposed) or "N".
+    @inline(__always)
+    private static func operation(_ transpose: Bool) -> CChar { CChar(UInt8(ascii: transpose ? "T" : "N")) }
 
     /// Dot product of two length-n vectors.
     @inline(__always)

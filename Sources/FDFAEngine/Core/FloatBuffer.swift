@@ -13,14 +13,23 @@ enum FloatBuffer {
     /// Small buffers are aligned to a cache line (AVX loads never straddle one needlessly).
     static let cacheLineSize = 64
 
-    /// `count` floats set to zero.
+    /// `count` floats set to zero; the process stops if the system refuses the memory (the engine
+    /// sizes its own buffers, so a refusal there is a bug, not input).
     static func allocate(_ count: Int) -> UnsafeMutablePointer<Float> {
-        let bytes = max(count, 1) * MemoryLayout<Float>.stride
-        let huge = bytes >= hugePageSize
-        var raw: UnsafeMutableRawPointer?
-        guard posix_memalign(&raw, huge ? hugePageSize : cacheLineSize, bytes) == 0, let raw else {
+        guard let floats = allocateIfPossible(count) else {
             fatalError("out of memory: cannot allocate a tensor of \(count) floats")
         }
+        return floats
+    }
+
+    /// `count` floats set to zero, or nil when the byte count overflows or the system refuses the
+    /// memory: the path for sizes a user chose, where a refusal is an error to report.
+    static func allocateIfPossible(_ count: Int) -> UnsafeMutablePointer<Float>? {
+        let (bytes, overflow) = max(count, 1).multipliedReportingOverflow(by: MemoryLayout<Float>.stride)
+        guard !overflow else { return nil }
+        let huge = bytes >= hugePageSize
+        var raw: UnsafeMutableRawPointer?
+        guard posix_memalign(&raw, huge ? hugePageSize : cacheLineSize, bytes) == 0, let raw else { return nil }
         if huge { _ = madvise(raw, bytes, MADV_HUGEPAGE) }
         let floats = raw.bindMemory(to: Float.self, capacity: max(count, 1))
         floats.initialize(repeating: 0, count: max(count, 1))

@@ -15,6 +15,13 @@ public final class Tensor: CustomStringConvertible {
             pointer = FloatBuffer.allocate(capacity)
         }
 
+        /// Nil when the system refuses the memory (see `Tensor(zerosIfPossible:)`).
+        init?(capacityIfPossible capacity: Int) {
+            guard let pointer = FloatBuffer.allocateIfPossible(capacity) else { return nil }
+            self.capacity = capacity
+            self.pointer = pointer
+        }
+
         deinit { FloatBuffer.deallocate(pointer) }
     }
 
@@ -31,6 +38,22 @@ public final class Tensor: CustomStringConvertible {
         self.shape = shape
         count = shape.reduce(1, *)
         storage = Storage(capacity: count)
+    }
+
+    /// A new tensor of zeros, or nil when a dimension is negative, the element count overflows or the
+    /// system refuses the memory: for shapes a user typed, where a refusal must be an error, not a trap.
+    public init?(zerosIfPossible shape: [Int]) {
+        var count = 1
+        for dimension in shape {
+            guard dimension >= 0 else { return nil }
+            let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+            guard !overflow else { return nil }
+            count = product
+        }
+        guard let storage = Storage(capacityIfPossible: count) else { return nil }
+        self.shape = shape
+        self.count = count
+        self.storage = storage
     }
 
     /// A new tensor holding `values` (row-major) with the given shape.

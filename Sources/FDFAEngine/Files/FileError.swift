@@ -7,16 +7,22 @@ public struct FileError: Error, CustomStringConvertible {
     /// "read" or "write".
     public let operation: String
     public let reason: String
+    /// The failed system call's `errno`, if a system call failed.
+    public let code: Int32?
 
     public init(path: String, operation: String = "write", reason: String) {
         self.path = path
         self.operation = operation
         self.reason = reason
+        code = nil
     }
 
     /// The error for a failed system call, from its `errno`.
     public init(path: String, operation: String = "write", errno code: Int32) {
-        self.init(path: path, operation: operation, reason: Self.reason(errno: code))
+        self.path = path
+        self.operation = operation
+        reason = Self.reason(errno: code)
+        self.code = code
     }
 
     public var description: String { "cannot \(operation) \(path): \(reason)" }

@@ -14,6 +14,16 @@ public final class LineFile {
         try self.init(path: path, flags: O_CREAT | O_TRUNC)
     }
 
+    /// Creates the file at `path`, whose directory must exist, or returns nil when a file of that
+    /// name exists already (checked and created in one system call, so no other process can come between).
+    public static func creatingNew(_ path: String) throws -> LineFile? {
+        do {
+            return try LineFile(path: path, flags: O_CREAT | O_EXCL)
+        } catch let error as FileError where error.code == EEXIST {
+            return nil
+        }
+    }
+
     /// Opens the existing file at `path` to append after its first lines: `keeping` is given the
     /// file's lines (see `lines(of:)`) and says how many stay. Whatever follows them (rows a resumed
     /// run replaces, or a line whose write was cut short) is cut off first, in one step.
@@ -40,10 +50,10 @@ public final class LineFile {
         size = info.st_size
     }
 
-    /// Appends `line` and a newline, flushed to the disk. On failure nothing of it stays in the
-    /// file and `FileError` says why.
-    public func append(_ line: String) throws {
-        let bytes = Array((line + "\n").utf8)
+    /// Appends `line` and `terminator` (a newline, or a CSV writer's "\r\n"), flushed to the disk.
+    /// On failure nothing of it stays in the file and `FileError` says why.
+    public func append(_ line: String, terminator: String = "\n") throws {
+        let bytes = Array((line + terminator).utf8)
         var done = 0, failure: Int32 = 0
         bytes.withUnsafeBytes { raw in
             while done < raw.count, failure == 0 {
@@ -67,7 +77,7 @@ public final class LineFile {
     deinit { close() }
 
     /// The lines of the regular text file at `path` that end in a newline (text after the last
-    /// newline is a line whose write was cut short, and is left out).
+    /// newline is a line whose write was cut short, and is left out). A line ended by "\r\n" keeps its "\r".
     public static func lines(of path: String) throws -> [String] {
         guard let file = fopen(path, "r") else { throw FileError(path: path, operation: "read", errno: errno) }
         defer { fclose(file) }

@@ -103,11 +103,12 @@ public final class BatchNorm: Layer {
                 inv[ch] = r
                 let scale = g[ch], shift = b[ch]
                 for i in 0 ..< batch {
-                    let o = (i * c + ch) * s
+                    // Row pointers: the index arithmetic (overflow-checked) stays out of the inner loop.
+                    let o = (i * c + ch) * s, x = src + o, n = nrm + o, y = dst + o
                     for j in 0 ..< s {
-                        let h = (src[o + j] - mean) * r
-                        nrm[o + j] = h
-                        dst[o + j] = scale * h + shift
+                        let h = (x[j] - mean) * r
+                        n[j] = h
+                        y[j] = scale * h + shift
                     }
                 }
             }
@@ -162,11 +163,12 @@ public final class BatchNorm: Layer {
                 q[f] = (addShift?[f] ?? 0) - mean
             }
             for i in 0 ..< batch {
-                let o = i * c
+                let o = i * c, y = dst + o, x = h + o
                 if let src {
-                    for f in 0 ..< c { dst[o + f] = scale[f] * inv[f] * src[o + f] + p[f] * h[o + f] + q[f] }
+                    let v = src + o
+                    for f in 0 ..< c { y[f] = scale[f] * inv[f] * v[f] + p[f] * x[f] + q[f] }
                 } else {
-                    for f in 0 ..< c { dst[o + f] = p[f] * h[o + f] + q[f] }
+                    for f in 0 ..< c { y[f] = p[f] * x[f] + q[f] }
                 }
             }
             return out
@@ -231,11 +233,15 @@ public final class BatchNorm: Layer {
         if mode.isTraining {
             mean.update(repeating: 0, count: c)
             variance.update(repeating: 0, count: c)
-            for i in 0 ..< batch { for f in 0 ..< c { mean[f] += x[i * c + f] } }
+            for i in 0 ..< batch {
+                let row = x + i * c
+                for f in 0 ..< c { mean[f] += row[f] }
+            }
             for f in 0 ..< c { mean[f] /= Float(batch) }
             for i in 0 ..< batch {
+                let row = x + i * c
                 for f in 0 ..< c {
-                    let d = x[i * c + f] - mean[f]
+                    let d = row[f] - mean[f]
                     variance[f] += d * d
                 }
             }
@@ -259,10 +265,11 @@ public final class BatchNorm: Layer {
         let g = gamma.value.data, b = beta.value.data
         parallelFor(batch, valuesEach: c) { rows in
             for i in rows {
+                let xr = x + i * c, hr = h + i * c, yr = y + i * c
                 for f in 0 ..< c {
-                    let v = (x[i * c + f] - mean[f]) * inv[f]
-                    h[i * c + f] = v
-                    y[i * c + f] = g[f] * v + b[f]
+                    let v = (xr[f] - mean[f]) * inv[f]
+                    hr[f] = v
+                    yr[f] = g[f] * v + b[f]
                 }
             }
         }

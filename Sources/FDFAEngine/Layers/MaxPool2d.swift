@@ -38,7 +38,8 @@ public final class MaxPool2d: Layer {
         let dy = outputTangent.tensor([dx.batch] + outputShape)
         let src = dx.data, dst = dy.data, planeOut = geometry.outputArea
         forEachPlane(batch: dx.batch) { input, output, argmax in
-            for o in 0 ..< planeOut { dst[output + o] = src[input + Int(argmax[o])] }
+            let x = src + input, y = dst + output
+            for o in 0 ..< planeOut { y[o] = x[Int(argmax[o])] }
         }
         return dy
     }
@@ -48,8 +49,9 @@ public final class MaxPool2d: Layer {
         let dx = inputGradient.tensor([dy.batch] + inputShape)
         let src = dy.data, dst = dx.data, planeIn = geometry.height * geometry.width, planeOut = geometry.outputArea
         forEachPlane(batch: dy.batch) { input, output, argmax in
-            (dst + input).update(repeating: 0, count: planeIn)
-            for o in 0 ..< planeOut { dst[input + Int(argmax[o])] += src[output + o] }
+            let x = dst + input, y = src + output
+            x.update(repeating: 0, count: planeIn)
+            for o in 0 ..< planeOut { x[Int(argmax[o])] += y[o] }
         }
         return dx
     }

@@ -18,7 +18,8 @@ extension BuiltinGroup {
             do {
                 return .host(AlignmentValue(try Alignment.measure(net.trainer, images: images, labels: labels,
                                                                   feedback: try args["feedback"].isTruthy(),
-                                                                  seed: try args.seed("seed", session))))
+                                                                  seed: try args.seed("seed", session),
+                                                                  cancellation: LanguageError.throwIfInterrupted)))
             } catch let error as DivergenceError {
                 throw LanguageError.runtime("\(error)")
             } catch let error as RuleError {
@@ -40,8 +41,9 @@ extension BuiltinGroup {
             let draws = try args.integer("draws")
             guard draws >= 1 else { throw LanguageError.runtime("'draws' must be at least 1, got \(draws)") }
             let estimator = try chosenEstimator(args, net.network, rule: net.trainer.rule)
-            let statistics = EstimatorStudy.run(net.network, images: images, labels: labels, estimator: estimator,
-                                                draws: draws, seed: try args.seed("seed", session))
+            let statistics = try EstimatorStudy.run(net.network, images: images, labels: labels, estimator: estimator,
+                                                    draws: draws, seed: try args.seed("seed", session),
+                                                    cancellation: LanguageError.throwIfInterrupted)
             return .list(statistics.map { s in
                 .record(Record([
                     ("estimator", .string(estimator.rawValue)), ("target", .string(s.target)), ("draws", .number(Double(s.draws))),
@@ -53,25 +55,54 @@ extension BuiltinGroup {
         },
         Builtin("plot", [.variadic("series", .any), .optional("file", .string, default: .none), .optional("title", .string, default: .none),
                          .optional("log", .bool, default: .bool(false)), .optional("width", .integer, default: .number(60)),
-                         .optional("height", .integer, default: .number(14))],
+                         .optional("height", .integer, default: .number(14)), .optional("x", .any, default: .none),
+                         .optional("xlabel", .string, default: .none), .optional("ylabel", .string, default: .none),
+                         .optional("ylim", .list, default: .none)],
                 summary: "Plots lines in the terminal, or to an SVG with file=\"x.svg\": plot(losses), plot({cos: c, loss: l}).",
                 details: """
                     Each series is a list or tensor of numbers (y against 0, 1, 2, …), or a record whose fields are such
                     lists (one line per field, named by it). log=true draws y on a log scale; width and height count
-                    characters. At a terminal the lines have colours; elsewhere (notebooks) they differ only in shape,
-                    so plot one or two series at a time there.
+                    characters. At a terminal the lines have colours; elsewhere (notebooks) the first is drawn in dots
+                    and each other one with its own marker (•, ×, +, …).
+                    x gives the x values of every series (default 0, 1, 2, …); xlabel and ylabel name the axes (default
+                    "step" or "x", and "value"); ylim=[low, high] fixes the y range. Values that cannot be drawn (NaN,
+                    inf, or ≤ 0 with log=true) are left out, and a note says how many.
                     """) { args, session in
-            let series = try args.list("series").enumerated().flatMap { i, value in try plotSeries(value, number: i + 1) }
+            var series = try args.list("series").enumerated().flatMap { i, value in try plotSeries(value, number: i + 1) }
             guard !series.isEmpty else { throw LanguageError.runtime("give at least one series to plot") }
+            if !args.isNone("x") {
+                let x = try numbers(args["x"], "'x'")
+                for i in series.indices {
+                    guard series[i].y.count == x.count else {
+                        throw LanguageError.runtime("'x' has \(x.count) values and \(series[i].name) has \(series[i].y.count)")
+                    }
+                    series[i] = PlotSeries(name: series[i].name, x: x, y: series[i].y)
+                }
+            }
             let logarithmic = try args["log"].isTruthy()
             let title = args.isNone("title") ? nil : try args.string("title")
-            let figure = SVGFigure(title: title ?? "", xLabel: "step", yLabel: "value", series: series, logarithmicY: logarithmic)
+            let xLabel = args.isNone("xlabel") ? nil : try args.string("xlabel")
+            let yLabel = args.isNone("ylabel") ? nil : try args.string("ylabel")
+            let limits = try yLimits(args, logarithmic: logarithmic)
+            for line in series {
+                let (notFinite, notPositive) = line.undrawable(logarithmicY: logarithmic)
+                let reasons = [notFinite > 0 ? "\(notFinite) NaN or infinite" : nil, notPositive > 0 ? "\(notPositive) zero or negative (log scale)" : nil]
+                    .compactMap { $0 }
+                if !reasons.isEmpty { session.write("note: \(line.name): \(reasons.joined(separator: " and ")) values not drawn\n") }
+            }
+            var figure = SVGFigure(title: title ?? "", xLabel: xLabel ?? (args.isNone("x") ? "step" : "x"), yLabel: yLabel ?? "value",
+                                   series: series, logarithmicY: logarithmic)
+            figure.yLimits = limits
             guard !args.isNone("file") else {
                 let width = try args.integer("width"), height = try args.integer("height")
-                guard width >= 2, height >= 2 else { throw LanguageError.runtime("'width' and 'height' must be at least 2") }
-                let plot = TerminalPlot(series: series, title: title, width: width, height: height, logarithmicY: logarithmic,
-                                        colored: isatty(STDOUT_FILENO) != 0)
-                // Notebooks show the figure (the SVG file= writes); terminals its text form.
+                guard (2 ... 1000).contains(width), (2 ... 1000).contains(height) else {
+                    throw LanguageError.runtime("'width' and 'height' must be between 2 and 1000")
+                }
+                var plot = TerminalPlot(series: series, title: title, width: width, height: height, logarithmicY: logarithmic,
+                                        colored: !session.showsFigures && isatty(STDOUT_FILENO) != 0)
+                (plot.xLabel, plot.yLabel, plot.yLimits) = (xLabel, yLabel, limits)
+                // Notebooks show the figure (the SVG file= writes) and keep the text form plain; terminals
+                // show the text form, in colour.
                 var data = [CellOutput.plainText: plot.render() + "\n"]
                 if session.showsFigures { data[CellOutput.svg] = figure.render() }
                 session.display(data)
@@ -87,6 +118,16 @@ extension BuiltinGroup {
             return .none
         },
     ])
+
+    /// `ylim=[low, high]`, checked: two numbers in order (positive with log=true).
+    private static func yLimits(_ args: Arguments, logarithmic: Bool) throws -> (low: Double, high: Double)? {
+        guard !args.isNone("ylim") else { return nil }
+        let limits = try numbers(args["ylim"], "'ylim'")
+        guard limits.count == 2, limits.allSatisfy(\.isFinite), limits[0] < limits[1], !logarithmic || limits[0] > 0 else {
+            throw LanguageError.runtime("'ylim' must be [low, high] with low < high" + (logarithmic ? " and low > 0 (log scale)" : ""))
+        }
+        return (limits[0], limits[1])
+    }
 
     /// The estimator `variance` draws: the one named, else the rule's own, else FDFA's (FG-W's without taps).
     private static func chosenEstimator(_ args: Arguments, _ network: Network, rule: Rule) throws -> Estimator {

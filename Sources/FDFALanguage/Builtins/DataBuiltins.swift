@@ -63,7 +63,7 @@ extension BuiltinGroup {
             return .none
         },
         Builtin("show", [.required("data", .any), .optional("i", .integer, default: .number(0))],
-                summary: "Draws sample i of a split or batch as text, with its label and class name.") { args, session in
+                summary: "Draws sample i of a split or batch as text (in Jupyter also as an image), with its label and class name.") { args, session in
             let i = try args.integer("i")
             let samples = try args.samples("data", datasetRole: \.train)
             let (labels, names): ([Int32], [String])
@@ -79,9 +79,12 @@ extension BuiltinGroup {
             case .split(let s): (s.split.samples([i]), 0)
             case .batch(let b): (b.images, i)
             }
-            let picture = try ImageText.render(images.data + row * images.sampleCount, shape: Array(images.shape.dropFirst()))
+            let pixels = images.data + row * images.sampleCount, shape = Array(images.shape.dropFirst())
             let label = Int(labels[i])
-            session.write("\(picture)\nsample \(i): label \(label) (\(names.indices.contains(label) ? names[label] : "?"))\n")
+            let caption = "sample \(i): label \(label) (\(names.indices.contains(label) ? names[label] : "?"))"
+            var data = [CellOutput.plainText: "\(try ImageText.render(pixels, shape: shape))\n\(caption)\n"]
+            if session.showsFigures { data[CellOutput.svg] = try ImageSVG.render(pixels, shape: shape, caption: caption) }
+            session.display(data)
             return .none
         },
     ])
@@ -107,6 +110,10 @@ extension BuiltinGroup {
             guard seed >= 0 else { throw LanguageError.runtime("'seed' must be 0 or more, got \(seed)") }
             spec.seed = UInt64(seed)
         }
+        // The samples of both splits and the labelling projection, all float32.
+        let features = spec.sampleShape.reduce(1.0) { $0 * Double($1) }
+        try MemoryBudget.check(floats: Double(spec.trainCount + spec.testCount + spec.classCount) * features,
+                               "synthetic data of shape \(spec.sampleShape) (\(spec.trainCount) + \(spec.testCount) samples)")
         return spec
     }
 

@@ -46,7 +46,8 @@ extension BuiltinGroup {
             guard let tap = net.network.taps.first(where: { $0.index == l }) else {
                 throw LanguageError.runtime("'tap' \(l): the network has " + (net.network.taps.isEmpty ? "no taps" : "taps 1 to \(net.network.taps.count)"))
             }
-            return .tensor(Jacobian.batchMean(net.network, images: images, tap: tap))
+            return .tensor(try Jacobian.batchMean(net.network, images: images, tap: tap,
+                                                  cancellation: LanguageError.throwIfInterrupted))
         },
     ])
 }

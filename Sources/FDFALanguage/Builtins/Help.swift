@@ -3,7 +3,7 @@ enum Help {
     /// Every group with one line per built-in.
     static func index(_ registry: Registry) -> String {
         let width = min(28, registry.groups.flatMap(\.builtins).map(\.signature.count).max() ?? 0)
-        var lines = ["Built-ins (help NAME for more; help \"syntax\" for the language):"]
+        var lines = ["Built-ins (help NAME or ?NAME for more; help syntax for the language, help for / help time … for a keyword):"]
         for group in registry.groups {
             lines.append("\n\(group.title):")
             for builtin in group.builtins {
@@ -29,6 +29,21 @@ enum Help {
         return lines.joined(separator: "\n")
     }
 
+    /// `help for`: what a keyword does, with an example.
+    static func keyword(_ word: String) -> String {
+        switch Keyword(rawValue: word) {
+        case .if, .else: return "if c { … } else if d { … } else { … }\n  Runs the first block whose condition is true (false, none, 0, \"\" and empty lists are false)."
+        case .for, .in: return "for x in xs { … }\n  Runs the block once per element of a list, range (0..<n, 1..n), tensor (rows) or string.\n  Example: for epoch in 1..3 { train(net, data) }"
+        case .while: return "while c { … }\n  Runs the block as long as c is true. Ctrl-C stops a loop that does not end."
+        case .fn, .return: return "fn name(a, b=2) { return a + b }   g = fn(x) { return x * 2 }\n  Defines a function; return leaves it with a value (none without one)."
+        case .break, .continue: return "break leaves the innermost loop; continue starts its next round."
+        case .time: return "time { … }\n  Runs the block and prints how long it took: time { train(net, data) }"
+        case .and, .or, .not: return "a and b, a or b, not a\n  and / or stop at the first operand that decides the answer and give that operand."
+        case .true, .false, .some(.none): return "true, false: the two bools. none: no value (what a function without return gives)."
+        case nil: return syntax
+        }
+    }
+
     static let syntax = """
         Values:      1  2.5  "text"  true  false  none  [1, 2, 3]  {lr: 0.1, epochs: 3}  1..3 (inclusive)  0..<3
         Variables:   x = 1    x += 2    r.lr = 0.01    xs[0] = 5    t[1, :] = 0
@@ -36,7 +51,7 @@ enum Help {
                      == != < <= > >=   and or not
         Indexing:    xs[0]  xs[-1]  xs[1:3]  t[i, j]  t[:, 0]  (from 0; slices exclude the end)
         Fields:      r.name  t.shape  dataset.count
-        Calls:       f(x, y, epochs=1)     command style: help zeros, seed 42
+        Calls:       f(x, y, epochs=1)     command style: help zeros, seed 42     ?zeros  zeros?  (help)
         Blocks:      if c { … } else if d { … } else { … }
                      for i in 1..10 { … }   while c { … }   break   continue
                      fn name(a, b=2) { return a + b }    g = fn(x) { return x * 2 }

@@ -1,12 +1,14 @@
 extension BuiltinGroup {
     static let lessons = BuiltinGroup("Lessons", [
         Builtin("lesson", [.optional("n", .integer, default: .none)],
-                summary: "Lists the lessons, or prints lesson n (at the interactive prompt, lesson n walks through it).",
+                summary: "Lists the lessons, or prints lesson n (at the interactive prompt, lesson n [step m] walks through it).",
                 details: """
                     Five short notebooks: directional derivatives, forward gradients, DFA, DKP and FDFA, and a comparison
                     of every rule on Fashion-MNIST. At the interactive prompt `lesson n` shows each step's explanation,
-                    puts its code on the input line to edit or run with Enter, and waits; your variables stay
-                    afterwards. Elsewhere lesson(n) prints the lesson's text and code.
+                    puts its code on the input line to edit or run with Enter, and waits (type a command there to look
+                    around). The lesson runs in a session of its own, so your variables stay as they are; lesson 3 step 4
+                    starts at step 4 after running the earlier steps quietly. Elsewhere lesson(n) prints the lesson's
+                    text and code.
                     """) { args, session in
             let lessons = try LessonLibrary.load()
             guard let number = try args.optionalInteger("n") else {

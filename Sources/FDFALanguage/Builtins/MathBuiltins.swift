@@ -17,13 +17,27 @@ extension BuiltinGroup {
     ]
 
     private static let elementwise: [Builtin] = elementwiseTable.map { name, summary, f in
-        Builtin(name, [.required("x", .tensorLike)], summary: "\(summary); elementwise on tensors.") { args, _ in
+        // relu is also a layer, written bare in a stack; relu() there would otherwise say only "missing x".
+        let x: Parameter = name == "relu" ? .optional("x", .tensorLike, default: .none) : .required("x", .tensorLike)
+        return Builtin(name, [x], summary: "\(summary); elementwise on tensors.") { args, _ in
+            if args.isNone("x") {
+                throw LanguageError.runtime("relu(x) needs a tensor; as a layer in a stack, write relu bare: stack([4], linear(8), relu, linear(2))")
+            }
             if case .number(let x) = args["x"] { return .number(f(x)) }
-            return .tensor(TensorMath.map(try args.tensor("x")) { Float(f(Double($0))) })
+            return .tensor(try TensorMath.map(try args.tensor("x")) { Float(f(Double($0))) })
         }
     }
 
     private static let reductions: [Builtin] = [
+        Builtin("round", [.required("x", .tensorLike), .optional("digits", .integer, default: .number(0))],
+                summary: "x rounded to digits decimals (halves away from zero); elementwise on tensors: round(acc, 2).") { args, _ in
+            let digits = try args.integer("digits")
+            guard (-300 ... 300).contains(digits) else { throw LanguageError.runtime("'digits' must be between -300 and 300, got \(digits)") }
+            let scale = pow(10, Double(digits))
+            let f = { (x: Double) in scale.isFinite ? (x * scale).rounded() / scale : x }
+            if case .number(let x) = args["x"] { return .number(f(x)) }
+            return .tensor(try TensorMath.map(try args.tensor("x")) { Float(f(Double($0))) })
+        },
         Builtin("sum", [.required("x", .tensorLike), .optional("axis", .integer, default: .none)],
                 summary: "Sum of all elements, or along one axis of a tensor (sum(t, 0) sums the rows).") { args, _ in
             try TensorMath.sum(try args.tensor("x"), axis: args.isNone("axis") ? nil : try args.integer("axis"))

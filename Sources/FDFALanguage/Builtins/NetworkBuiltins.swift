@@ -9,7 +9,8 @@ extension BuiltinGroup {
                 details: """
                     input is a data set (its sample shape and classes), a feature count or a shape: fc(784, [800, 800], 10),
                     fc(data, [256]). The reference uses two hidden blocks of 800 on MNIST-sized data (SPEC §3).
-                    New networks train with FDFA (the reference's default) until configure says otherwise. The
+                    Every new network (fc, cnn, stack, …) trains with FDFA, the reference's default, when it has taps,
+                    and with BP when it has none (FDFA's signals enter at taps), until configure says otherwise. The
                     seed (default: drawn from the session's generator) fixes the weights, the rule's draws and
                     the data order of train.
                     """) { args, session in
@@ -34,6 +35,8 @@ extension BuiltinGroup {
                     input is a shape, a feature count or a data set; the layers are specs (linear, conv, bn, maxpool,
                     avgpool, flatten, tap) and the function relu itself. The last layer must be a linear output layer.
                     A shape that does not fit names the layer: "layer 2 (linear(10)) on input 1×28×28: …".
+                    Like every network it trains with FDFA when it has taps and with BP when it has none, until
+                    configure says otherwise.
                     """) { args, session in
             let specs = try args.list("layers").enumerated().map { i, value -> LayerSpec in
                 switch value {
@@ -106,6 +109,7 @@ extension BuiltinGroup {
     private static func make(_ args: Arguments, _ session: Session, kind: String, input: [Int], specs: [LayerSpec],
                              rule: Rule? = nil) throws -> Value {
         guard !input.isEmpty, input.allSatisfy({ $0 > 0 }) else { throw LanguageError.runtime("the input shape must be positive dimensions, got \(input)") }
+        try MemoryBudget.check(floats: 4 * parameterBound(input: input, specs: specs), "this \(kind) network")
         let seeds = SeedPlan(try args.seed("seed", session))
         do {
             let network = try Network(inputShape: input, specs: specs, seed: seeds.network)
@@ -113,6 +117,33 @@ extension BuiltinGroup {
         } catch let error as Network.BuildError {
             throw LanguageError.runtime("\(error)")
         }
+    }
+
+    /// An upper bound of the parameter count of `specs` on `input`, in floating point (widths a user
+    /// typed may overflow an Int). The memory check counts it four times: values, gradients and
+    /// Adam's two moments.
+    private static func parameterBound(input: [Int], specs: [LayerSpec]) -> Double {
+        var features = input.reduce(1.0) { $0 * Double($1) }
+        var channels = Double(input.count == 3 ? input[0] : 1), plane = features / channels
+        var parameters = 0.0
+        for spec in specs {
+            switch spec {
+            case let .linear(outputs):
+                parameters += (features + 1) * Double(outputs)
+                (features, channels, plane) = (Double(outputs), 1, Double(outputs))
+            case let .conv2d(outputs, kernel, _, padding):
+                parameters += Double(outputs) * (channels * Double(kernel * kernel) + 1)
+                plane = plane + 4 * Double(padding) * (plane.squareRoot() + Double(padding)) // (h + 2p)(w + 2p) for a square plane
+                (channels, features) = (Double(outputs), Double(outputs) * plane)
+            case .batchNorm:
+                parameters += 2 * features
+            case let .adaptiveAvgPool(height, width):
+                (plane, features) = (Double(height * width), channels * Double(height * width))
+            case .relu, .maxPool, .flatten, .tap:
+                break
+            }
+        }
+        return parameters
     }
 
     /// Copies `value` into `target` when they hold the same number of values.

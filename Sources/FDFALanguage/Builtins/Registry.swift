@@ -16,8 +16,8 @@ public struct BuiltinGroup {
 /// `extension BuiltinGroup { static let mine = BuiltinGroup("Mine", [Builtin(...), ...]) }`
 /// and add `.mine` to `Registry.standard` below.
 public final class Registry {
-    public static let standard = Registry([.values, .math, .tensors, .files, .data, .networks, .layerSpecs, .training,
-                                           .derivatives, .analysis, .checkpoints, .lessons])
+    public static let standard = Registry([.values, .collections, .math, .tensors, .files, .data, .networks, .layerSpecs,
+                                           .training, .derivatives, .analysis, .checkpoints, .inference, .sweeps, .lessons])
 
     public let groups: [BuiltinGroup]
     private let byName: [String: Builtin]

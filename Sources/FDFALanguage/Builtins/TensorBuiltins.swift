@@ -8,20 +8,22 @@ extension BuiltinGroup {
             .tensor(try TensorMath.tensor(from: args["values"]))
         },
         Builtin("zeros", [.variadic("dims", .dimensions)], summary: "A tensor of zeros: zeros(2, 3) or zeros(t.shape).") { args, _ in
-            .tensor(Tensor(zeros: try args.shape("dims")))
+            .tensor(try MemoryBudget.zeros(try args.shape("dims")))
         },
         Builtin("ones", [.variadic("dims", .dimensions)], summary: "A tensor of ones.") { args, _ in
-            .tensor(Tensor(shape: try args.shape("dims"), repeating: 1))
+            let t = try MemoryBudget.zeros(try args.shape("dims"))
+            t.fill(1)
+            return .tensor(t)
         },
         Builtin("randn", [.variadic("dims", .dimensions)],
                 summary: "Standard normal draws from the session's generator (see seed).") { args, session in
-            let t = Tensor(zeros: try args.shape("dims"))
+            let t = try MemoryBudget.zeros(try args.shape("dims"))
             session.random.fillNormal(t)
             return .tensor(t)
         },
         Builtin("rand", [.variadic("dims", .dimensions)],
                 summary: "Uniform draws in [0, 1) from the session's generator (see seed).") { args, session in
-            let t = Tensor(zeros: try args.shape("dims"))
+            let t = try MemoryBudget.zeros(try args.shape("dims"))
             session.random.fillUniform(t)
             return .tensor(t)
         },
@@ -32,7 +34,7 @@ extension BuiltinGroup {
                 summary: "The same values with another shape (a copy); one dimension may be -1 (inferred).") { args, _ in
             let t = try args.tensor("t")
             let shape = try args.shape("dims", count: t.count)
-            guard shape.reduce(1, *) == t.count else {
+            guard shape.checkedProduct == t.count else {
                 throw LanguageError.runtime("cannot reshape \(t.shape) (\(t.count) values) to \(shape)")
             }
             return .tensor(t.copy().viewed(as: shape))

@@ -37,41 +37,76 @@ extension BuiltinGroup {
             return .number(Double(try diverging { try net.trainer.step(images: images, labels: batch.labels) }.loss))
         },
         Builtin("train", [.required("net", .host("network")), .required("data", .any), .optional("epochs", .integer, default: .number(1)),
-                          .optional("batch", .integer, default: .number(64)), .optional("steps", .integer, default: .none)],
-                summary: "Trains on a data set's train split (or a split): train(net, data, epochs=1, batch=64, steps=none).",
+                          .optional("batch", .integer, default: .number(64)), .optional("steps", .integer, default: .none),
+                          .optional("quiet", .bool, default: .bool(false))],
+                summary: "Trains on a data set's train split (or a split): train(net, data, epochs=1, batch=64, steps=none); returns the history.",
                 details: """
                     Each epoch shuffles the split (from the network's data seed), takes a step per batch, then multiplies
-                    the learning rate by gamma; steps=n ends each epoch after n batches. One line per epoch reports the
-                    mean loss; a progress bar shows on a terminal. Ctrl-C stops between two steps, keeping every
-                    completed step. A diverging step stops training with an error and is not applied.
+                    the learning rate by gamma and tests on the test split. steps=n takes n steps instead of whole epochs:
+                    an epoch it leaves unfinished is not counted and the learning rate not decayed until a later train of
+                    the same data and batch size finishes it (a loop of short calls trains exactly as one long one).
+                    One line per epoch reports the mean loss and the test result (quiet=true: none); a progress bar shows
+                    on a terminal. Returns the history: h.losses (every step), h.test_loss and h.test_accuracy (every
+                    finished epoch); plot(h.losses). Ctrl-C stops between two steps, keeping every completed step.
+                    A diverging step stops training with an error and is not applied.
                     """) { args, session in
             let net = args.host("net", NetworkValue.self)
             let epochs = try args.integer("epochs"), size = try args.integer("batch"), limit = try args.optionalInteger("steps")
+            let quiet = try args["quiet"].isTruthy()
             guard epochs >= 1, size >= 1, (limit ?? 1) >= 1 else {
                 throw LanguageError.runtime("'epochs', 'batch' and 'steps' must be at least 1")
             }
             let dataset = try fitted(try trainingSet(args), to: net)
-            let run = TrainingRun(dataset: dataset, trainer: net.trainer, batchSize: size, dataSeed: net.nextDataSeed())
-            for epoch in 1 ... epochs {
-                let progress = ProgressBar.forTerminal()
+            guard case .host(let source) = args["data"] else { throw args.mismatch("data", expected: "a dataset or split") }
+            let data = ObjectIdentifier(source)
+            let run = net.openRun(data: data, batchSize: size)
+                ?? TrainingRun(dataset: dataset, trainer: net.trainer, batchSize: size, dataSeed: net.nextDataSeed())
+            var losses: [Double] = [], finished: [HistoryValue.Epoch] = []
+            var stepsLeft = limit
+            while limit == nil ? finished.count < epochs : stepsLeft! > 0 {
+                let progress = quiet ? nil : session.progressBar()
                 let summary = try diverging {
                     defer { progress?.clear() }
-                    return try run.trainEpoch { p in
-                        let done = p.index + 1, total = min(limit ?? p.batchCount, p.batchCount)
-                        progress?.update(done: done, total: total, samples: done * size)
-                        return done < total
+                    return try run.trainEpoch(continuing: true, openWhenStopped: true) { p in
+                        losses.append(Double(p.loss))
+                        progress?.update(done: p.index + 1, total: p.batchCount, samples: (p.index + 1) * size)
+                        guard let left = stepsLeft else { return true }
+                        stepsLeft = left - 1
+                        return left > 1
                     }
                 }
+                let epoch = net.trainer.epochs + (summary.stoppedEarly ? 1 : 0)
+                net.openEpoch = summary.stoppedEarly ? NetworkValue.OpenEpoch(run: run, data: data, batchSize: size) : nil
                 if summary.interrupted {
                     session.write("interrupted in epoch \(epoch) after \(summary.batches) steps; the network keeps them (\(net.trainer.steps) steps in all)\n")
                     throw LanguageError.interrupted
                 }
-                session.write("epoch \(epoch): mean loss \(Display.number(summary.meanLoss)) over \(summary.batches) steps\n")
+                let mean = "mean loss \(Display.number(summary.meanLoss)) over \(summary.batches) steps"
+                guard !summary.stoppedEarly else {
+                    let left = run.trainLoader.batchesLeft
+                    if !quiet { session.write("epoch \(epoch) (open, \(left) of \(run.trainLoader.batchCount) batches to go): \(mean)\n") }
+                    continue
+                }
+                // A Ctrl-C during the test comes after the epoch's steps, which the network keeps.
+                let test = try run.evaluate {
+                    guard Interrupt.requested else { return }
+                    session.write("interrupted in the test after epoch \(epoch), \(summary.batches) steps; the network keeps them (\(net.trainer.steps) steps in all)\n")
+                    throw LanguageError.interrupted
+                }
+                finished.append(.init(number: epoch, meanLoss: summary.meanLoss, testLoss: test.loss, testAccuracy: test.accuracy))
+                if !quiet {
+                    session.write("epoch \(epoch): \(mean); test loss \(Display.shortNumber(test.loss)), accuracy \(Display.shortNumber(test.accuracy)) %\n")
+                }
             }
-            return .none
+            return .host(HistoryValue(losses: losses, epochs: finished))
         },
-        Builtin("eval", [.required("net", .host("network")), .required("data", .any), .optional("batch", .integer, default: .number(1000))],
-                summary: "Loss and accuracy (%) in evaluation mode on a data set's test split, a split or a batch.") { args, _ in
+        Builtin("eval", [.required("net", .host("network")), .required("data", .any), .optional("batch", .integer, default: .number(1000)),
+                         .optional("per_class", .bool, default: .bool(false))],
+                summary: "Loss and accuracy (%) in evaluation mode on a data set's test split, a split or a batch.",
+                details: """
+                    per_class=true adds per_class (the accuracy % of each class; nan for a class without samples) and
+                    confusion (classes × classes: row = true class, column = predicted class, counts).
+                    """) { args, _ in
             let net = args.host("net", NetworkValue.self)
             let size = try args.integer("batch")
             guard size >= 1 else { throw LanguageError.runtime("'batch' must be at least 1, got \(size)") }
@@ -82,11 +117,25 @@ extension BuiltinGroup {
                 (loss, correct, count) = (Double(r.loss), r.correct, r.batch)
             case .split(let split):
                 let data = try fitted(dataset(of: split), to: net)
-                let r = TrainingRun(dataset: data, trainer: net.trainer, batchSize: size, dataSeed: 0).evaluate()
+                let r = try TrainingRun(dataset: data, trainer: net.trainer, batchSize: size, dataSeed: 0)
+                    .evaluate(cancellation: LanguageError.throwIfInterrupted)
                 (loss, correct, count) = (r.loss, r.correct, r.count)
             }
-            return .record(Record([("loss", .number(loss)), ("accuracy", .number(count > 0 ? 100 * Double(correct) / Double(count) : 0)),
-                                   ("count", .number(Double(count)))]))
+            var record = Record([("loss", .number(loss)), ("accuracy", .number(count > 0 ? 100 * Double(correct) / Double(count) : 0)),
+                                 ("count", .number(Double(count)))])
+            if try args["per_class"].isTruthy() {
+                let (images, labels): (Tensor, [Int32])
+                switch try args.samples("data", datasetRole: \.test) {
+                case .batch(let batch): (images, labels) = (try net.inputs(batch), batch.labels)
+                case .split(let split):
+                    let fitted = try fitted(dataset(of: split), to: net).test
+                    (images, labels) = (fitted.samples(Array(0 ..< fitted.count)), fitted.labels)
+                }
+                let (perClass, confusion) = BuiltinGroup.perClass(net, images, labels)
+                record["per_class"] = .tensor(perClass)
+                record["confusion"] = .tensor(confusion)
+            }
+            return .record(record)
         },
         Builtin("loss", [.required("net", .host("network")), .required("batch", .host("batch"))],
                 summary: "The batch-mean cross-entropy at the current parameters, BatchNorm on batch statistics (as grad and jvp see it).",

@@ -5,11 +5,16 @@ extension BuiltinGroup {
         Builtin("print", [.variadic("values", .any)],
                 summary: "Prints the values separated by spaces, then a line break.",
                 details: "Strings print without quotes: print(\"loss\", 0.25) shows  loss 0.25") { args, session in
-            session.write(try args.list("values").map(Display.plain).joined(separator: " ") + "\n")
+            session.write(try printedLine(args))
+            return .none
+        },
+        Builtin("warn", [.variadic("values", .any)],
+                summary: "Prints like print, to standard error (kept apart from the output notebooks record).") { args, session in
+            session.writeError(try printedLine(args))
             return .none
         },
         Builtin("help", [.optional("topic", .any, default: .none)],
-                summary: "Lists the built-ins, or explains one: help zeros, help(\"syntax\").") { args, session in
+                summary: "Lists the built-ins, or explains one: help zeros, ?zeros, zeros?, help syntax, help for.") { args, session in
             session.write(try helpText(args["topic"], session.registry) + "\n")
             return .none
         },
@@ -51,15 +56,22 @@ extension BuiltinGroup {
         },
     ])
 
-    private static func helpText(_ topic: Value, _ registry: Registry) throws -> String {
+    /// The values as `print` shows them: separated by spaces, with a line break.
+    private static func printedLine(_ args: Arguments) throws -> String {
+        try args.list("values").map(Display.plain).joined(separator: " ") + "\n"
+    }
+
+    static func helpText(_ topic: Value, _ registry: Registry) throws -> String {
         switch topic {
         case .none: return Help.index(registry)
         case .builtin(let builtin): return Help.page(builtin)
         case .function(let function): return "\(function.signature)  (defined at \(function.declaration.location))"
         case .string("syntax"): return Help.syntax
+        case .string(let word) where Keyword(rawValue: word) != nil: return Help.keyword(word)
         case .string(let name):
             guard let builtin = registry.builtin(named: name) else {
-                throw LanguageError.runtime("no built-in named '\(name)'" + Suggestion.hint(for: name, among: registry.names))
+                throw LanguageError.runtime("no built-in named '\(name)'" + Suggestion.hint(for: name, among: registry.names)
+                                            + " (help syntax explains the language, help for a keyword)")
             }
             return Help.page(builtin)
         case let other: return "a \(other.typeName): \(Display.repr(other))"

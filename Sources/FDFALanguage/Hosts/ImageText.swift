@@ -25,7 +25,7 @@ enum ImageText {
         return lines.joined(separator: "\n")
     }
 
-    private static func geometry(_ shape: [Int]) throws -> (channels: Int, height: Int, width: Int) {
+    static func geometry(_ shape: [Int]) throws -> (channels: Int, height: Int, width: Int) {
         switch shape.count {
         case 3: return (shape[0], shape[1], shape[2])
         case 2: return (1, shape[0], shape[1])

@@ -2,7 +2,7 @@ import FDFAEngine
 
 /// One layer of a network (`net.layer(i)`, `net.layers[i]`). Its parameter fields are copies, so
 /// that a script cannot change a network by accident; `set_param(layer, "W", t)` writes on purpose.
-final class LayerValue: HostObject {
+final class LayerValue: HostObject, TableRow {
     let network: Network
     /// 0-based position in `network.layers`.
     let index: Int
@@ -39,4 +39,14 @@ final class LayerValue: HostObject {
     }
 
     var description: String { "layer \(index + 1): \(layer.description), output \(format(layer.outputShape))" }
+
+    static let columnTitles = "    #  layer                      output       parameters"
+
+    /// The layer's line in `info(net)` and in the table `net.layers` prints.
+    var row: String {
+        let name = layer.description.padding(toLength: 26, withPad: " ", startingAt: 0)
+        let shape = format(layer.outputShape).padding(toLength: 12, withPad: " ", startingAt: 0)
+        let line = "  \(String(format: "%3d", index + 1))  \(name) \(shape) \(layer.parameterCount > 0 ? String(layer.parameterCount) : "")"
+        return String(line.reversed().drop { $0 == " " }.reversed())
+    }
 }

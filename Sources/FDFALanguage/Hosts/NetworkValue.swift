@@ -49,6 +49,22 @@ final class NetworkValue: HostObject {
         return true
     }
 
+    /// An epoch `train(…, steps=n)` left unfinished, with what it trains on, for the next call to continue.
+    struct OpenEpoch {
+        let run: TrainingRun
+        /// The data set or split object `train` was given, and the batch size.
+        let data: ObjectIdentifier
+        let batchSize: Int
+    }
+
+    var openEpoch: OpenEpoch?
+
+    /// The open epoch's run if it trains this trainer on `data` with batches of `batchSize`.
+    func openRun(data: ObjectIdentifier, batchSize: Int) -> TrainingRun? {
+        guard let open = openEpoch, open.data == data, open.batchSize == batchSize, open.run.trainer === trainer else { return nil }
+        return open.run
+    }
+
     /// A fresh seed for the order of one call of `train`.
     func nextDataSeed() -> UInt64 { UInt64(dataRandom.nextInt(below: Int(Int32.max))) }
 
@@ -136,13 +152,6 @@ extension NetworkValue {
 extension NetworkValue: Informative {
     /// One line per layer: its number, what it is, its output shape and its parameter count.
     var information: String {
-        var lines = [description]
-        for (i, layer) in network.layers.enumerated() {
-            let name = layer.description.padding(toLength: 26, withPad: " ", startingAt: 0)
-            let shape = format(layer.outputShape).padding(toLength: 12, withPad: " ", startingAt: 0)
-            let line = "  \(String(format: "%3d", i + 1))  \(name) \(shape) \(layer.parameterCount > 0 ? String(layer.parameterCount) : "")"
-            lines.append(String(line.reversed().drop { $0 == " " }.reversed()))
-        }
-        return lines.joined(separator: "\n")
+        ([description] + network.layers.indices.map { LayerValue(network, index: $0).row }).joined(separator: "\n")
     }
 }

@@ -11,8 +11,10 @@ public enum Cells {
     public static func split(_ script: String) -> [Chunk] {
         var chunks: [Chunk] = []
         var lines: [Substring] = []
+        var brackets = OpenBrackets()
         var start = 1
         func flush() {
+            brackets = OpenBrackets()
             while lines.last?.allSatisfy(\.isWhitespace) == true { lines.removeLast() }
             if !lines.isEmpty { chunks.append(Chunk(text: lines.joined(separator: "\n"), firstLine: start)) }
             lines = []
@@ -23,7 +25,12 @@ public enum Cells {
                 if blank { continue }
                 start = i + 1
             }
-            if blank, isComplete(lines.joined(separator: "\n")) { flush() } else { lines.append(line) }
+            if blank, !brackets.isOpen, isComplete(lines.joined(separator: "\n")) {
+                flush()
+            } else {
+                lines.append(line)
+                brackets.scan(line)
+            }
         }
         flush()
         return chunks

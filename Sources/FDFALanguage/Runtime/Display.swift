@@ -14,6 +14,17 @@ public enum Display {
         return String(format: "%.10g", n)
     }
 
+    /// A number with at most 6 significant digits (whole numbers in full).
+    static func shortNumber(_ n: Double) -> String {
+        n == n.rounded() || !n.isFinite ? number(n) : String(format: "%.6g", n)
+    }
+
+    /// A tensor on one line: its shape, then its values if few, else the first ones.
+    static func inline(_ t: Tensor) -> String {
+        let shown = t.array.prefix(t.count <= 8 ? 8 : 4).map(element).joined(separator: ", ")
+        return "tensor\(t.shape) [\(shown)\(t.count > 8 ? ", …" : "")]"
+    }
+
     /// Tensor elements with 6 significant digits (float32 holds about 7).
     static func element(_ x: Float) -> String {
         if x.isNaN { return "nan" }
@@ -27,17 +38,41 @@ public enum Display {
         return repr(value)
     }
 
+    /// Lists and records nested deeper than this print as `[…]` / `{…}` (printing recurses).
+    static let maximumNesting = 100
+
     /// The text the REPL echoes and lists contain: strings quoted.
-    public static func repr(_ value: Value) -> String {
+    public static func repr(_ value: Value) -> String { repr(value, depth: 0) }
+
+    private static func repr(_ value: Value, depth: Int) -> String {
         switch value {
+        case .list where depth >= maximumNesting: return "[…]"
+        case .record where depth >= maximumNesting: return "{…}"
         case .none: return "none"
         case .bool(let b): return b ? "true" : "false"
         case .number(let n): return number(n)
         case .string(let s): return quoted(s)
-        case .list(let items): return "[" + items.map(repr).joined(separator: ", ") + "]"
+        case .list(let items) where !items.isEmpty && items.allSatisfy({ if case .host(let o) = $0 { o is TableRow } else { false } }):
+            let rows = items.compactMap { item -> TableRow? in if case .host(let o) = item { o as? TableRow } else { nil } }
+            return ([type(of: rows[0]).columnTitles] + rows.map(\.row)).joined(separator: "\n")
+        case .list(let items) where items.contains(where: \.isLarge):
+            // One per line: a tensor by its shape and a few values, an object by its first line, a record whole.
+            return "[" + items.map { item in
+                switch item {
+                case .tensor(let t): return inline(t)
+                case .host(let object): return object.description.split(separator: "\n").first.map(String.init) ?? ""
+                default: return repr(item, depth: depth + 1)
+                }
+            }.joined(separator: ",\n ") + "]"
+        case .list(let items): return "[" + items.map { repr($0, depth: depth + 1) }.joined(separator: ", ") + "]"
         case .range(let r): return r.step == 1 ? "\(r.start)..<\(r.end)" : "range(\(r.start), \(r.end), \(r.step))"
         case .tensor(let t): return tensor(t)
-        case .record(let r): return "{" + r.fields.map { "\($0.name): \(repr($0.value))" }.joined(separator: ", ") + "}"
+        case .record(let r):
+            // Measurements fill records: 6 significant digits, as tensors print, say enough.
+            return "{" + r.fields.map { field in
+                let text = if case .number(let n) = field.value { shortNumber(n) } else { repr(field.value, depth: depth + 1) }
+                return "\(field.name): \(text)"
+            }.joined(separator: ", ") + "}"
         case .function(let f): return "<function \(f.signature)>"
         case .builtin(let b): return "<built-in \(b.signature)>"
         case .host(let object): return object.description

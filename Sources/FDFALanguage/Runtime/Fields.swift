@@ -37,7 +37,9 @@ extension Value {
     /// Changes (or adds) a record's field in place.
     mutating func modifyField(_ name: String, _ body: (inout Value) throws -> Void) throws {
         guard case .record(var record) = self else {
-            throw LanguageError.runtime("cannot set fields of a \(typeName); only records have settable fields")
+            let hint = ["layer", "tap", "network"].contains(typeName)
+                ? " (its fields are copies); to write a parameter use set_param(layer or tap, \"\(name)\", value)" : ""
+            throw LanguageError.runtime("cannot set fields of a \(typeName); only records have settable fields" + hint)
         }
         self = .none // drop the second reference so the record is changed in place, not copied
         defer { self = .record(record) }

@@ -25,3 +25,14 @@ public protocol HostObject: AnyObject, CustomStringConvertible {
     /// The field's value, or nil when there is no such field.
     func field(_ name: String) -> Value?
 }
+
+/// A host object that a list of its kind prints as a table (`net.layers`): a title line, then one
+/// row per object.
+protocol TableRow: HostObject {
+    static var columnTitles: String { get }
+    var row: String { get }
+}
+
+/// A result its built-in has printed already (`train`'s history): the REPL does not echo the call's
+/// result (a variable holding it still prints when named).
+protocol Reported {}

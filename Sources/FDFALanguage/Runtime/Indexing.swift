@@ -1,6 +1,7 @@
 import FDFAEngine
 
-/// `x[i]`, `x[a:b]` and `t[i, j]`: reading and writing elements of lists and tensors.
+/// `x[i]`, `x[a:b]`, `t[i, j]` and `r["name"]`: reading and writing elements of lists and tensors,
+/// and fields of records by a name computed at run time (`curves[rule] = c` in a loop).
 ///
 /// Indices count from 0; negative ones count from the end (-1 is the last). Slices `a:b` exclude
 /// `b`, either end may be left out, and they are clipped to the length, as in Python. Reading a
@@ -9,6 +10,8 @@ enum Indexing {
     enum Component {
         case single(Int)
         case slice(Int?, Int?)
+        /// A string: a record's field name.
+        case key(String)
     }
 
     /// A number that must be a whole number (an index, a dimension, a count).
@@ -25,14 +28,21 @@ enum Indexing {
             case .single(let i): return items[i]
             case .slice(let range): return .list(Array(items[range]))
             }
+        case .record(let record):
+            let name = try key(components)
+            guard let value = record[name] else {
+                throw LanguageError.runtime("the record has no field \(Display.quoted(name))" + Suggestion.hint(for: name, among: record.names)
+                                            + " (fields: \(record.names.isEmpty ? "none" : record.names.joined(separator: ", ")))")
+            }
+            return value
         case .tensor(let t):
             let selection = try Selection(t.shape, components)
             if selection.shape.isEmpty { return .number(Double(t[flat: selection.offsets[0]])) }
-            let result = Tensor(zeros: selection.shape)
+            let result = try MemoryBudget.zeros(selection.shape)
             for (i, offset) in selection.offsets.enumerated() { result[flat: i] = t[flat: offset] }
             return .tensor(result)
         default:
-            throw LanguageError.runtime("cannot index a \(container.typeName); only lists and tensors have elements")
+            throw LanguageError.runtime("cannot index a \(container.typeName); only lists, tensors and records (by name) have elements")
         }
     }
 
@@ -47,6 +57,13 @@ enum Indexing {
             container = .none // drop the second reference so the list is changed in place, not copied
             defer { container = .list(items) }
             try body(&items[i])
+        case .record(var record):
+            let name = try key(components)
+            container = .none // drop the second reference so the record is changed in place, not copied
+            defer { container = .record(record) }
+            var field = record[name] ?? .none
+            try body(&field)
+            record[name] = field
         case .tensor(let t):
             let selection = try Selection(t.shape, components)
             var value = try get(container, components)
@@ -60,8 +77,16 @@ enum Indexing {
                 throw LanguageError.runtime("cannot store a \(describe(value)) into a selection of shape \(selection.shape)")
             }
         default:
-            throw LanguageError.runtime("cannot assign into a \(container.typeName); only lists and tensors have elements")
+            throw LanguageError.runtime("cannot assign into a \(container.typeName); only lists, tensors and records (by name) have elements")
         }
+    }
+
+    /// The field name of `r["name"]`.
+    private static func key(_ components: [Component]) throws -> String {
+        guard components.count == 1, case .key(let name) = components[0] else {
+            throw LanguageError.runtime("a record is indexed by one field name (a string): r[\"lr\"]")
+        }
+        return name
     }
 
     private static func describe(_ value: Value) -> String {
@@ -79,6 +104,7 @@ enum Indexing {
         switch components[0] {
         case .single(let i): return .single(try position(i, count: count))
         case .slice(let start, let end): return .slice(clip(start, end, count: count))
+        case .key(let name): throw notANumber(name)
         }
     }
 
@@ -90,6 +116,10 @@ enum Indexing {
             throw LanguageError.runtime("index \(i) is out of range\(which)")
         }
         return p
+    }
+
+    private static func notANumber(_ name: String) -> LanguageError {
+        LanguageError.runtime("an index must be a number, got the string \(Display.quoted(name)) (strings index records)")
     }
 
     static func clip(_ start: Int?, _ end: Int?, count: Int) -> Range<Int> {
@@ -118,8 +148,11 @@ enum Indexing {
                     let range = clip(start, end, count: size)
                     positions.append(Array(range))
                     shape.append(range.count)
+                case .key(let name):
+                    throw notANumber(name)
                 }
             }
+            try MemoryBudget.check(positions.reduce(1) { $0 * $1.count }, of: MemoryLayout<Int>.stride, "the offsets of a selection of shape \(shape)")
             var strides = Array(repeating: 1, count: tensorShape.count)
             for d in tensorShape.indices.reversed().dropFirst() { strides[d] = strides[d + 1] * tensorShape[d + 1] }
             var offsets = [0]

@@ -35,7 +35,8 @@ final class Interpreter {
                     value = try call(value, [], at: expr.location)
                 }
                 if value.isNone { continue }
-                session.write(Display.repr(value) + "\n")
+                if case .call = expr.kind, case .host(let object) = value, object is Reported { continue }
+                session.show(value)
                 continue
             }
             if let word = try execute(statement, in: globals).outsideWord {
@@ -44,9 +45,7 @@ final class Interpreter {
         }
     }
 
-    private func checkInterrupt() throws {
-        if Interrupt.requested { throw LanguageError.interrupted }
-    }
+    private func checkInterrupt() throws { try LanguageError.throwIfInterrupted() }
 
     // MARK: Statements
 
@@ -117,6 +116,8 @@ final class Interpreter {
             let flow = try execute(body, in: scope)
             session.write(Timing.line(seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9) + "\n")
             return flow
+        case .delete(let target):
+            try delete(target, in: scope)
         }
         return .normal
     }
@@ -134,6 +135,41 @@ final class Interpreter {
         default:
             throw LanguageError.runtime("cannot assign to this expression")
         }
+    }
+
+    /// `del target`: the variable leaves its scope; a field leaves its record; an element its list.
+    private func delete(_ target: Expr, in scope: Scope) throws {
+        switch target.kind {
+        case .variable(let name):
+            guard scope.remove(name) else { throw unknownVariable(name, in: scope) }
+        case .field(let base, let name):
+            try modify(base, in: scope) { try Interpreter.removeField(name, from: &$0) }
+        case .index(let base, let components):
+            let indices = try components.map { try evaluate($0, in: scope) }
+            try modify(base, in: scope) { container in
+                switch (container, indices.first) {
+                case (.record, .key(let name)?) where indices.count == 1:
+                    try Interpreter.removeField(name, from: &container)
+                case (.list(var items), .single(let i)?) where indices.count == 1:
+                    let position = try Indexing.position(i, count: items.count)
+                    container = .none
+                    items.remove(at: position)
+                    container = .list(items)
+                default:
+                    throw LanguageError.runtime("del removes one element of a list (del xs[0]) or a record's field (del r[\"f\"])")
+                }
+            }
+        default:
+            throw LanguageError.runtime("del removes a variable, a field or an element")
+        }
+    }
+
+    private static func removeField(_ name: String, from value: inout Value) throws {
+        guard case .record(var record) = value else { throw LanguageError.runtime("only records have fields to delete, not a \(value.typeName)") }
+        guard record[name] != nil else { throw LanguageError.runtime("the record has no field \(Display.quoted(name))") }
+        value = .none
+        record[name] = nil
+        value = .record(record)
     }
 
     // MARK: Expressions
@@ -188,7 +224,9 @@ final class Interpreter {
     private func evaluate(_ component: IndexComponent, in scope: Scope) throws -> Indexing.Component {
         switch component {
         case .single(let expr):
-            return .single(try Indexing.integer(try evaluate(expr, in: scope), "index"))
+            let value = try evaluate(expr, in: scope)
+            if case .string(let name) = value { return .key(name) }
+            return .single(try Indexing.integer(value, "index"))
         case .slice(let start, let end):
             let bound = { (expr: Expr?) in try expr.map { try Indexing.integer(try self.evaluate($0, in: scope), "slice bound") } }
             return .slice(try bound(start), try bound(end))
@@ -222,6 +260,9 @@ final class Interpreter {
         guard callDepth < Interpreter.maximumCallDepth else {
             throw LanguageError.runtime("recursion too deep: more than \(Interpreter.maximumCallDepth) nested calls (a missing base case?)")
         }
+        // Counted before the defaults are evaluated: a default may call the function itself.
+        callDepth += 1
+        defer { callDepth -= 1 }
         let parameters = function.declaration.parameters
         let slots = try ArgumentMatching.match(arguments, to: parameters.map(\.name), callee: function.name).slots
         let scope = Scope(parent: function.scope)
@@ -234,8 +275,6 @@ final class Interpreter {
                 throw LanguageError.runtime("\(function.name)() is missing the argument '\(parameter.name)'")
             }
         }
-        callDepth += 1
-        defer { callDepth -= 1 }
         do {
             let flow = try execute(function.declaration.body, in: scope)
             if case .returned(let value) = flow { return value }

@@ -1,3 +1,5 @@
+import FDFATraining
+
 /// Every error a program can meet: syntax errors, runtime errors and interruption (Ctrl-C).
 ///
 /// Built-ins throw errors without a location; the interpreter attaches the location of the call
@@ -30,6 +32,12 @@ public struct LanguageError: Error, CustomStringConvertible {
     }
 
     static let interrupted = LanguageError(.interrupted, "interrupted", at: nil)
+
+    /// Throws `interrupted` after Ctrl-C: the interpreter calls it between statements, and long
+    /// built-ins pass it to the engine as the `cancellation` to run between units of work.
+    static func throwIfInterrupted() throws {
+        if Interrupt.requested { throw interrupted }
+    }
 
     /// The error as the user sees it, pointing at the place with a caret:
     ///

@@ -16,13 +16,15 @@ enum Operators {
             return .tensor(try TensorMath.zip(x, y, try elementwise(op, a, b)))
         case (.tensor(let x), .number(let y)):
             let f = try elementwise(op, a, b), c = Float(y)
-            return .tensor(TensorMath.map(x) { f($0, c) })
+            return .tensor(try TensorMath.map(x) { f($0, c) })
         case (.number(let x), .tensor(let y)):
             let f = try elementwise(op, a, b), c = Float(x)
-            return .tensor(TensorMath.map(y) { f(c, $0) })
+            return .tensor(try TensorMath.map(y) { f(c, $0) })
         case (.string(let x), .string(let y)) where op == .add:
+            try MemoryBudget.check(x.utf8.count + y.utf8.count, of: 1, "a string of \(x.utf8.count + y.utf8.count) bytes")
             return .string(x + y)
         case (.list(let x), .list(let y)) where op == .add:
+            try MemoryBudget.check(x.count + y.count, of: MemoryLayout<Value>.stride, "a list of \(x.count + y.count) items")
             return .list(x + y)
         case (.string(let x), .string(let y)) where [.less, .lessEqual, .greater, .greaterEqual].contains(op):
             return .bool(compare(op, x, y))
@@ -79,23 +81,44 @@ enum Operators {
     static func unary(_ op: UnaryOperator, _ a: Value) throws -> Value {
         switch (op, a) {
         case (.negate, .number(let x)): return .number(-x)
-        case (.negate, .tensor(let t)): return .tensor(TensorMath.map(t) { -$0 })
+        case (.negate, .tensor(let t)): return .tensor(try TensorMath.map(t) { -$0 })
         case (.not, _): return .bool(!(try a.isTruthy()))
         default: throw LanguageError.runtime("cannot negate a \(a.typeName)")
         }
     }
 
+    /// Whether two ranges produce the same integers, without producing them (a range may be huge).
+    private static func sameElements(_ x: RangeValue, _ y: RangeValue) -> Bool {
+        x.count == y.count && (x.count == 0 || x.start == y.start && (x.count == 1 || x.step == y.step))
+    }
+
     /// Structural equality for `==` between non-numeric values; tensors and objects by identity.
+    /// Nested lists and records are compared with a work list, not by recursion, so any depth works.
     static func equal(_ a: Value, _ b: Value) -> Bool {
+        var pending = [(a, b)]
+        while let (x, y) = pending.popLast() {
+            switch (x, y) {
+            case (.list(let x), .list(let y)):
+                guard x.count == y.count else { return false }
+                pending.append(contentsOf: Swift.zip(x, y))
+            case (.record(let x), .record(let y)):
+                guard x.names == y.names else { return false }
+                pending.append(contentsOf: Swift.zip(x.fields.map(\.value), y.fields.map(\.value)))
+            default:
+                guard equalLeaves(x, y) else { return false }
+            }
+        }
+        return true
+    }
+
+    /// `==` on values that hold no other values.
+    private static func equalLeaves(_ a: Value, _ b: Value) -> Bool {
         switch (a, b) {
         case (.none, .none): return true
         case (.bool(let x), .bool(let y)): return x == y
         case (.number(let x), .number(let y)): return x == y
         case (.string(let x), .string(let y)): return x == y
-        case (.list(let x), .list(let y)): return x.count == y.count && Swift.zip(x, y).allSatisfy(equal)
-        case (.range(let x), .range(let y)): return Array(x) == Array(y)
-        case (.record(let x), .record(let y)):
-            return x.names == y.names && Swift.zip(x.fields, y.fields).allSatisfy { equal($0.value, $1.value) }
+        case (.range(let x), .range(let y)): return sameElements(x, y)
         case (.tensor(let x), .tensor(let y)): return x === y
         case (.function(let x), .function(let y)): return x === y
         case (.builtin(let x), .builtin(let y)): return x === y

@@ -18,6 +18,16 @@ public final class Scope {
         return nil
     }
 
+    /// Removes a variable from whichever scope holds it; false if none does.
+    func remove(_ name: String) -> Bool {
+        var scope: Scope? = self
+        while let s = scope {
+            if s.variables.removeValue(forKey: name) != nil { return true }
+            scope = s.parent
+        }
+        return false
+    }
+
     /// Every visible name, for completion and "did you mean" hints.
     var visibleNames: Set<String> {
         var names = Set(variables.keys)

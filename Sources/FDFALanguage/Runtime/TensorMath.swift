@@ -12,7 +12,7 @@ enum TensorMath {
         guard fits else {
             throw LanguageError.runtime("shapes \(a.shape) and \(b.shape) do not match (they must be equal, or one the trailing part of the other)")
         }
-        let result = Tensor(zeros: big.shape)
+        let result = try MemoryBudget.zeros(big.shape)
         let n = small.count
         if a.count >= b.count {
             for i in 0 ..< big.count { result.data[i] = f(a.data[i], b.data[i % n]) }
@@ -22,8 +22,8 @@ enum TensorMath {
         return result
     }
 
-    static func map(_ a: Tensor, _ f: (Float) -> Float) -> Tensor {
-        let result = Tensor(zeros: a.shape)
+    static func map(_ a: Tensor, _ f: (Float) -> Float) throws -> Tensor {
+        let result = try MemoryBudget.zeros(a.shape)
         for i in 0 ..< a.count { result.data[i] = f(a.data[i]) }
         return result
     }
@@ -38,7 +38,7 @@ enum TensorMath {
         let (k2, n) = b.shape.count == 2 ? (b.shape[0], b.shape[1]) : (b.shape[0], 1)
         guard k == k2 else { throw LanguageError.runtime("shapes \(a.shape) and \(b.shape) do not line up for a matrix product (\(k) ≠ \(k2))") }
         let shape: [Int] = (a.shape.count == 2 ? [m] : []) + (b.shape.count == 2 ? [n] : [])
-        let result = Tensor(zeros: shape)
+        let result = try MemoryBudget.zeros(shape)
         BLAS.gemm(a.data, b.data, into: result.data, m: m, n: n, k: k)
         return result
     }
@@ -48,7 +48,7 @@ enum TensorMath {
         guard a.shape.count <= 2 else { throw LanguageError.runtime("transpose needs a 1-D or 2-D tensor, got shape \(a.shape)") }
         guard a.shape.count == 2 else { return a.copy() }
         let (rows, columns) = (a.shape[0], a.shape[1])
-        let result = Tensor(zeros: [columns, rows])
+        let result = try MemoryBudget.zeros([columns, rows])
         for r in 0 ..< rows { for c in 0 ..< columns { result.data[c * rows + r] = a.data[r * columns + c] } }
         return result
     }
@@ -61,7 +61,7 @@ enum TensorMath {
         let outer = a.shape[..<d].reduce(1, *), size = a.shape[d], inner = a.shape[(d + 1)...].reduce(1, *)
         var shape = a.shape
         shape.remove(at: d)
-        let result = Tensor(zeros: shape)
+        let result = try MemoryBudget.zeros(shape)
         for o in 0 ..< outer {
             for i in 0 ..< inner {
                 var total = 0.0
@@ -76,11 +76,15 @@ enum TensorMath {
     static func tensor(from value: Value) throws -> Tensor {
         switch value {
         case .tensor(let t):
-            return t.copy()
+            let copy = try MemoryBudget.zeros(t.shape)
+            copy.assign(t)
+            return copy
         case .number(let n):
             return Tensor(shape: [], values: [Float(n)])
         case .range(let r):
-            return Tensor(shape: [r.count], values: r.map(Float.init))
+            let t = try MemoryBudget.zeros([r.count])
+            for (i, n) in r.enumerated() { t.data[i] = Float(n) }
+            return t
         case .list:
             var shape: [Int] = []
             var values: [Float] = []
@@ -91,17 +95,23 @@ enum TensorMath {
         }
     }
 
+    /// More dimensions than this is surely a mistake (and flattening recurses once per level).
+    static let maximumRank = 32
+
     private static func flatten(_ value: Value, depth: Int, shape: inout [Int], into values: inout [Float]) throws {
         switch value {
         case .number(let n):
             guard depth == shape.count else { throw LanguageError.runtime("ragged list: a number where a list of length \(shape[depth]) belongs") }
             values.append(Float(n))
         case .list(let items):
+            guard depth < maximumRank else { throw LanguageError.runtime("a tensor has at most \(maximumRank) dimensions; this list is nested deeper") }
             if depth == shape.count, values.isEmpty { shape.append(items.count) }
             guard depth < shape.count, shape[depth] == items.count else {
                 throw LanguageError.runtime("ragged list: rows of different lengths cannot form a tensor")
             }
             for item in items { try flatten(item, depth: depth + 1, shape: &shape, into: &values) }
+        case .tensor where depth > 0:
+            throw LanguageError.runtime("this list holds tensors, and a tensor is made of numbers; give one tensor (e.g. params[0]), or handle each in a loop")
         default:
             throw LanguageError.runtime("a tensor holds numbers, not a \(value.typeName)")
         }

@@ -34,6 +34,14 @@ public enum Value {
         }
     }
 
+    /// A tensor, host object or record: printed one per line inside a list.
+    var isLarge: Bool {
+        switch self {
+        case .tensor, .host, .record: return true
+        default: return false
+        }
+    }
+
     public var isNone: Bool {
         if case .none = self { return true }
         return false

@@ -85,6 +85,8 @@ public final class Stmt {
         case continueLoop
         /// `time { ... }`: runs the block and prints how long it took.
         case time([Stmt])
+        /// `del x`, `del r.f`, `del r["f"]`, `del xs[i]`: removes a variable, a field or an element.
+        case delete(Expr)
     }
 
     public let kind: Kind

@@ -143,6 +143,22 @@ public struct Parser {
         case .keyword(.time):
             _ = advance()
             kind = .time(try block("after 'time'"))
+        case .symbol(.question) where helpTopic(nextToken) != nil && !nextToken.newlineBefore:
+            _ = advance()
+            kind = helpCall(advance(), at: start)
+        case _ where helpTopic(token) != nil && nextToken.kind == .symbol(.question) && !nextToken.newlineBefore:
+            kind = helpCall(advance(), at: start)
+            _ = advance()
+        case .identifier("del") where nextToken.kind.isIdentifier && !nextToken.newlineBefore:
+            _ = advance()
+            let target = try expression()
+            switch target.kind {
+            case .variable, .field, .index: kind = .delete(target)
+            default: throw LanguageError.syntax("del removes a variable, a field or an element: del x, del r.f, del xs[0]", at: target.location)
+            }
+        case .identifier("help") where helpTopic(nextToken) != nil && !nextToken.newlineBefore:
+            _ = advance()
+            kind = helpCall(advance(), at: start)
         case .identifier(let name) where startsCommandArgument(nextToken):
             _ = advance()
             kind = .expression(Expr(.call(Expr(.variable(name), at: start), try commandArguments()), at: start))
@@ -168,6 +184,24 @@ public struct Parser {
     private mutating func expectStatementEnd() throws {
         if match(.semicolon) { return }
         guard atStatementEnd else { throw error("expected a line break or ';' after the statement") }
+    }
+
+    /// The word `help`, `?word` and `word?` ask about: a name, or a keyword (`help for`).
+    private func helpTopic(_ token: Token) -> String? {
+        switch token.kind {
+        case .identifier(let name): return name
+        case .keyword(let keyword): return keyword.rawValue
+        default: return nil
+        }
+    }
+
+    /// `help(topic)`: a keyword or `syntax` as a string (they name no value), any other name as the
+    /// variable, so that `help f` describes the user's function f and `?zeros` the built-in.
+    private func helpCall(_ topic: Token, at start: SourceLocation) -> Stmt.Kind {
+        let word = helpTopic(topic)!
+        let isLanguageTopic = word == "syntax" || Keyword(rawValue: word) != nil
+        let argument = Expr(isLanguageTopic ? .literal(.string(word)) : .variable(word), at: topic.location)
+        return .expression(Expr(.call(Expr(.variable("help"), at: start), [CallArgument(label: nil, value: argument)]), at: start))
     }
 
     /// `help zeros`, `seed 42`: a name followed on the same line by a plain operand is a call
@@ -228,6 +262,9 @@ public struct Parser {
         let target = try expression()
         guard case .symbol(let symbol) = token.kind, let op = Parser.assignments[symbol] else { return .expression(target) }
         guard isAssignable(target) else {
+            if case .field(let base, let name) = target.kind, case .call = base.kind {
+                throw LanguageError.syntax("cannot assign to a field of a call's result (a copy); to write a parameter use set_param: set_param(net.layer(2), \"\(name)\", value)", at: target.location)
+            }
             throw LanguageError.syntax("cannot assign to this; assign to a name, a field (a.b) or an element (a[i])", at: target.location)
         }
         _ = advance()

@@ -11,7 +11,7 @@ public enum Symbol: String, CaseIterable {
     case assign = "=", plusAssign = "+=", minusAssign = "-=", timesAssign = "*=", divideAssign = "/="
     case equal = "==", notEqual = "!=", less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">="
     case plus = "+", minus = "-", times = "*", divide = "/", modulo = "%", power = "^", matmul = "@"
-    case through = "..", upTo = "..<"
+    case through = "..", upTo = "..<", question = "?"
 }
 
 public enum TokenKind: Equatable {
@@ -21,6 +21,13 @@ public enum TokenKind: Equatable {
     case keyword(Keyword)
     case symbol(Symbol)
     case end
+}
+
+extension TokenKind {
+    var isIdentifier: Bool {
+        if case .identifier = self { return true }
+        return false
+    }
 }
 
 /// One lexeme. `newlineBefore` records whether a line break separates it from the previous token:

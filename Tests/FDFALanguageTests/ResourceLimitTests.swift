@@ -1,0 +1,61 @@
+@testable import FDFALanguage
+import XCTest
+
+/// Sizes a program chooses are checked before anything is allocated, and structures of any depth
+/// are compared and printed without exhausting the stack: each case is an error (or a value), and
+/// the session with its variables and networks carries on.
+final class ResourceLimitTests: XCTestCase {
+    func testImpossibleAllocationsAreErrorsAndTheSessionStays() throws {
+        let captured = Captured()
+        try captured.run("""
+            keep = ones(2)
+            data = load("synthetic", shape=[16], classes=4, train=64, test=32)
+            net = fc(data, [8])
+            """)
+        let cases = [
+            "zeros(1e12)",
+            "zeros(1e7, 1e7)",
+            "randn(1e14, 1e14, 1e14)", // the element count overflows an Int
+            "tensor(0..<1e14)",
+            "fc(data, [1e9])",
+            "stack([3, 32, 32], conv(1e6, 3), flatten(), linear(10))",
+            "load(\"synthetic\", shape=[100000, 1000])",
+            "matmul(ones(1e6, 1), ones(1, 1e7))",
+        ]
+        for code in cases {
+            let message = captured.error(code)
+            XCTAssertTrue(message.contains("would need"), "\(code): \(message)")
+        }
+        XCTAssertEqual(try captured.run("print(sum(keep), net.steps)"), "2 0\n")
+    }
+
+    func testDeepListsCompareAndPrintWithoutRecursingOnTheStack() throws {
+        let captured = Captured()
+        try captured.run("""
+            x = []
+            y = []
+            for i in 0..<200000 {
+                x = [x]
+                y = [y]
+            }
+            """)
+        XCTAssertEqual(try captured.run("x == y"), "true\n")
+        XCTAssertEqual(try captured.run("[x, 1] == [y, 2]"), "false\n")
+        let printed = try captured.run("print(x)")
+        XCTAssertTrue(printed.hasPrefix(String(repeating: "[", count: Display.maximumNesting) + "[…]"), String(printed.prefix(120)))
+        XCTAssertTrue(captured.error("tensor(x)").contains("at most 32 dimensions"))
+        XCTAssertEqual(try captured.run("x = 0\ny = 0\nx + 1"), "1\n")
+    }
+
+    func testADefaultArgumentThatRecursesIsRecursionTooDeep() {
+        let captured = Captured()
+        XCTAssertTrue(captured.error("fn f(a = f()) { return a }\nf()").contains("recursion too deep"))
+        XCTAssertEqual(try captured.run("f(3)"), "3\n")
+    }
+
+    func testRangesCompareWithoutListingTheirElements() throws {
+        XCTAssertEqual(try output("r = 0..<1e14\nr == r"), "true\n")
+        XCTAssertEqual(try output("[0..<3 == range(0, 3), 0..<3 == 0..<4, range(0, 5, 2) == range(0, 6, 2), 5..<5 == 7..<2]"),
+                       "[true, false, true, true]\n")
+    }
+}
