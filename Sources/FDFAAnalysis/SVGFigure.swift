@@ -1,3 +1,4 @@
+import FDFAEngine
 import Foundation
 
 /// A line chart as an SVG file, sized and labelled to drop into a paper: a framed plot box with
@@ -96,7 +97,7 @@ public struct SVGFigure {
     }
 
     public func write(to path: String) throws {
-        try render().write(toFile: path, atomically: true, encoding: .utf8)
+        try AtomicFile.write(render(), to: path)
     }
 
     /// Writes `png` from the SVG file `svg` with `rsvg-convert` (Debian: librsvg2-bin) when it is

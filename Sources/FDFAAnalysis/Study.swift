@@ -116,9 +116,9 @@ public enum Study {
 
     private static func writeTrained(_ points: [(width: Int, gradient: Comparison)], to path: String) throws -> String {
         let file = try CSVFile(path: path)
-        file.write(["width", "cos_grad_1", "relative_error_grad_1"])
+        try file.write(["width", "cos_grad_1", "relative_error_grad_1"])
         for (width, g) in points {
-            file.write([String(width), g.cosine.formatted(digits: 7), g.relativeSquaredDistance.formatted(digits: 7)])
+            try file.write([String(width), g.cosine.formatted(digits: 7), g.relativeSquaredDistance.formatted(digits: 7)])
         }
         file.close()
         return path
@@ -140,10 +140,10 @@ public enum Study {
 
     private static func writeVariance(_ points: [VariancePoint], to path: String) throws -> String {
         let file = try CSVFile(path: path)
-        file.write(["width", "estimator", "variance", "relative_variance", "cos_mean", "cos_std"])
+        try file.write(["width", "estimator", "variance", "relative_variance", "cos_mean", "cos_std"])
         for p in points {
             let s = p.statistics
-            file.write([String(p.width), p.estimator.rawValue] +
+            try file.write([String(p.width), p.estimator.rawValue] +
                        [s.variance, s.relativeVariance, s.meanCosine, s.stdCosine].map { $0.formatted(digits: 7) })
         }
         file.close()

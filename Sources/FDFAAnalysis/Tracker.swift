@@ -1,4 +1,5 @@
 import FDFAEngine
+import Foundation
 
 /// Records SPEC §7's quantities every N steps of a training run into a CSV file (and a `table`).
 ///
@@ -23,10 +24,17 @@ public final class Tracker {
     private let seed: UInt64
     private let draws: Int
     private let file: CSVFile
+    /// The file's column names, once written (or found in the file a resumed run continues).
+    private var header: [String]?
+    /// The step of the file's last row: a resumed run does not measure it again.
+    private var lastStep: Int?
 
     /// `seed` seeds the measurement's own perturbations (never the trainer's); `draws` is S for `var`.
+    /// `resumingAfter`: the step a resumed run continues from; its file at `path`, if there is one,
+    /// is continued, not truncated, with the rows measured after that step (before a kill that came
+    /// ahead of the checkpoint) cut off.
     public init(groups: TrackGroups, every: Int, path: String, images: Tensor, labels: [Int32],
-                seed: UInt64 = 0, draws: Int = 16) throws {
+                seed: UInt64 = 0, draws: Int = 16, resumingAfter step: Int? = nil) throws {
         guard every > 0 else { throw TrackError("--track-every must be at least 1, got \(every)") }
         guard draws > 0 else { throw TrackError("the variance needs at least one draw, got \(draws)") }
         self.groups = groups
@@ -35,13 +43,25 @@ public final class Tracker {
         self.labels = labels
         self.seed = seed
         self.draws = draws
-        file = try CSVFile(path: path)
+        if let step, FileManager.default.fileExists(atPath: path) {
+            var header: [String]?, lastStep: Int?
+            file = try CSVFile(appendingTo: path) { lines in
+                guard let first = lines.first else { return 0 }
+                header = first.map(String.init)
+                let rows = lines.dropFirst().prefix { ($0.first.flatMap { Double($0) }).map { Int($0) <= step } ?? false }
+                lastStep = rows.last?.first.flatMap { Double($0) }.map { Int($0) }
+                return 1 + rows.count
+            }
+            (self.header, self.lastStep) = (header, lastStep)
+        } else {
+            file = try CSVFile(path: path)
+        }
     }
 
     /// Records when `step` is a multiple of `every`; returns whether it did.
     @discardableResult
     public func maybeRecord(trainer: Trainer, step: Int, epoch: Int) throws -> Bool {
-        guard step % every == 0 else { return false }
+        guard step % every == 0, step != lastStep else { return false }
         try record(trainer: trainer, step: step, epoch: epoch)
         return true
     }
@@ -59,9 +79,18 @@ public final class Tracker {
         if groups.contains(.variance) {
             cells += try varianceColumns(trainer.network, estimator: estimator(for: trainer), seed: drawSeed)
         }
-        if table.rows.isEmpty { file.write(cells.map(\.name)) }
+        let names = cells.map(\.name)
+        if let header {
+            guard header == names else {
+                throw TrackError("\(path) holds other columns (\(header.joined(separator: ","))) than this run tracks (\(names.joined(separator: ",")))")
+            }
+        } else {
+            try file.write(names)
+            header = names
+        }
         table.append(cells)
-        file.write(cells.map { $0.value.formatted(digits: 7) })
+        try file.write(cells.map { $0.value.formatted(digits: 7) })
+        lastStep = step
     }
 
     public func close() { file.close() }

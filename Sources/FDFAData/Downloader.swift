@@ -1,4 +1,5 @@
 import Foundation
+import FDFAEngine
 
 /// Fetches the original data set files from their publishers' mirrors into a data root, in the
 /// layout `DatasetLoader` reads: MNIST and Fashion-MNIST as their four `.gz` files, CIFAR as the
@@ -107,21 +108,16 @@ public struct Downloader {
         return paths.allSatisfy(FileBytes.isNonEmptyFile) ? paths : nil
     }
 
-    /// Temp file in the same directory, then rename(2): readers see the old file or the whole new one.
+    /// All or nothing (see `AtomicFile`): readers see the old file or the whole new one.
     private func writeAtomically(_ bytes: ArraySlice<UInt8>, to path: String) throws {
-        let directory = (path as NSString).deletingLastPathComponent
-        let temporary = path + ".part-\(getpid())-\(UInt32.random(in: 0 ... .max))"
         do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            try Data(bytes).write(to: URL(fileURLWithPath: temporary))
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
+                                                    withIntermediateDirectories: true)
+            try bytes.withUnsafeBytes { try AtomicFile.write($0, to: path) }
+        } catch let error as FileError {
+            throw DataError.unreadable(file: path, reason: "cannot write: \(error.reason)")
         } catch {
-            try? FileManager.default.removeItem(atPath: temporary)
             throw DataError.unreadable(file: path, reason: "cannot write: \(error.localizedDescription)")
-        }
-        guard rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw DataError.unreadable(file: path, reason: "cannot move the download into place: \(reason)")
         }
     }
 }

@@ -12,39 +12,55 @@ enum FileBytes {
 
     /// The file's bytes, decompressed if it is gzip. Empty files and directories are errors.
     static func read(_ path: String, inflateLimit: Int = defaultInflateLimit) throws -> [UInt8] {
-        // gzip is inflated straight from the file's mapping (see `MappedFile` for why); other
-        // files are read, as they become the data set's storage anyway.
-        let inflated = try MappedFile.withBytes(path) { bytes in
-            Gzip.isGzip(bytes) ? try Gzip.decompress(bytes, file: path, limit: inflateLimit) : nil
+        let (fd, size) = try openRegularFile(path)
+        defer { close(fd) }
+        var magic: [UInt8] = [0, 0]
+        guard pread(fd, &magic, 2, 0) == 2, magic.withUnsafeBytes(Gzip.isGzip) else {
+            // Not gzip: the bytes become the data set's storage as they are.
+            return try readArray(fd, size: size, path: path)
         }
-        return try inflated ?? readRaw(path)
+        return try ScratchBuffer.with(size, for: path) { buffer in
+            try readAll(fd, into: buffer, path: path)
+            return try Gzip.decompress(UnsafeRawBufferPointer(buffer), file: path, limit: inflateLimit)
+        }
     }
 
     /// The file's bytes exactly as stored.
     static func readRaw(_ path: String) throws -> [UInt8] {
         let (fd, size) = try openRegularFile(path)
         defer { close(fd) }
-        var bytes = [UInt8](repeating: 0, count: size)
-        var done = 0
-        try bytes.withUnsafeMutableBytes { buffer in
-            while done < size {
-                let n = Glibc.read(fd, buffer.baseAddress! + done, size - done)
-                if n < 0, errno == EINTR { continue }
-                guard n > 0 else {
-                    throw DataError.unreadable(file: path, reason: n == 0
-                        ? "file shrank while reading (\(done) of \(size) bytes)"
-                        : String(cString: strerror(errno)))
-                }
-                done += n
-            }
+        return try readArray(fd, size: size, path: path)
+    }
+
+    /// The first `size` bytes of the open file `fd`.
+    private static func readArray(_ fd: Int32, size: Int, path: String) throws -> [UInt8] {
+        try [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            try readAll(fd, into: UnsafeMutableRawBufferPointer(buffer), path: path)
+            count = size
         }
-        return bytes
+    }
+
+    /// Fills `buffer` from the start of the open file `fd`; a file that shrank under it is an error.
+    static func readAll(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, path: String) throws {
+        var done = 0
+        while done < buffer.count {
+            let n = pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(done))
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else {
+                throw DataError.unreadable(file: path, reason: n == 0
+                    ? "file shrank while reading (\(done) of \(buffer.count) bytes)"
+                    : String(cString: strerror(errno)))
+            }
+            done += n
+        }
     }
 
     /// Opens the regular, non-empty file at `path` for reading: its descriptor (the caller closes
     /// it) and size.
     static func openRegularFile(_ path: String) throws -> (fd: Int32, size: Int) {
-        let fd = open(path, O_RDONLY)
+        // O_NONBLOCK so that a FIFO in a data file's place is refused (by the check below) instead
+        // of waiting for a writer; it changes nothing for regular files.
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { throw DataError.unreadable(file: path, reason: String(cString: strerror(errno))) }
         do {
             return (fd, try regularFileSize(fd, path: path))

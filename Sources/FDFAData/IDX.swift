@@ -1,3 +1,5 @@
+import FDFAEngine
+
 /// The IDX format of MNIST and Fashion-MNIST: a big-endian header (magic, then one 32-bit size per
 /// dimension) followed by unsigned bytes. We accept only the two shapes those data sets use:
 /// 0x00000803 images (count, rows, cols) and 0x00000801 labels (count).
@@ -44,17 +46,14 @@ enum IDX {
             throw DataError.malformed(file: file, reason: "truncated header (\(bytes.count) of \(headerSize) bytes)")
         }
         let dims = (0 ..< rank).map { Int(word(bytes, 4 + 4 * $0)) }
-        let (payload, tooBig) = dims.reduce((1, false)) { acc, d in
-            let (p, o) = acc.0.multipliedReportingOverflow(by: d)
-            return (p, acc.1 || o)
-        }
-        let (expected, wraps) = headerSize.addingReportingOverflow(payload)
-        let overflow = tooBig || wraps
+        let (expected, wraps) = headerSize.addingReportingOverflow(dims.checkedProduct ?? .max)
+        let overflow = dims.checkedProduct == nil || wraps
         guard !overflow, bytes.count == expected else {
             let size = overflow ? "more than the address space" : "\(expected) bytes"
             throw DataError.malformed(file: file, reason: "header says \(dims.map(String.init).joined(separator: "×")) = \(size), file has \(bytes.count) bytes"
                 + (bytes.count < expected || overflow ? " (truncated or wrong header)" : " (trailing data)"))
         }
+        guard dims[0] > 0 else { throw DataError.malformed(file: file, reason: "it holds no samples (an empty split)") }
         return dims
     }
 

@@ -1,3 +1,4 @@
+import FDFAEngine
 import Foundation
 
 /// The kernelspec that makes Jupyter list fdfa: `kernels/fdfa/kernel.json` (how to start this fdfa
@@ -60,8 +61,10 @@ public enum KernelSpec {
         let directory = try self.directory(location)
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            try json(executable: executable).write(to: directory.appendingPathComponent("kernel.json"), options: .atomic)
-            try Data(logo.utf8).write(to: directory.appendingPathComponent("logo-svg.svg"), options: .atomic)
+            try AtomicFile.write(Array(json(executable: executable)), to: directory.appendingPathComponent("kernel.json").path)
+            try AtomicFile.write(logo, to: directory.appendingPathComponent("logo-svg.svg").path)
+        } catch let error as FileError {
+            throw Failure(description: "cannot write the kernelspec: \(error)")
         } catch {
             throw Failure(description: "cannot write the kernelspec in \(directory.path): \(error.localizedDescription)")
         }

@@ -75,6 +75,8 @@ public enum Checkpoint {
         let learningRate: Float = try number("learning_rate")
         let optimizerSteps: Int = try number("optimizer_steps"), feedbackSteps: Int = try number("feedback_optimizer_steps")
         let rng = try random("rng", in: metadata, path: path)
+        try validate(trainer, steps: steps, epochs: epochs, learningRate: learningRate, optimizerSteps: optimizerSteps,
+                     feedbackSteps: feedbackSteps, stored: stored, path: path)
 
         for (name, target) in targets { target.assign(stored[name]!) }
         trainer.steps = steps

@@ -76,6 +76,12 @@ public enum ReferenceLog {
         return URL(fileURLWithPath: logDir).appendingPathComponent(mode).appendingPathComponent(f.string(from: date) + ".csv").path
     }
 
+    /// Whether `name` has the form of a log's file name, yymmdd_HHMMSS.csv (or yymmdd_HHMMSS-N.csv,
+    /// for runs that started in the same second).
+    public static func isLogName(_ name: String) -> Bool {
+        name.range(of: #"^[0-9]{6}_[0-9]{6}(-[0-9]+)?\.csv$"#, options: .regularExpression) != nil
+    }
+
     public static let csvHeader = "Epoch,Training Loss,Test Loss,Test Accuracy"
 
     /// One CSV row: the epoch, the mean training loss, the test loss and accuracy, each printed as
@@ -90,56 +96,55 @@ public enum ReferenceLog {
 }
 
 /// The CSV log of one run: created with the arguments line and the header, then a row per epoch,
-/// each flushed at once so a crash or Ctrl-C loses nothing already reported. As the original's
-/// CSVLogger: the arguments line ends in `\n` (a plain write), the header and rows in `\r\n`
-/// (Python's csv module).
+/// each on the disk whole as soon as it is written (see `LineFile`), so a crash, a full disk or
+/// Ctrl-C loses nothing already reported and leaves no half row. As the original's CSVLogger: the
+/// arguments line ends in `\n` (a plain write), the header and rows in `\r\n` (Python's csv module).
 public final class CSVLog {
-    public let path: String
-    private let handle: FileHandle
+    public var path: String { file.path }
+    private let file: LineFile
 
     /// Creates the log at `path`, or, when that file exists (another run started in the same second
     /// with the same log directory), at `{name}-2.csv`, `{name}-3.csv`, …: a log is never overwritten.
     public init(path: String, argumentsLine: String) throws {
-        let url = URL(fileURLWithPath: path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let (descriptor, created) = try Self.createExclusively(path)
-        self.path = created
-        handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
-        try write(argumentsLine + "\n")
+        try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(),
+                                                withIntermediateDirectories: true)
+        file = try Self.createExclusively(path)
+        try file.append(argumentsLine)
         try append(ReferenceLog.csvHeader)
     }
 
-    /// Opens the first of `path`, `{stem}-2.csv`, `{stem}-3.csv`, … that does not exist yet, creating
-    /// it in the same system call (O_EXCL), so two processes racing for one name never share a file.
-    private static func createExclusively(_ path: String) throws -> (descriptor: Int32, path: String) {
+    /// Creates the first of `path`, `{stem}-2.csv`, `{stem}-3.csv`, … that does not exist yet, in
+    /// the same system call that checks (O_EXCL), so two processes racing for one name never share a file.
+    private static func createExclusively(_ path: String) throws -> LineFile {
         let stem = path.hasSuffix(".csv") ? String(path.dropLast(4)) : path
         var candidate = path, n = 1
         while true {
-            let descriptor = open(candidate, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-            if descriptor >= 0 { return (descriptor, candidate) }
-            guard errno == EEXIST else {
-                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: candidate,
-                                                               NSLocalizedDescriptionKey: String(cString: strerror(errno))])
-            }
+            if let file = try LineFile.creatingNew(candidate) { return file }
             n += 1
             candidate = "\(stem)-\(n).csv"
         }
     }
 
-    /// Reopens an existing log to append rows (a resumed run continues its log).
-    public init(appendingTo path: String) throws {
-        self.path = path
-        handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        try handle.seekToEnd()
+    /// Reopens the log of a run resumed after `epochs` epochs to append the next rows. Rows past
+    /// that epoch (written just before a kill that came ahead of the checkpoint) are cut off, so
+    /// that every epoch appears once; a log that is not fdfa's, or lacks one of those epochs, is refused.
+    public init(resuming path: String, afterEpoch epochs: Int) throws {
+        file = try LineFile(appendingTo: path) { lines in
+            func refuse(_ reason: String) -> Error { FileError(path: path, operation: "resume the log", reason: reason) }
+            guard lines.count >= 2, lines[0].hasPrefix("Namespace("), lines[1].hasPrefix(ReferenceLog.csvHeader) else {
+                throw refuse("it does not begin with the arguments line and the header of a log of fdfa train")
+            }
+            let rows = lines.dropFirst(2)
+            guard rows.count >= epochs else {
+                throw refuse("it has rows for \(rows.count) epochs, the checkpoint was saved after epoch \(epochs)")
+            }
+            for (epoch, row) in zip(1 ... max(epochs, 1), rows.prefix(epochs)) where !row.hasPrefix("\(epoch),") {
+                throw refuse("row \(epoch) is not epoch \(epoch)'s: \(row)")
+            }
+            return 2 + epochs
+        }
     }
 
     /// Appends a CSV row (or the header), ended as Python's csv module ends it.
-    public func append(_ row: String) throws { try write(row + "\r\n") }
-
-    private func write(_ text: String) throws {
-        try handle.write(contentsOf: Data(text.utf8))
-        try handle.synchronize()
-    }
-
-    deinit { try? handle.close() }
+    public func append(_ row: String) throws { try file.append(row, terminator: "\r\n") }
 }

@@ -81,6 +81,11 @@ public enum SafeTensors {
 
     /// Reads every tensor and the metadata; throws `FormatError` naming what is wrong.
     public static func read(_ path: String) throws -> (tensors: [String: Tensor], metadata: [String: String]) {
+        // A FIFO or a device in the file's place would be read from without end.
+        var info = stat()
+        if stat(path, &info) == 0, ![S_IFREG, S_IFDIR].contains(info.st_mode & S_IFMT) {
+            throw FormatError(path: path, reason: "is not a regular file")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             var isDirectory: ObjCBool = false
             let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
@@ -111,12 +116,8 @@ public enum SafeTensors {
                 throw FormatError(path: path, reason: "tensor '\(name)' has dtype \(dtype), which is not a number type")
             }
             guard shape.allSatisfy({ $0 >= 0 && $0 < 1 << 31 }) else { throw FormatError(path: path, reason: "tensor '\(name)' has shape \(shape)") }
-            let (count, overflow) = shape.reduce((1, false)) { acc, d in
-                let (p, o) = acc.0.multipliedReportingOverflow(by: d)
-                return (p, acc.1 || o)
-            }
-            guard !overflow, offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= body,
-                  offsets[1] - offsets[0] == type.size * count else {
+            guard let count = shape.checkedProduct, let bytes = [type.size, count].checkedProduct,
+                  offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= body, offsets[1] - offsets[0] == bytes else {
                 throw FormatError(path: path, reason: "tensor '\(name)': byte range \(offsets) does not fit shape \(shape) of \(dtype) in a \(body)-byte body")
             }
             let t = Tensor(zeros: shape)
@@ -140,15 +141,9 @@ public enum SafeTensors {
     }
 }
 
-/// Writes `data` to a temporary file beside `path`, then renames it over `path` (atomic on POSIX).
+/// Writes `data` to `path` all or nothing (see `AtomicFile`), creating its directory if missing.
 public func writeAtomically(_ data: Data, to path: String) throws {
-    let url = URL(fileURLWithPath: path)
-    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-    let temporary = url.deletingLastPathComponent()
-        .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
-    try data.write(to: temporary)
-    guard rename(temporary.path, url.path) == 0 else {
-        try? FileManager.default.removeItem(at: temporary)
-        throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
-    }
+    try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(),
+                                            withIntermediateDirectories: true)
+    try data.withUnsafeBytes { try AtomicFile.write($0, to: path) }
 }

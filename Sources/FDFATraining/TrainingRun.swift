@@ -1,5 +1,6 @@
 import FDFAData
 import FDFAEngine
+import Foundation
 
 /// A network training on a dataset: the trainer, the two batch loaders and the epoch loop that
 /// `fdfa train` and the language's `train` share.
@@ -37,6 +38,20 @@ public final class TrainingRun {
         let floatsPerSample = network.layers.reduce(0) { $0 + $1.outputShape.reduce(1, *) }
         let samples = min(1024, (16 << 20) / max(floatsPerSample, 1))
         return max(1, samples / batchSize)
+    }
+
+    /// Refuses a batch size whose training step would need more than half of this machine's memory
+    /// (estimated as four floats per output of every layer per sample: outputs, their gradients,
+    /// and as much again for the rule's and the kernels' scratch buffers), so that a huge
+    /// `--batch-size` is an error before anything is allocated, not an abort part way.
+    public static func checkBatchFits(_ network: Network, batchSize: Int) throws {
+        let floatsPerSample = network.layers.reduce(0) { $0 + $1.outputShape.reduce(1, *) }
+        let (bytes, overflow) = (16 * floatsPerSample).multipliedReportingOverflow(by: batchSize)
+        let available = ProcessInfo.processInfo.physicalMemory / 2
+        guard !overflow, UInt64(bytes) <= available else {
+            throw ShapeError("a batch of \(batchSize) needs about \(overflow ? "more than the address space" : "\(bytes >> 20) MiB")"
+                + " for this network's training step, more than half of this machine's \(available >> 19) MiB")
+        }
     }
 
     /// Where an epoch is, as the reference's console line reports it.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FDFAEngine
+import FDFATraining
 import Foundation
 
 /// `fdfa bench`: median training-step times against their GEMM floor, for arch × rule × batch.
@@ -22,12 +23,32 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "One JSON object per line instead of a table.")
     var json = false
 
+    var archs: [String] { get throws {
+        try CommaList.parse(arch, option: "--arch", expected: "one of " + Benchmark.architectures.joined(separator: ", ")) {
+            Benchmark.architectures.contains($0) ? $0 : nil
+        }
+    } }
+    var rules: [Rule] { get throws {
+        try CommaList.parse(rule, option: "--rule", expected: "one of " + Rule.allCases.map(\.rawValue).joined(separator: ", ")) {
+            Rule(name: $0)
+        }
+    } }
+    var batches: [Int] { get throws { try CommaList.integers(batch, in: 1 ... 65536, option: "--batch") } }
+
+    func validate() throws {
+        guard try !archs.isEmpty, try !rules.isEmpty else { throw ValidationError("--arch and --rule must name something") }
+        for a in try archs {
+            do { try TrainingRun.checkBatchFits(Benchmark.network(arch: a, rule: .bp), batchSize: try batches.max()!) } catch {
+                throw ValidationError("--batch: \(error)")
+            }
+        }
+        try Limits.check(warmup, in: 0 ... 100_000, "--warmup")
+        try Limits.check(repeats, in: 1 ... 100_000, "--repeats")
+    }
+
     func run() throws {
         threadOptions.apply()
-        let archs = CommaList.items(arch)
-        let rules = try CommaList.parse(rule, option: "--rule",
-                                        expected: "one of " + Rule.allCases.map(\.rawValue).joined(separator: ", ")) { Rule(name: $0) }
-        let batches = try CommaList.positiveIntegers(batch, option: "--batch")
+        let (archs, rules, batches) = (try archs, try rules, try batches)
         if !json {
             emit("gemm: \(BLAS.library.rawValue) (FDFA_GEMM=openblas|onednn chooses)")
             emit("arch  rule      batch   step ms  floor ms   ratio   MFLOP  peak ms  peak ratio   rss MB")
@@ -41,6 +62,8 @@ struct BenchCommand: ParsableCommand {
                     } catch let error as RuleError {   // e.g. FA on the convolutional net
                         if !json { emit("\(a) \(r) skipped: \(error)") }
                         break
+                    } catch {
+                        throw CommandFailure("\(error)")
                     }
                     emit(json ? result.json : a.padding(toLength: 5, withPad: " ", startingAt: 0) + " "
                         + r.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0) + String(

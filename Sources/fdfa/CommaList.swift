@@ -16,8 +16,12 @@ enum CommaList {
         }
     }
 
-    /// Positive whole numbers.
-    static func positiveIntegers(_ text: String, option: String) throws -> [Int] {
-        try parse(text, option: option, expected: "a positive whole number") { Int($0).flatMap { $0 > 0 ? $0 : nil } }
+    /// Whole numbers in `range` (at least one).
+    static func integers(_ text: String, in range: ClosedRange<Int>, option: String) throws -> [Int] {
+        let values = try parse(text, option: option, expected: "a whole number between \(range.lowerBound) and \(range.upperBound)") {
+            Int($0).flatMap { range.contains($0) ? $0 : nil }
+        }
+        guard !values.isEmpty else { throw ValidationError("\(option) names nothing") }
+        return values
     }
 }

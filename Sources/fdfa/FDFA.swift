@@ -8,6 +8,7 @@ struct FDFA: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fdfa",
         abstract: "A workbench for Forward Direct Feedback Alignment and its relatives.",
+        version: "0.1.0",
         subcommands: [
             ReplCommand.self,
             RunCommand.self,

@@ -31,6 +31,17 @@ struct StudyCommand: ParsableCommand {
     @Option(help: "Seed of networks, trainers, data order and measurements.")
     var seed: UInt64 = 1
 
+    var widthList: [Int] { get throws { try CommaList.integers(widths, in: 1 ... 16384, option: "--widths") } }
+
+    func validate() throws {
+        _ = try widthList
+        // Every step's batch is kept (each rule and width sees the same ones): steps bound the memory.
+        try Limits.check(steps, in: 1 ... 10000, "--steps")
+        try Limits.check(trackEvery, in: 1 ... 10000, "--track-every")
+        try Limits.check(draws, in: 1 ... 100_000, "--draws")
+        try Limits.check(probe, in: 1 ... 10000, "--probe")
+    }
+
     func run() throws {
         let data: Dataset
         do { data = try DatasetCache.shared.dataset(try DatasetName(parsing: dataset), root: dataDir) } catch { throw CommandFailure("\(error)") }
@@ -42,7 +53,7 @@ struct StudyCommand: ParsableCommand {
         c.draws = draws
         c.seed = seed
         c.outputDirectory = output
-        c.widths = try CommaList.positiveIntegers(widths, option: "--widths")
+        c.widths = try widthList
         let loader = BatchLoader(data.train, batchSize: 64, shuffle: true, seed: seed)
         // The same sequence of batches for every rule and width: step s always sees batch s.
         var cache: [(images: Tensor, labels: [Int32])] = []

@@ -9,8 +9,8 @@ import Foundation
 /// well and its log holds every epoch, which is what marks the run finished.
 ///
 /// Running again after an interruption (Ctrl-C, SIGKILL, a lost node) skips finished runs, resumes a
-/// run that has a checkpoint (first cutting its CSV back to the checkpoint's epoch, since a row may
-/// have been written just before the kill), and starts afresh a run that had none.
+/// run that has a checkpoint (with the same `--log-dir`, so that `fdfa train --resume` finds its CSV
+/// and cuts it back to the checkpoint's epoch itself), and starts afresh a run that had none.
 final class SweepRunner {
     let directory: String
     let manifest: SweepManifest
@@ -128,7 +128,7 @@ final class SweepRunner {
             let checkpoint = folder + "/checkpoint.safetensors"
             var startEpoch = 0
             if FileManager.default.fileExists(atPath: checkpoint) {
-                startEpoch = try Self.cutLog(toCheckpoint: checkpoint)
+                startEpoch = try Self.epochs(inCheckpoint: checkpoint)
                 arguments += ["--resume", checkpoint]
                 say("\(run.name): resuming after epoch \(startEpoch)")
             } else {
@@ -152,20 +152,11 @@ final class SweepRunner {
         return fdfa_spawn_bound_to_parent(executable, &argv, output)
     }
 
-    /// Cuts the CSV log recorded in `checkpoint` back to the epochs the checkpoint holds (the
-    /// arguments line, the header and one row per epoch) and returns that epoch count.
-    static func cutLog(toCheckpoint checkpoint: String) throws -> Int {
-        let metadata = try SafeTensors.read(checkpoint).metadata
-        guard let epochs = metadata["epochs"].flatMap(Int.init), let csv = metadata["csv"] else {
-            throw SweepError("\(checkpoint) does not record its epoch and CSV log")
+    /// The epochs `checkpoint` holds: where its resumed training starts.
+    static func epochs(inCheckpoint checkpoint: String) throws -> Int {
+        guard let epochs = try SafeTensors.read(checkpoint).metadata["epochs"].flatMap(Int.init) else {
+            throw SweepError("\(checkpoint) does not record its epoch")
         }
-        guard let data = FileManager.default.contents(atPath: csv) else { throw SweepError("\(checkpoint): its CSV log \(csv) is missing") }
-        var newlines = 0
-        guard let end = data.firstIndex(where: { byte in
-            if byte == UInt8(ascii: "\n") { newlines += 1 }
-            return newlines == epochs + 2
-        }) else { return epochs }
-        if end + 1 < data.count { try writeAtomically(data.prefix(through: end), to: csv) }
         return epochs
     }
 

@@ -86,14 +86,20 @@ struct TrainCommand: ParsableCommand {
         guard (try? DatasetName(parsing: dataset)) != nil else {
             throw ValidationError("--dataset '\(dataset)' is not one of MNIST, FashionMNIST, CIFAR10, CIFAR100, synthetic")
         }
-        guard batchSize > 0 else { throw ValidationError("--batch-size must be positive, got \(batchSize)") }
-        guard epochs >= 0 else { throw ValidationError("--epochs must not be negative, got \(epochs)") }
-        if let nLayers, nLayers < 1 { throw ValidationError("--n-layers must be at least 1, got \(nLayers)") }
+        try Limits.check(batchSize, in: 1 ... 65536, "--batch-size")
+        try Limits.check(testBatchSize, in: 1 ... 65536, "--test-batch-size")
+        try Limits.check(epochs, in: 0 ... 10000, "--epochs")
+        try Limits.check(logInterval, in: 1 ... Int(Int32.max), "--log-interval")
+        if let nLayers { try Limits.check(nLayers, in: 1 ... 100, "--n-layers") }
+        for (value, name) in [(lr ?? 0, "--lr"), (bLR, "--b-lr"), (gamma, "--gamma"), (weightDecay, "--weight-decay"),
+                              (feedbackDecay, "--feedback-decay")] {
+            guard value.isFinite, value >= 0 else { throw ValidationError("\(name) must be a finite number at least 0, got \(value)") }
+        }
         guard feedbackMomentum >= 0, feedbackMomentum < 1 else { throw ValidationError("--feedback-momentum must be in [0, 1)") }
         if let track {
             do { _ = try TrackGroups(parsing: track) } catch { throw ValidationError("--track: \(error)") }
         }
-        guard trackEvery > 0 else { throw ValidationError("--track-every must be positive, got \(trackEvery)") }
+        try Limits.check(trackEvery, in: 1 ... Int(Int32.max), "--track-every")
         if initialWeights != nil && resume != nil { throw ValidationError("--init and --resume exclude each other: a checkpoint holds its weights") }
     }
 
@@ -140,6 +146,7 @@ struct TrainCommand: ParsableCommand {
         spent.loading = clock.now - start
         let model = ReferenceModel(dataset: name, conv: conv, hiddenLayers: hiddenLayers, rule: rule)
         let network = try model.network(for: data, seed: seeds.network)
+        do { try TrainingRun.checkBatchFits(network, batchSize: batchSize) } catch { throw CommandFailure("--batch-size: \(error)") }
         let trainer = try Trainer(network: network, rule: rule, hyperparameters: hp, seed: seeds.rule)
         if let initialWeights {
             do { try StateDict.load(initialWeights, into: network, feedback: trainer.learningRule.tapFeedback) } catch { throw CommandFailure("\(error)") }
@@ -149,19 +156,17 @@ struct TrainCommand: ParsableCommand {
 
         var firstEpoch = 1
         let log: CSVLog
+        if let checkpoint { AtomicFile.removeStaleTemporaries(beside: checkpointPath(in: checkpoint)) }
         if let resume {
-            let metadata: [String: String]
             do {
-                metadata = try Checkpoint.restore(trainer, from: resume)
+                let metadata = try Checkpoint.restore(trainer, from: resume)
+                try Checkpoint.requireDataset(name.rawValue, in: metadata, path: resume)
                 try run.restoreData(from: metadata, checkpoint: resume)
+                log = try CSVLog(resuming: try resumedLogPath(metadata, checkpoint: resume), afterEpoch: trainer.epochs)
             } catch {
                 throw CommandFailure("\(error)")
             }
             firstEpoch = trainer.epochs + 1
-            guard let csv = metadata["csv"], FileManager.default.fileExists(atPath: csv) else {
-                throw CommandFailure("\(resume): its CSV log \(metadata["csv"] ?? "(unrecorded)") is missing")
-            }
-            log = try CSVLog(appendingTo: csv)
             emit("Resumed from \(resume) after epoch \(trainer.epochs) (step \(trainer.steps)).")
         } else {
             log = try CSVLog(path: ReferenceLog.csvPath(logDir: logDir, mode: mode), argumentsLine: argumentsLine())
@@ -172,10 +177,14 @@ struct TrainCommand: ParsableCommand {
             let probe = BatchLoader(data.test, batchSize: 32, shuffle: false, transform: model.testTransform).next()!
             let path = String(log.path.dropLast(4)) + "-track.csv"
             return try Tracker(groups: TrackGroups(parsing: groups), every: trackEvery, path: path,
-                               images: probe.images.copy(), labels: probe.labels, seed: seeds.rule)
+                               images: probe.images.copy(), labels: probe.labels, seed: seeds.rule,
+                               resumingAfter: resume == nil ? nil : trainer.steps)
         }
         defer { tracker?.close() }
         try tracker?.maybeRecord(trainer: trainer, step: trainer.steps, epoch: trainer.epochs)
+        // What a stopped run leaves to resume from, in words that are true.
+        var kept = checkpoint == nil ? "Nothing was saved (no --checkpoint)."
+            : resume.map { "Nothing was saved since resuming; \($0) is as it was." } ?? "No checkpoint was written (the first is written after epoch 1)."
         Interrupt.installSignalHandler()
 
         for epoch in stride(from: firstEpoch, through: epochs, by: 1) {
@@ -192,13 +201,11 @@ struct TrainCommand: ParsableCommand {
                 }
             } catch let error as DivergenceError {
                 progress?.clear()
-                throw CommandFailure("\(error). " + (checkpoint.map { "The last good state is in \(checkpointPath(in: $0))." }
-                    ?? "Nothing was saved (no --checkpoint)."))
+                throw CommandFailure("\(error). \(kept)")
             }
             progress?.clear()
             if summary.interrupted {
-                let kept = checkpoint.map { " The last checkpoint (\(checkpointPath(in: $0))) is intact." } ?? ""
-                fputs("Interrupted during epoch \(epoch) after \(summary.batches) batches.\(kept)\n", stderr)
+                fputs("Interrupted during epoch \(epoch) after \(summary.batches) batches. \(kept)\n", stderr)
                 throw ExitCode(130)
             }
             spent.add(summary)
@@ -207,11 +214,31 @@ struct TrainCommand: ParsableCommand {
             let trainingLoss = ReferenceLog.loggedTrainingLoss(summary.meanLoss, dryRun: dryRun)
             try log.append(ReferenceLog.csvRow(epoch: epoch, trainingLoss: trainingLoss, evaluation))
             if let checkpoint {
-                let metadata = run.dataState.merging(["csv": log.path, "arguments": argumentsLine()]) { $1 }
+                // The log by name only: a checkpoint never chooses where fdfa writes (see `resumedLogPath`).
+                let logName = URL(fileURLWithPath: log.path).lastPathComponent
+                let metadata = run.dataState.merging(["csv": logName, "dataset": name.rawValue, "arguments": argumentsLine()]) { $1 }
                 try Checkpoint.save(trainer, to: checkpointPath(in: checkpoint), metadata: metadata)
+                kept = "The checkpoint of epoch \(epoch) (\(checkpointPath(in: checkpoint))) is intact."
             }
         }
         if timing { fputs(spent.summary(total: clock.now - start) + "\n", stderr) }
+    }
+
+    /// The log a resumed run continues: the file the checkpoint names, looked for only in this
+    /// run's `--log-dir`/MODE and only under a log's name (yymmdd_HHMMSS.csv), since a checkpoint is
+    /// data and never chooses where fdfa writes. (Older checkpoints record the whole path; its last
+    /// component is used the same way.)
+    func resumedLogPath(_ metadata: [String: String], checkpoint: String) throws -> String {
+        let name = URL(fileURLWithPath: metadata["csv"] ?? "").lastPathComponent
+        guard ReferenceLog.isLogName(name) else {
+            throw CommandFailure("\(checkpoint): its log '\(metadata["csv"] ?? "")' is not the name of a log of fdfa train (yymmdd_HHMMSS.csv)")
+        }
+        let directory = URL(fileURLWithPath: logDir).appendingPathComponent(mode)
+        let path = directory.appendingPathComponent(name).path
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw CommandFailure("\(checkpoint): its log \(name) is not in \(directory.path) (give the --log-dir of the run that wrote it)")
+        }
+        return path
     }
 
     func checkpointPath(in directory: String) -> String {

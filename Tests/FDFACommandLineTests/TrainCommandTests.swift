@@ -62,8 +62,9 @@ final class TrainCommandTests: CommandLineTestCase {
         let first = try train(["--epochs", "1", "--train-mode", "FDFA", "--checkpoint", checkpoints,
                                "--log-dir", directory.appendingPathComponent("b").path])
         XCTAssertEqual(first.status, 0, first.stderr)
+        // The same --log-dir: the checkpoint names its log, the run's flags say where logs are.
         let resumed = try train(["--epochs", "3", "--train-mode", "FDFA", "--checkpoint", checkpoints,
-                                 "--resume", checkpoints + "/checkpoint.safetensors"])
+                                 "--resume", checkpoints + "/checkpoint.safetensors", "--log-dir", directory.appendingPathComponent("b").path])
         XCTAssertEqual(resumed.status, 0, resumed.stderr)
         func testLines(_ s: String) -> [Substring] { s.split(separator: "\n").filter { $0.hasPrefix("Test set") } }
         XCTAssertEqual(testLines(straight.stdout).suffix(2), testLines(resumed.stdout).suffix(2))

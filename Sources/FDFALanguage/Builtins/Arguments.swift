@@ -45,7 +45,7 @@ public struct Arguments {
         var items = try list(name)
         if items.count == 1, case .list(let inner) = items[0] { items = inner }
         var dims = try items.map { try Indexing.integer($0, "a dimension") }
-        if let count, let unknown = dims.firstIndex(of: -1), let known = MemoryBudget.product(dims.filter { $0 != -1 }),
+        if let count, let unknown = dims.firstIndex(of: -1), let known = dims.filter({ $0 != -1 }).checkedProduct,
            known > 0, count % known == 0 {
             dims[unknown] = count / known
         }

@@ -34,7 +34,7 @@ extension BuiltinGroup {
                 summary: "The same values with another shape (a copy); one dimension may be -1 (inferred).") { args, _ in
             let t = try args.tensor("t")
             let shape = try args.shape("dims", count: t.count)
-            guard MemoryBudget.product(shape) == t.count else {
+            guard shape.checkedProduct == t.count else {
                 throw LanguageError.runtime("cannot reshape \(t.shape) (\(t.count) values) to \(shape)")
             }
             return .tensor(t.copy().viewed(as: shape))

@@ -87,7 +87,12 @@ extension BuiltinGroup {
                     if !quiet { session.write("epoch \(epoch) (open, \(left) of \(run.trainLoader.batchCount) batches to go): \(mean)\n") }
                     continue
                 }
-                let test = try run.evaluate(cancellation: LanguageError.throwIfInterrupted)
+                // A Ctrl-C during the test comes after the epoch's steps, which the network keeps.
+                let test = try run.evaluate {
+                    guard Interrupt.requested else { return }
+                    session.write("interrupted in the test after epoch \(epoch), \(summary.batches) steps; the network keeps them (\(net.trainer.steps) steps in all)\n")
+                    throw LanguageError.interrupted
+                }
                 finished.append(.init(number: epoch, meanLoss: summary.meanLoss, testLoss: test.loss, testAccuracy: test.accuracy))
                 if !quiet {
                     session.write("epoch \(epoch): \(mean); test loss \(Display.shortNumber(test.loss)), accuracy \(Display.shortNumber(test.accuracy)) %\n")

@@ -9,11 +9,9 @@ import Foundation
 enum Npy {
     static let magic: [UInt8] = [0x93] + Array("NUMPY".utf8)
 
-    /// Writes version 1.0 with dtype '<f4' in C (row-major) order.
+    /// Writes version 1.0 with dtype '<f4' in C (row-major) order, all or nothing (see `AtomicFile`).
     static func write(_ t: Tensor, to path: String) throws {
-        guard FileManager.default.createFile(atPath: path, contents: Data(encode(t))) else {
-            throw LanguageError.runtime("cannot write \(path)")
-        }
+        do { try AtomicFile.write(encode(t), to: path) } catch { throw LanguageError.runtime("\(error)") }
     }
 
     /// The .npy bytes of `t` (also the members of an .npz).

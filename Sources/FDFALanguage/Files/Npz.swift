@@ -6,6 +6,7 @@ import Foundation
 /// `np.savez_compressed` deflates them). `dump` of a list writes `arr_0.npy`, `arr_1.npy`, … as
 /// `np.savez(path, *arrays)` names them; reading gives the arrays by name, in the archive's order.
 enum Npz {
+    /// Writes the archive all or nothing (see `AtomicFile`).
     static func write(_ tensors: [Tensor], to path: String) throws {
         var file: [UInt8] = [], directory: [UInt8] = []
         for (i, t) in tensors.enumerated() {
@@ -19,9 +20,7 @@ enum Npz {
         }
         let end = le(0x0605_4B50, 4) + le(0, 2) + le(0, 2) + le(tensors.count, 2) + le(tensors.count, 2)
             + le(directory.count, 4) + le(file.count, 4) + le(0, 2)
-        guard FileManager.default.createFile(atPath: path, contents: Data(file + directory + end)) else {
-            throw LanguageError.runtime("cannot write \(path)")
-        }
+        do { try AtomicFile.write(file + directory + end, to: path) } catch { throw LanguageError.runtime("\(error)") }
     }
 
     /// The arrays of the archive at `path`, by name without `.npy`.

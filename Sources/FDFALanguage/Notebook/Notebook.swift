@@ -1,3 +1,4 @@
+import FDFAEngine
 import Foundation
 
 /// A notebook: code cells with what they showed, prose (Markdown) cells between them, and the seed
@@ -87,14 +88,10 @@ extension Notebook {
         return text
     }
 
-    /// Writes the notebook atomically (a reader never sees half a file) in the format of `path`.
+    /// Writes the notebook all or nothing (see `AtomicFile`: a reader never sees half a file) in the format of `path`.
     public func write(to path: String) throws {
         let text = try NotebookFormat(path: path).render(self)
-        do {
-            try text.write(toFile: path, atomically: true, encoding: .utf8)
-        } catch {
-            throw LanguageError.runtime("cannot write \(path): \(error.localizedDescription)")
-        }
+        do { try AtomicFile.write(text, to: path) } catch { throw LanguageError.runtime("\(error)") }
     }
 
     /// An error unless a file can be written at `path` (its folder exists and is writable), so a

@@ -61,20 +61,9 @@ enum MemoryBudget {
         }
     }
 
-    /// The product of `dimensions`, or nil when it overflows an Int.
-    static func product(_ dimensions: [Int]) -> Int? {
-        var product = 1
-        for dimension in dimensions {
-            let (next, overflow) = product.multipliedReportingOverflow(by: dimension)
-            guard !overflow else { return nil }
-            product = next
-        }
-        return product
-    }
-
     /// The element count of `shape`, or an error when it overflows or does not fit the budget.
     static func elementCount(_ shape: [Int], _ what: @autoclosure () -> String) throws -> Int {
-        guard let count = product(shape) else {
+        guard let count = shape.checkedProduct else {
             try check(bytes: nil, what())
             return 0
         }
