@@ -6,8 +6,8 @@
 fdfa_packages=(libopenblas-dev libdnnl-dev libedit-dev libdeflate-dev libzmq3-dev libssl-dev dataset-fashion-mnist python3-nbformat
                slurmctld slurmd slurm-client munge)
 # scripts/test also installs these: Jupyter's client, nbclient and conformance suite (for /usr/bin/python3),
-# which the kernel's tests drive it with.
-fdfa_test_packages=(python3-jupyter-kernel-test python3-jupyter-client python3-nbclient)
+# which the kernel's tests drive it with; rsvg-convert, which checks that fdfa's SVG figures rasterise.
+fdfa_test_packages=(python3-jupyter-kernel-test python3-jupyter-client python3-nbclient librsvg2-bin)
 
 # The packages among the arguments that are not installed.
 fdfa_missing_packages() {
