@@ -14,6 +14,19 @@ struct FDFAProcess {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("fdfa")
     }
 
+    /// Starts fdfa in the background (for tests that interrupt or kill it): stdout discarded, stderr
+    /// into `stderr` when given, else discarded.
+    static func start(_ arguments: [String], in directory: URL? = nil, stderr: Pipe? = nil) throws -> Process {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = stderr ?? FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
     static func run(_ arguments: [String], in directory: URL? = nil, input: String? = nil) throws -> Output {
         let process = Process()
         process.executableURL = binary

@@ -66,16 +66,7 @@ final class ResumeIntegrityTests: CommandLineTestCase {
         let epochs = 3
         let straight = try subdirectory("straight")
         let checkpointArguments = arguments(epochs: epochs, track + ["--checkpoint", "ckpt"])
-        func start(in dir: URL) throws -> Process {
-            let process = Process()
-            process.executableURL = FDFAProcess.binary
-            process.arguments = checkpointArguments
-            process.currentDirectoryURL = dir
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            return process
-        }
+        func start(in dir: URL) throws -> Process { try FDFAProcess.start(checkpointArguments, in: dir) }
         func checkpoint(in dir: URL) -> String { dir.appendingPathComponent("ckpt/checkpoint.safetensors").path }
         /// Waits for the first checkpoint (or the end of the run); how long that took.
         func awaitCheckpoint(in dir: URL, of process: Process) -> TimeInterval {

@@ -15,13 +15,7 @@ final class SweepCommandTests: CommandLineTestCase {
     /// SIGKILL the sweep while a run is between epochs (checkpointed, not finished), run the same command
     /// again, and compare every run with a standalone `fdfa train` of the same flags and threads.
     func testKilledSweepResumesAndEveryRunEqualsAStandaloneTrain() throws {
-        let sweep = Process()
-        sweep.executableURL = FDFAProcess.binary
-        sweep.arguments = sweepArguments
-        sweep.currentDirectoryURL = directory
-        sweep.standardOutput = FileHandle.nullDevice
-        sweep.standardError = FileHandle.nullDevice
-        try sweep.run()
+        let sweep = try FDFAProcess.start(sweepArguments, in: directory)
         let deadline = Date().addingTimeInterval(300)
         var cut = false
         while sweep.isRunning, Date() < deadline {
@@ -73,13 +67,8 @@ final class SweepCommandTests: CommandLineTestCase {
     func testInterruptedSweepExits130AndTheSameCommandFinishesIt() throws {
         let arguments = ["sweep", "--out", out, "--jobs", "2", "--threads", "2", "--dataset", "synthetic", "--n-layers", "1",
                          "--epochs", "3", "--train-mode", "FDFA", "--seed", "0,1"]
-        let sweep = Process()
-        sweep.executableURL = FDFAProcess.binary
-        sweep.arguments = arguments
         let err = Pipe()
-        sweep.standardOutput = FileHandle.nullDevice
-        sweep.standardError = err
-        try sweep.run()
+        let sweep = try FDFAProcess.start(arguments, stderr: err)
         let folders = [out + "/seed=0", out + "/seed=1"]
         while sweep.isRunning, !folders.allSatisfy({ exists($0 + "/checkpoint.safetensors") }) { usleep(5_000) }
         sweep.interrupt()

@@ -100,14 +100,10 @@ final class TrainCommandTests: CommandLineTestCase {
 
     func testCtrlCStopsBetweenStepsKeepsTheCheckpointAndExits130() throws {
         let checkpoints = directory.appendingPathComponent("ckpt").path
-        let process = Process()
-        process.executableURL = FDFAProcess.binary
-        process.arguments = ["train", "--dataset", "synthetic", "--n-layers", "1", "--seed", "0", "--epochs", "500",
-                             "--log-dir", directory.appendingPathComponent("results").path, "--checkpoint", checkpoints]
         let err = Pipe()
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = err
-        try process.run()
+        let process = try FDFAProcess.start(["train", "--dataset", "synthetic", "--n-layers", "1", "--seed", "0", "--epochs", "500",
+                                             "--log-dir", directory.appendingPathComponent("results").path, "--checkpoint", checkpoints],
+                                            stderr: err)
         // Wait until at least one epoch has been checkpointed, then press Ctrl-C.
         let file = checkpoints + "/checkpoint.safetensors"
         let deadline = Date().addingTimeInterval(60)
