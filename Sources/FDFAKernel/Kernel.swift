@@ -1,3 +1,4 @@
+import FDFAEngine
 import CZeroMQ
 import FDFALanguage
 import FDFATraining

@@ -1,6 +1,6 @@
 import CEditLine
 import FDFALanguage
-import FDFATraining
+import FDFAEngine
 import Foundation
 
 /// The terminal line editor: libedit through its readline-compatible interface (emacs keys, the

@@ -1,5 +1,5 @@
 import FDFALanguage
-import FDFATraining
+import FDFAEngine
 import Foundation
 
 /// The read–eval–print loop. At a terminal it uses the line editor; otherwise (a pipe, a file,

@@ -1,3 +1,4 @@
+import FDFAEngine
 import ArgumentParser
 import CProcess
 import FDFATraining

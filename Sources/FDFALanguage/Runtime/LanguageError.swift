@@ -1,4 +1,4 @@
-import FDFATraining
+import FDFAEngine
 
 /// Every error a program can meet: syntax errors, runtime errors and interruption (Ctrl-C).
 ///
