@@ -1,3 +1,5 @@
+import FDFAEngine
+
 /// Why a data set could not be read or fetched.
 ///
 /// Every failure names the file (or URL) and what is wrong with it, so that a bad download or a
@@ -13,6 +15,9 @@ public enum DataError: Error, CustomStringConvertible, Equatable {
     case downloadFailed(file: String, attempts: [String])
     /// A name that is not one of the known data sets.
     case unknownDataset(name: String, known: [String])
+    /// Ctrl-C (`Interrupt`) stopped a load or download between two units of work; nothing
+    /// half-read is kept and nothing half-written is left under a file's name.
+    case interrupted
 
     public var description: String {
         switch self {
@@ -27,6 +32,13 @@ public enum DataError: Error, CustomStringConvertible, Equatable {
             return "could not download \(file):\n" + attempts.map { "  " + $0 }.joined(separator: "\n")
         case let .unknownDataset(name, known):
             return "unknown data set '\(name)'; known: \(known.joined(separator: ", "))"
+        case .interrupted:
+            return "interrupted"
         }
+    }
+
+    /// Throws `interrupted` after Ctrl-C; readers and the downloader call it between units of work.
+    static func throwIfInterrupted() throws {
+        if Interrupt.requested { throw DataError.interrupted }
     }
 }

@@ -6,6 +6,7 @@ public enum DatasetLoader {
     public static let defaultRoot = "./data"
 
     /// Loads `name` from `root`; `synthetic` configures the synthetic data set and is ignored otherwise.
+    /// Ctrl-C stops it between files and between chunks of a file (`DataError.interrupted`).
     public static func load(_ name: DatasetName, root: String = defaultRoot,
                             synthetic: SyntheticSpec = SyntheticSpec()) throws -> Dataset {
         let candidates = DatasetLayout.candidates(name)
@@ -43,6 +44,7 @@ public enum DatasetLoader {
     private static func idxSplit(images: SourceFile, labels: SourceFile, classCount: Int) throws -> Split {
         let imageFile = images.path, labelFile = labels.path
         let images = try IDX.images(images.bytes(), file: imageFile)
+        try DataError.throwIfInterrupted()
         let labels = try IDX.labels(labels.bytes(), file: labelFile, classCount: classCount)
         guard images.shape[0] == labels.count else {
             throw DataError.malformed(file: labelFile, reason: "\(labels.count) labels but \(imageFile) has \(images.shape[0]) images")
@@ -58,6 +60,7 @@ public enum DatasetLoader {
     private static func cifarSplit(_ files: [SourceFile], format: CIFARFormat, pickled: Bool) throws -> Split {
         var pixels: [UInt8] = [], labels: [Int32] = []
         for file in files {
+            try DataError.throwIfInterrupted()
             if pickled {
                 try format.decodePickle(file.bytes(), file: file.path, appendingTo: &pixels, labels: &labels)
             } else {

@@ -7,7 +7,8 @@ import FDFAEngine
 ///
 /// Every file is checked against its published MD5 before it is used, written to a temporary name
 /// and renamed into place (a crash or a bad mirror never leaves a half file under the real name),
-/// and skipped when already present and verified. Mirrors are tried in order until one serves the
+/// and skipped when already present and verified. Ctrl-C stops it between files and during a
+/// transfer (`DataError.interrupted`); what was not complete is not kept. Mirrors are tried in order until one serves the
 /// right bytes; the error of a total failure lists what each mirror did.
 public struct Downloader {
     public var root: String
@@ -48,6 +49,7 @@ public struct Downloader {
         let mirrors = self.mirrors ?? plan.mirrors
         var paths: [String] = []
         for file in plan.files {
+            try DataError.throwIfInterrupted()
             let path = join(join(root, plan.directory), file.name)
             if let existing = try? FileBytes.readRaw(path), MD5.hex(existing) == file.md5 {
                 log("\(file.name): already present and verified")
@@ -79,7 +81,7 @@ public struct Downloader {
                 try writeAtomically(bytes[...], to: path)
                 return
             } catch let error as DataError {
-                throw error // a local write failure: another mirror would not help
+                throw error // a local write failure or Ctrl-C: another mirror would not help
             } catch {
                 attempts.append("\(address): \(error)")
             }
@@ -92,6 +94,7 @@ public struct Downloader {
         log("extracting \(archive)")
         let entries = try Tar.entries(FileBytes.read(archive), file: archive)
         return try layout.files.map { name in
+            try DataError.throwIfInterrupted()
             let member = layout.directory + "/" + name
             guard let entry = entries.first(where: { $0.path == member || $0.path == "./" + member }) else {
                 throw DataError.malformed(file: archive, reason: "archive has no \(member)")

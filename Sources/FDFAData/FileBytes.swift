@@ -9,6 +9,8 @@ enum FileBytes {
     /// The largest decompressed size we accept: Fashion-MNIST's biggest file is 47 MB and the CIFAR
     /// archives are under 200 MB, so anything beyond this is a corrupt or malicious stream.
     static let defaultInflateLimit = 512 << 20
+    /// The most bytes one `pread` asks for: the unit of work between two looks at Ctrl-C.
+    static let chunkSize = 8 << 20
 
     /// The file's bytes, decompressed if it is gzip. Empty files and directories are errors.
     static func read(_ path: String, inflateLimit: Int = defaultInflateLimit) throws -> [UInt8] {
@@ -41,10 +43,13 @@ enum FileBytes {
     }
 
     /// Fills `buffer` from the start of the open file `fd`; a file that shrank under it is an error.
+    /// Reads in chunks of `chunkSize` and stops between them on Ctrl-C (`DataError.interrupted`),
+    /// since a large file on a slow disk or network share can take minutes.
     static func readAll(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, path: String) throws {
         var done = 0
         while done < buffer.count {
-            let n = pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(done))
+            try DataError.throwIfInterrupted()
+            let n = pread(fd, buffer.baseAddress! + done, min(chunkSize, buffer.count - done), off_t(done))
             if n < 0, errno == EINTR { continue }
             guard n > 0 else {
                 throw DataError.unreadable(file: path, reason: n == 0

@@ -1,3 +1,4 @@
+import FDFAEngine
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -15,6 +16,7 @@ struct HTTPFetcher {
     }
 
     /// The body of a 200 response, complete (as long as the server's Content-Length says).
+    /// Throws `DataError.interrupted` on Ctrl-C.
     func get(_ url: URL) throws -> [UInt8] {
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = idleTimeout
@@ -34,9 +36,17 @@ struct HTTPFetcher {
             done.signal()
         }
         task.resume()
-        if done.wait(timeout: .now() + totalTimeout + idleTimeout) == .timedOut {
-            task.cancel()
-            throw Failure(description: "timed out after \(Int(totalTimeout)) s")
+        // Waits in short slices so that Ctrl-C cancels the transfer within a tenth of a second.
+        let deadline = DispatchTime.now() + totalTimeout + idleTimeout
+        while done.wait(timeout: min(deadline, .now() + 0.1)) == .timedOut {
+            if Interrupt.requested {
+                task.cancel()
+                throw DataError.interrupted
+            }
+            if DispatchTime.now() >= deadline {
+                task.cancel()
+                throw Failure(description: "timed out after \(Int(totalTimeout)) s")
+            }
         }
         let (data, response): (Data, URLResponse)
         do { (data, response) = try outcome.get() } catch {

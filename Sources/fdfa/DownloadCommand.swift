@@ -1,5 +1,6 @@
 import ArgumentParser
 import FDFAData
+import FDFAEngine
 import Foundation
 
 /// `fdfa download`: fetches a dataset's original files from its mirrors, verified by MD5.
@@ -22,9 +23,13 @@ struct DownloadCommand: ParsableCommand {
         let name: DatasetName
         do { name = try DatasetName(parsing: dataset) } catch { throw ValidationError("\(error)") }
         let downloader = Downloader(root: dataDir, mirrors: mirrors.isEmpty ? nil : mirrors, timeout: timeout) { emit($0) }
+        Interrupt.installSignalHandler()
         do {
             let files = try downloader.download(name)
             emit("\(name.commandName): \(files.count) file(s) ready under \(dataDir)")
+        } catch DataError.interrupted {
+            fputs("Download interrupted; the files already verified are kept, nothing partial is.\n", stderr)
+            throw ExitCode(130)
         } catch {
             throw CommandFailure("\(error)")
         }

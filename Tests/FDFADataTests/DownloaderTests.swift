@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import FDFAData
+import FDFAEngine
 
 final class DownloaderTests: XCTestCase {
     /// The four MNIST files, gzip'd, as a plan with their real MD5s and the given mirrors.
@@ -41,6 +42,44 @@ final class DownloaderTests: XCTestCase {
         _ = try downloader.download(plan(files, mirrors: mirrors), name: "MNIST")
         XCTAssertEqual(good.requests.count, 4, "present and verified files are not fetched again")
         XCTAssertTrue(lines.contains { $0.contains("already present and verified") })
+    }
+
+    /// Ctrl-C while a server trickles a file stops the download at once: the file fetched before
+    /// stays, the one in transfer is neither under its name nor left as a temporary.
+    func testCtrlCDuringATransferStopsWithNothingHalfWritten() throws {
+        let files = Array(mnistFiles().prefix(2))
+        let server = try TestHTTPServer(routes: [
+            "/" + files[0].0: .ok(files[0].1),
+            "/" + files[1].0: .stalled(files[1].1, sent: 10, seconds: 15),
+        ])
+        defer { server.stop(); Interrupt.clear() }
+        let target = Fixtures()
+        var lines: [String] = []
+        let downloader = Downloader(root: target.root, timeout: 10) { lines.append($0) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.5) { Interrupt.request() }
+        let start = Date()
+        XCTAssertThrowsError(try downloader.download(plan(files, mirrors: [server.base()]), name: "MNIST")) { error in
+            XCTAssertEqual(error as? DataError, .interrupted, "\(error)")
+        }
+        XCTAssertLessThan(Date().timeIntervalSince(start), 3, "the transfer did not stop soon after Ctrl-C")
+        Interrupt.clear()
+        XCTAssertEqual(server.requests.count, 2, "the second file was being fetched: \(lines)")
+        let directory = target.root + "/MNIST/raw"
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory), [files[0].0])
+        XCTAssertEqual(try FileBytes.readRaw(directory + "/" + files[0].0), files[0].1)
+    }
+
+    /// Ctrl-C before a file's turn: the downloader stops between files without asking any server.
+    func testCtrlCBetweenFilesFetchesNothingMore() throws {
+        let files = mnistFiles()
+        let server = try TestHTTPServer(routes: Dictionary(uniqueKeysWithValues: files.map { ("/" + $0.0, .ok($0.1)) }))
+        defer { server.stop(); Interrupt.clear() }
+        Interrupt.request()
+        XCTAssertThrowsError(try Downloader(root: Fixtures().root, timeout: 5)
+            .download(plan(files, mirrors: [server.base()]), name: "MNIST")) { error in
+            XCTAssertEqual(error as? DataError, .interrupted, "\(error)")
+        }
+        XCTAssertEqual(server.requests, [])
     }
 
     func testEveryMirrorFailingListsEachAttempt() throws {

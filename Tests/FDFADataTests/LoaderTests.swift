@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import FDFAData
+import FDFAEngine
 
 final class LoaderTests: XCTestCase {
     static let debian = "/usr/share/datasets/fashion-mnist"
@@ -105,6 +106,25 @@ final class LoaderTests: XCTestCase {
         XCTAssertThrowsError(try DatasetLoader.load(.cifar100, root: f.root)) { XCTAssertTrue("\($0)".contains("label 100 in record 0")) }
         f.write("cifar-100-binary/test.bin", Fixtures.cifarRecord(labels: [19, 1]) { _ in 0 } + [1])
         XCTAssertThrowsError(try DatasetLoader.load(.cifar100, root: f.root)) { XCTAssertTrue("\($0)".contains("3075 bytes is not a whole number of 3074-byte records")) }
+    }
+
+    /// Ctrl-C stops a load before the next file or chunk: the error is `interrupted`, nothing
+    /// half-read is cached, and the next load (after the flag is cleared) reads the files whole.
+    func testCtrlCStopsALoadAndCachesNothing() throws {
+        defer { Interrupt.clear() }
+        let f = Fixtures()
+        f.writeIDXSet(gzip: true)
+        f.write("cifar-10-batches-bin/test_batch.bin", Fixtures.cifarRecord(labels: [3]) { _ in 7 })
+        for i in 1 ... 5 { f.write("cifar-10-batches-bin/data_batch_\(i).bin", Fixtures.cifarRecord(labels: [1]) { _ in 9 }) }
+        let cache = DatasetCache()
+        for name in [DatasetName.mnist, .cifar10] {
+            Interrupt.request()
+            XCTAssertThrowsError(try cache.dataset(name, root: f.root)) { error in
+                XCTAssertEqual(error as? DataError, .interrupted, "\(name): \(error)")
+            }
+            Interrupt.clear()
+            XCTAssertEqual(try cache.dataset(name, root: f.root).train.count, 5, "\(name)")
+        }
     }
 
     func testSessionCacheLoadsOnce() throws {

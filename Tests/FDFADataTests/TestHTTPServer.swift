@@ -11,6 +11,9 @@ final class TestHTTPServer {
         case status(Int)
         /// Announces the full length but sends only the first `sent` bytes, then closes.
         case truncated([UInt8], sent: Int)
+        /// Announces the full length, sends the first `sent` bytes, then stalls for `seconds`
+        /// (a slow server mid-transfer) before closing.
+        case stalled([UInt8], sent: Int, seconds: TimeInterval)
     }
 
     let port: UInt16
@@ -83,10 +86,12 @@ final class TestHTTPServer {
         stopped.lock(); requests.append(path); stopped.unlock()
         let reply = routes[path] ?? .status(404)
         let (status, body, sent): (Int, [UInt8], Int)
+        var stall: TimeInterval = 0
         switch reply {
         case let .ok(b): (status, body, sent) = (200, b, b.count)
         case let .status(code): (status, body, sent) = (code, Array("error \(code)".utf8), "error \(code)".utf8.count)
         case let .truncated(b, n): (status, body, sent) = (200, b, n)
+        case let .stalled(b, n, seconds): (status, body, sent, stall) = (200, b, n, seconds)
         }
         let head = "HTTP/1.1 \(status) X\r\nContent-Length: \(body.count)\r\nContent-Type: application/octet-stream\r\nConnection: close\r\n\r\n"
         let bytes = Array(head.utf8) + body.prefix(sent)
@@ -96,5 +101,7 @@ final class TestHTTPServer {
             guard n > 0 else { return }
             offset += n
         }
+        let stallEnd = Date().addingTimeInterval(stall)
+        while !shouldStop, Date() < stallEnd { usleep(50_000) }
     }
 }

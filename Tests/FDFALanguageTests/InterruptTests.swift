@@ -1,4 +1,5 @@
 @testable import FDFALanguage
+import FDFAEngine
 import FDFATraining
 import XCTest
 
@@ -35,5 +36,30 @@ final class InterruptTests: XCTestCase {
         assertInterrupted(captured, "align(net, b)")
         assertInterrupted(captured, "eval(net, big, batch=1)")
         assertInterrupted(captured, "for i in r { }")
+    }
+
+    /// Ctrl-C pressed while `load` runs (here: by the print just before it, in the same statement,
+    /// so that the interpreter's own check between statements cannot be what stops it) ends the
+    /// load with `interrupted`, not a half-loaded data set; the next load reads the files.
+    func testLoadStopsOnCtrlC() throws {
+        defer { Interrupt.clear() }
+        let root = try temporaryDirectory(self).path
+        let raw = root + "/MNIST/raw"
+        try FileManager.default.createDirectory(atPath: raw, withIntermediateDirectories: true)
+        func be32(_ v: Int) -> [UInt8] { [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: v >> $0) } }
+        for (prefix, count) in [("train", 4), ("t10k", 2)] {
+            let images = be32(0x803) + be32(count) + be32(28) + be32(28) + [UInt8](repeating: 128, count: count * 784)
+            let labels = be32(0x801) + be32(count) + (0 ..< count).map { UInt8($0) }
+            try Data(images).write(to: URL(fileURLWithPath: "\(raw)/\(prefix)-images-idx3-ubyte"))
+            try Data(labels).write(to: URL(fileURLWithPath: "\(raw)/\(prefix)-labels-idx1-ubyte"))
+        }
+        let session = Session(output: { if $0.contains("Ctrl-C now") { Interrupt.request() } })
+        do {
+            try session.execute("r = [print(\"Ctrl-C now\"), load(\"mnist\", data_dir=\"\(root)\")]")
+            XCTFail("load finished after Ctrl-C")
+        } catch let error as LanguageError {
+            XCTAssertEqual(error.kind, .interrupted, "\(error)")
+        }
+        XCTAssertEqual(try session.execute("d = load(\"mnist\", data_dir=\"\(root)\")\nprint(d.train.count)"), "4\n")
     }
 }

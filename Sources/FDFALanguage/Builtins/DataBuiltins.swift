@@ -24,6 +24,8 @@ extension BuiltinGroup {
             let spec = try syntheticSpec(args)
             do {
                 return .host(DatasetValue(try DatasetCache.shared.dataset(name, root: try args.string("data_dir"), synthetic: spec)))
+            } catch DataError.interrupted {
+                throw LanguageError.interrupted
             } catch let error as DataError {
                 throw LanguageError.runtime("\(error)")
             }
