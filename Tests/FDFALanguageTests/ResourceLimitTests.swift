@@ -1,4 +1,5 @@
 @testable import FDFALanguage
+import Foundation
 import XCTest
 
 /// Sizes a program chooses are checked before anything is allocated, and structures of any depth
@@ -45,6 +46,33 @@ final class ResourceLimitTests: XCTestCase {
         XCTAssertTrue(printed.hasPrefix(String(repeating: "[", count: Display.maximumNesting) + "[…]"), String(printed.prefix(120)))
         XCTAssertTrue(captured.error("tensor(x)").contains("at most 32 dimensions"))
         XCTAssertEqual(try captured.run("x = 0\ny = 0\nx + 1"), "1\n")
+    }
+
+    /// A list nested 100,000 levels deep and a record chain as long die on a thread with a 256 KiB
+    /// stack (a recursive drop needs tens of bytes a level even in release, megabytes in all):
+    /// freeing them must not recurse. The session builds them; the test holds the last reference.
+    func testDeepStructuresAreFreedOnASmallStack() throws {
+        let captured = Captured()
+        try captured.run("""
+            x = []
+            r = {}
+            for i in 0..<100000 {
+                x = [x, i]
+                r = {next: r}
+            }
+            """)
+        nonisolated(unsafe) var held = [captured.session.variable(named: "x")!, captured.session.variable(named: "r")!]
+        try captured.run("del x\ndel r")
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            held = []
+            done.signal()
+        }
+        thread.stackSize = 256 << 10
+        thread.start()
+        XCTAssertEqual(done.wait(timeout: .now() + 60), .success, "freeing did not finish")
+        XCTAssertEqual(held.count, 0)
+        XCTAssertEqual(try captured.run("len([[1], [2, 3]][1])"), "2\n")
     }
 
     func testADefaultArgumentThatRecursesIsRecursionTooDeep() {

@@ -36,14 +36,14 @@ public struct Arguments {
     /// The values collected by a variadic parameter.
     public func list(_ name: String) throws -> [Value] {
         guard case .list(let items) = self[name] else { throw mismatch(name, "a list") }
-        return items
+        return items.array
     }
 
     /// A shape given as integers (`zeros(2, 3)`) or as one list (`zeros([2, 3])`, `zeros(t.shape)`).
     /// With `count` (reshaping that many values), one dimension may be -1: whatever makes it fit.
     public func shape(_ name: String, count: Int? = nil) throws -> [Int] {
         var items = try list(name)
-        if items.count == 1, case .list(let inner) = items[0] { items = inner }
+        if items.count == 1, case .list(let inner) = items[0] { items = inner.array }
         var dims = try items.map { try Indexing.integer($0, "a dimension") }
         if let count, let unknown = dims.firstIndex(of: -1), let known = dims.filter({ $0 != -1 }).checkedProduct,
            known > 0, count % known == 0 {

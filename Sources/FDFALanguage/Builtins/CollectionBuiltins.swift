@@ -59,7 +59,7 @@ extension BuiltinGroup {
     /// The elements of a list, range, string, tensor (its numbers, flattened) or record (its names).
     private static func elements(_ value: Value, _ what: String) throws -> [Value] {
         switch value {
-        case .list(let items): return items
+        case .list(let items): return items.array
         case .range(let r):
             try MemoryBudget.check(r.count, of: MemoryLayout<Value>.stride, "a list of \(r.count) numbers")
             return r.map { .number(Double($0)) }

@@ -10,7 +10,7 @@ public enum Value {
     case bool(Bool)
     case number(Double)
     case string(String)
-    case list([Value])
+    case list(ValueList)
     case range(RangeValue)
     case tensor(Tensor)
     case record(Record)
