@@ -63,7 +63,11 @@ final class DerivativeBuiltinTests: XCTestCase {
     func testAlignmentFieldsAndJacobianAgreeWithFeedbackShape() throws {
         let c = Captured()
         try c.run(TrainingBuiltinTests.setup + "configure net, rule=\"BP\"\na = align(net, b)")
-        XCTAssertEqual(try c.run("print(a.cos_delta, a.cos_grad, a.cos_BJ, a.layers)"), "[1] [1, 1, 1] [none] [2, 3, 6]\n")
+        // Each entry says which tap or layer it is; the lists stay lists of numbers.
+        XCTAssertEqual(try c.run("print(a.cos_delta, a.cos_grad, a.cos_BJ, a.layers)"),
+                       "[tap 1: 1] [layer 2: 1, layer 3: 1, layer 6: 1] [tap 1: none] [2, 3, 6]\n")
+        XCTAssertEqual(try c.run("a.norm_ratio_grad[1]"), "1\n")
+        XCTAssertEqual(try c.run("print(a.cos_delta + [0], a.cos_delta == [1])"), "[1, 0] true\n")
         XCTAssertTrue(try c.run("a").hasPrefix("BP on a batch with loss "))
         try c.run("configure net, rule=\"DFA\"")
         XCTAssertEqual(try c.run("print(jacobian(net, b).shape == net.tap(1).B.shape, len(align(net, b).cos_BJ))"), "true 1\n")

@@ -1,7 +1,8 @@
 import FDFAAnalysis
 
 /// What `align(net, batch)` measured (SPEC §7): prints as the report's table; its fields give the
-/// numbers as lists, one entry per tap or per layer with parameters, for plotting and tracking.
+/// numbers as lists, one entry per tap or per layer with parameters, for plotting and tracking,
+/// each entry labelled with its tap or layer when printed.
 final class AlignmentValue: HostObject {
     let report: AlignmentReport
 
@@ -13,17 +14,24 @@ final class AlignmentValue: HostObject {
     }
 
     func field(_ name: String) -> Value? {
-        func numbers(_ values: [Double?]) -> Value { .list(values.map { $0.map(Value.number) ?? Value.none }) }
+        func numbers(_ values: [Double?]) -> [Value] { values.map { $0.map(Value.number) ?? Value.none } }
+        // Printed, each entry says which tap or layer it belongs to.
+        func perTap(_ value: (AlignmentReport.TapRecord) -> Double?) -> Value {
+            .list(ValueList(numbers(report.taps.map(value)), labels: report.taps.map { "tap \($0.index)" }))
+        }
+        func perLayer(_ value: (AlignmentReport.LayerRecord) -> Double) -> Value {
+            .list(ValueList(numbers(report.layers.map(value)), labels: report.layers.map { "layer \($0.index)" }))
+        }
         switch name {
         case "rule": return .string(report.rule.rawValue)
         case "loss": return .number(Double(report.loss))
-        case "cos_delta": return numbers(report.taps.map { $0.delta?.cosine })
-        case "norm_ratio_delta": return numbers(report.taps.map { $0.delta?.normRatio })
-        case "cos_BJ": return numbers(report.taps.map { $0.feedback?.cosine })
-        case "norm_ratio_BJ": return numbers(report.taps.map { $0.feedback?.normRatio })
-        case "cos_grad": return numbers(report.layers.map { $0.gradient.cosine })
-        case "norm_ratio_grad": return numbers(report.layers.map { $0.gradient.normRatio })
-        case "layers": return numbers(report.layers.map { Double($0.index) })
+        case "cos_delta": return perTap { $0.delta?.cosine }
+        case "norm_ratio_delta": return perTap { $0.delta?.normRatio }
+        case "cos_BJ": return perTap { $0.feedback?.cosine }
+        case "norm_ratio_BJ": return perTap { $0.feedback?.normRatio }
+        case "cos_grad": return perLayer(\.gradient.cosine)
+        case "norm_ratio_grad": return perLayer(\.gradient.normRatio)
+        case "layers": return .list(numbers(report.layers.map { Double($0.index) }))
         case "columns": return .record(Record((report.gradientColumns + report.feedbackColumns).map { ($0.name, .number($0.value)) }))
         default: return nil
         }

@@ -64,19 +64,24 @@ public enum Display {
                 default: return repr(item, depth: depth + 1)
                 }
             }.joined(separator: ",\n ") + "]"
-        case .list(let items): return "[" + items.map { repr($0, depth: depth + 1) }.joined(separator: ", ") + "]"
+        case .list(let items):
+            guard let labels = items.labels else { return "[" + items.map { repr($0, depth: depth + 1) }.joined(separator: ", ") + "]" }
+            return "[" + zip(labels, items).map { "\($0): " + field($1, depth: depth + 1) }.joined(separator: ", ") + "]"
         case .range(let r): return r.step == 1 ? "\(r.start)..<\(r.end)" : "range(\(r.start), \(r.end), \(r.step))"
         case .tensor(let t): return tensor(t)
         case .record(let r):
-            // Measurements fill records: 6 significant digits, as tensors print, say enough.
-            return "{" + r.fields.map { field in
-                let text = if case .number(let n) = field.value { shortNumber(n) } else { repr(field.value, depth: depth + 1) }
-                return "\(field.name): \(text)"
-            }.joined(separator: ", ") + "}"
+            return "{" + r.fields.map { "\($0.name): " + field($0.value, depth: depth + 1) }.joined(separator: ", ") + "}"
         case .function(let f): return "<function \(f.signature)>"
         case .builtin(let b): return "<built-in \(b.signature)>"
         case .host(let object): return object.description
         }
+    }
+
+    /// A record's field or a labelled list's item. Measurements fill these: 6 significant digits,
+    /// as tensors print, say enough.
+    private static func field(_ value: Value, depth: Int) -> String {
+        if case .number(let n) = value { return shortNumber(n) }
+        return repr(value, depth: depth)
     }
 
     static func quoted(_ s: String) -> String {

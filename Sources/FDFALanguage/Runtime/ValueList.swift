@@ -6,13 +6,26 @@ import Glibc
 /// A Swift array of values frees its items recursively: a list nested 200,000 levels deep
 /// (`for i in 0..<200000 { x = [x] }`) would need a native stack frame per level when it dies. The
 /// storage's `deinit` instead hands its items to a work list that frees them one at a time.
+///
+/// A list may carry a label per item, which only printing shows (`[tap 1: 0.98, tap 2: 0.91]`):
+/// built-ins use it where a bare position would not say what an entry is. Changing the list's
+/// length drops the labels.
 public struct ValueList: RandomAccessCollection, MutableCollection, RangeReplaceableCollection, ExpressibleByArrayLiteral {
     private var storage: Storage
+    /// One label per item, or nil.
+    public private(set) var labels: [String]?
 
     public init() { storage = Storage([]) }
     public init(_ items: [Value]) { storage = Storage(items) }
     public init<Items: Sequence>(_ items: Items) where Items.Element == Value { storage = Storage(Array(items)) }
     public init(arrayLiteral items: Value...) { storage = Storage(items) }
+
+    /// A list whose items print with these labels.
+    public init(_ items: [Value], labels: [String]) {
+        precondition(items.count == labels.count, "\(items.count) items but \(labels.count) labels")
+        self.init(items)
+        self.labels = labels
+    }
 
     /// The items as an array (shares the storage's buffer until either is changed).
     public var array: [Value] { storage.items }
@@ -30,6 +43,7 @@ public struct ValueList: RandomAccessCollection, MutableCollection, RangeReplace
 
     public mutating func replaceSubrange<Items: Collection>(_ range: Range<Int>, with items: Items) where Items.Element == Value {
         makeUnique()
+        if range.count != items.count { labels = nil }
         storage.items.replaceSubrange(range, with: items)
     }
 
