@@ -40,16 +40,23 @@ public final class TrainingRun {
         return max(1, samples / batchSize)
     }
 
+    /// The floats a training step on `batchSize` samples keeps, estimated as four per output of every
+    /// layer per sample (outputs, their gradients, and as much again for the rule's and the kernels'
+    /// scratch buffers) plus the batch itself; in floating point, so no size overflows.
+    public static func stepFloats(_ network: Network, batchSize: Int) -> Double {
+        let outputs = network.layers.reduce(0.0) { $0 + Double($1.outputShape.checkedProduct ?? .max) }
+        let input = Double(network.inputShape.checkedProduct ?? .max)
+        return (4 * outputs + input) * Double(batchSize)
+    }
+
     /// Refuses a batch size whose training step would need more than half of this machine's memory
-    /// (estimated as four floats per output of every layer per sample: outputs, their gradients,
-    /// and as much again for the rule's and the kernels' scratch buffers), so that a huge
-    /// `--batch-size` is an error before anything is allocated, not an abort part way.
+    /// (see `stepFloats`), so that a huge `--batch-size` is an error before anything is allocated,
+    /// not an abort part way.
     public static func checkBatchFits(_ network: Network, batchSize: Int) throws {
-        let floatsPerSample = network.layers.reduce(0) { $0 + $1.outputShape.reduce(1, *) }
-        let (bytes, overflow) = (16 * floatsPerSample).multipliedReportingOverflow(by: batchSize)
+        let bytes = 4 * stepFloats(network, batchSize: batchSize)
         let available = ProcessInfo.processInfo.physicalMemory / 2
-        guard !overflow, UInt64(bytes) <= available else {
-            throw ShapeError("a batch of \(batchSize) needs about \(overflow ? "more than the address space" : "\(bytes >> 20) MiB")"
+        guard bytes <= Double(available) else {
+            throw ShapeError("a batch of \(batchSize) needs about \(bytes < 0x1p62 ? "\(Int(bytes) >> 20) MiB" : "more than the address space")"
                 + " for this network's training step, more than half of this machine's \(available >> 19) MiB")
         }
     }

@@ -48,6 +48,24 @@ final class ResourceLimitTests: XCTestCase {
         XCTAssertEqual(try captured.run("x = 0\ny = 0\nx + 1"), "1\n")
     }
 
+    /// The buffers of a pass (every layer's outputs, gradients and scratch for each sample at once)
+    /// are checked before training or evaluating, not only the parameters: a wide layer at a large
+    /// batch is a language error and the network stays as it was.
+    func testAHugeBatchThroughAWideNetworkIsAnError() throws {
+        let captured = Captured()
+        try captured.run("""
+            data = load("synthetic", shape=[16], classes=4, train=20000, test=20000)
+            net = fc(data, [1e6])
+            """)
+        for code in ["train(net, data, batch=1e7)", "train(net, data, batch=20000, steps=1)", "eval(net, data, batch=1e7)",
+                     "eval(net, batch(data.test, 20000), per_class=true)", "step(net, batch(data, 20000))"] {
+            let message = captured.error(code)
+            XCTAssertTrue(message.contains("a batch of 20000 samples through this network") && message.contains("would need"),
+                          "\(code): \(message)")
+        }
+        XCTAssertEqual(try captured.run("print(net.steps, net.epochs)"), "0 0\n")
+    }
+
     /// A list nested 100,000 levels deep and a record chain as long die on a thread with a 256 KiB
     /// stack (a recursive drop needs tens of bytes a level even in release, megabytes in all):
     /// freeing them must not recurse. The session builds them; the test holds the last reference.

@@ -57,6 +57,7 @@ extension BuiltinGroup {
                 throw LanguageError.runtime("'epochs', 'batch' and 'steps' must be at least 1")
             }
             let dataset = try fitted(try trainingSet(args), to: net)
+            try checkRunFits(net, dataset, batch: size)
             guard case .host(let source) = args["data"] else { throw args.mismatch("data", expected: "a dataset or split") }
             let data = ObjectIdentifier(source)
             let run = net.openRun(data: data, batchSize: size)
@@ -117,6 +118,7 @@ extension BuiltinGroup {
                 (loss, correct, count) = (Double(r.loss), r.correct, r.batch)
             case .split(let split):
                 let data = try fitted(dataset(of: split), to: net)
+                try checkRunFits(net, data, batch: size)
                 let r = try TrainingRun(dataset: data, trainer: net.trainer, batchSize: size, dataSeed: 0)
                     .evaluate(cancellation: LanguageError.throwIfInterrupted)
                 (loss, correct, count) = (r.loss, r.correct, r.count)
@@ -129,6 +131,7 @@ extension BuiltinGroup {
                 case .batch(let batch): (images, labels) = (try net.inputs(batch), batch.labels)
                 case .split(let split):
                     let fitted = try fitted(dataset(of: split), to: net).test
+                    try net.checkPassFits(samples: fitted.count)
                     (images, labels) = (fitted.samples(Array(0 ..< fitted.count)), fitted.labels)
                 }
                 let (perClass, confusion) = BuiltinGroup.perClass(net, images, labels)
@@ -166,6 +169,15 @@ extension BuiltinGroup {
 
     /// The data set with its samples viewed in the network's input shape (a flat 784 network reads
     /// 1×28×28 images; no copy), after checking that samples and classes fit.
+    /// Checks that the training batches (at most the train split) and the test passes (as many
+    /// batches as `TrainingRun` groups, at most the test split) of a run on `dataset` fit in memory.
+    private static func checkRunFits(_ net: NetworkValue, _ dataset: Dataset, batch: Int) throws {
+        let perPass = TrainingRun.evaluationBatches(for: net.network, batchSize: batch)
+        let testBatch = batch.multipliedReportingOverflow(by: perPass)
+        try net.checkPassFits(samples: max(min(batch, dataset.train.count),
+                                           min(testBatch.overflow ? .max : testBatch.partialValue, dataset.test.count)))
+    }
+
     private static func fitted(_ dataset: Dataset, to net: NetworkValue) throws -> Dataset {
         let input = net.network.inputShape
         guard dataset.sampleShape.reduce(1, *) == input.reduce(1, *) else {

@@ -130,7 +130,16 @@ final class NetworkValue: HostObject {
         if let bad = batch.labels.first(where: { $0 < 0 || Int($0) >= network.classes }) {
             throw LanguageError.runtime("label \(bad) in the batch, but the network has \(network.classes) classes")
         }
+        try checkPassFits(samples: batch.labels.count)
         return batch.images.viewed(as: [batch.labels.count] + network.inputShape)
+    }
+
+    /// Refuses a pass over `samples` samples at once whose buffers (every layer's outputs, their
+    /// gradients and scratch; see `TrainingRun.stepFloats`) would not fit the memory budget, before
+    /// anything is allocated: a huge batch is an error, not the end of the session.
+    func checkPassFits(samples: Int) throws {
+        try MemoryBudget.check(floats: TrainingRun.stepFloats(network, batchSize: samples),
+                               "a batch of \(samples) samples through this network (\(network.layers.count) layers)")
     }
 }
 
