@@ -44,17 +44,31 @@ public struct AlignmentReport {
 }
 
 extension AlignmentReport: CustomStringConvertible {
+    /// One line of the report: a tap or a layer, and what was compared there.
+    public struct Row {
+        /// "tap 1", "layer 2 Linear(784 → 256)".
+        public let entry: String
+        /// Labelled comparisons: a tap's "δ" (nil for FG-W, which has no signal) and, when measured,
+        /// its "B vs J"; a layer's "grad".
+        public let comparisons: [(label: String, comparison: Comparison?)]
+    }
+
+    /// What the report is about: the rule and the batch's loss.
+    public var title: String { "\(rule) on a batch with loss \(Double(loss).formatted(digits: 4))" }
+
+    /// One row per tap, then one per layer: the source of the printed table and of any other view.
+    public var rows: [Row] {
+        taps.map { tap in
+            Row(entry: "tap \(tap.index)", comparisons: [("δ", tap.delta)] + (tap.feedback.map { [("B vs J", $0)] } ?? []))
+        } + layers.map { layer in
+            Row(entry: "layer \(layer.index) \(layer.description)", comparisons: [("grad", layer.gradient)])
+        }
+    }
+
     /// A small table for the REPL: one line per tap, then one per layer.
     public var description: String {
-        var lines = ["\(rule) on a batch with loss \(Double(loss).formatted(digits: 4))"]
-        for tap in taps {
-            let delta = tap.delta.map { "δ: \($0)" } ?? "δ: —"
-            let feedback = tap.feedback.map { "   B vs J: \($0)" } ?? ""
-            lines.append("  tap \(tap.index)   \(delta)\(feedback)")
-        }
-        for layer in layers {
-            lines.append("  layer \(layer.index) \(layer.description)   grad: \(layer.gradient)")
-        }
-        return lines.joined(separator: "\n")
+        ([title] + rows.map { row in
+            "  " + row.entry + row.comparisons.map { "   \($0.label): " + ($0.comparison.map(String.init(describing:)) ?? "—") }.joined()
+        }).joined(separator: "\n")
     }
 }

@@ -30,6 +30,49 @@ final class DisplayHookTests: XCTestCase {
         XCTAssertTrue(terminal.text.hasPrefix("hi\n3\n") && terminal.text.contains("squares"), "without hooks everything is written as text")
     }
 
+    /// `info(net)` and `align(...)` are tables: beside their text (unchanged), hosts that show HTML
+    /// get the same rows as an HTML table, cell by cell.
+    func testInfoAndAlignAreAlsoHTMLTablesOfTheSameRows() throws {
+        var displays: [[String: String]] = [], values: [Value] = []
+        let session = Session(output: { _ in })
+        session.displayOutput = { displays.append($0) }
+        session.valueOutput = { values.append($0) }
+        let setup = """
+            data = load("synthetic", shape=[8], classes=3, train=32, test=8)
+            net = stack([8], linear(16), relu, tap(), linear(3))
+            configure net, rule="DFA"
+            b = batch(data, 16)
+            """
+        try session.execute(setup + "\ninfo(net)\nalign(net, b)")
+        let terminal = Captured()
+        try terminal.run(setup)
+        XCTAssertEqual(displays.count, 1)
+        XCTAssertEqual(displays[0]["text/plain"].map { $0 + "\n" }, try terminal.run("info(net)"), "the text is what info prints")
+        let html = try XCTUnwrap(displays[0]["text/html"])
+        XCTAssertTrue(html.contains("<caption style=\"text-align:left\">network stack: 8 → 3 classes, 4 layers"), html)
+        XCTAssertEqual(html.components(separatedBy: "<tr>").count - 1, 5, "a header and one row per layer: \(html)")
+        XCTAssertTrue(html.contains("<tr><td style=\"text-align:left\">1</td><td style=\"text-align:left\">Linear(8 → 16)</td>"
+                                    + "<td style=\"text-align:left\">16</td><td style=\"text-align:left\">144</td></tr>"), html)
+
+        guard values.count == 1, case .host(let report) = values[0] else { return XCTFail("\(values)") }
+        let alignment = try XCTUnwrap(Display.html(values[0]))
+        XCTAssertEqual(Display.repr(values[0]), report.description)
+        // Each comparison of the text ("tap 1   δ: cos 0.5, norm ratio 1.2   B vs J: …") is a row.
+        for line in report.description.split(separator: "\n").dropFirst() {
+            let entry = line.trimmingCharacters(in: .whitespaces).components(separatedBy: "   ")
+            for comparison in entry.dropFirst() {
+                let parts = comparison.components(separatedBy: ": ")
+                let numbers = parts[1] == "—" ? ["—", "—"] : parts[1].replacingOccurrences(of: "cos ", with: "")
+                    .components(separatedBy: ", norm ratio ")
+                let row = ([entry[0], parts[0]] + numbers)
+                    .enumerated().map { "<\($0.offset == 0 ? "th" : "td") style=\"text-align:left\">\($0.element)</\($0.offset == 0 ? "th" : "td")>" }
+                    .joined()
+                XCTAssertTrue(alignment.contains("<tr>" + row + "</tr>"), "\(row) in \(alignment)")
+            }
+        }
+        XCTAssertEqual(alignment.components(separatedBy: "<tr>").count - 1, 1 + 2 + 2, "header, tap 1's δ and B vs J, two layers' grad")
+    }
+
     func testShowDrawsAnImageOnlyForHostsThatShowFigures() throws {
         var displays: [[String: String]] = []
         let session = Session(output: { _ in })

@@ -61,7 +61,7 @@ extension BuiltinGroup {
         Builtin("info", [.required("x", .any)],
                 summary: "Describes a data set, split, batch, network or layer: shapes, classes, layers, parameter counts.") { args, session in
             guard case .host(let object) = args["x"] else { throw args.mismatch("x", expected: "a dataset, split, batch or network") }
-            session.write(((object as? Informative)?.information ?? object.description) + "\n")
+            session.inform(about: object)
             return .none
         },
         Builtin("show", [.required("data", .any), .optional("i", .integer, default: .number(0))],

@@ -75,7 +75,7 @@ extension BuiltinGroup {
                 summary: "Prints a tensor's shape, mean, std, min, max and first values, or a network's layers (as info).") { args, session in
             switch args["x"] {
             case .tensor(let t): session.write(Display.summary(t) + "\n")
-            case .host(let object as Informative): session.write(object.information + "\n")
+            case .host(let object as Informative): session.inform(about: object)
             default: throw args.mismatch("x", expected: "a tensor or a network")
             }
             return .none

@@ -3,3 +3,13 @@
 protocol Informative: HostObject {
     var information: String { get }
 }
+
+extension Session {
+    /// Shows what `info(x)` says about an object: its information (else its description), and for
+    /// a table also the table as HTML, which Jupyter shows instead of the text.
+    func inform(about object: HostObject) {
+        let text = (object as? Informative)?.information ?? object.description
+        guard let tabular = object as? Tabular else { return write(text + "\n") }
+        display([CellOutput.plainText: text, CellOutput.html: tabular.table.html])
+    }
+}

@@ -40,13 +40,20 @@ final class LayerValue: HostObject, TableRow {
 
     var description: String { "layer \(index + 1): \(layer.description), output \(format(layer.outputShape))" }
 
-    static let columnTitles = "    #  layer                      output       parameters"
+    static let columns = ["#", "layer", "output", "parameters"]
+    static var columnTitles: String { line(columns) }
 
-    /// The layer's line in `info(net)` and in the table `net.layers` prints.
-    var row: String {
-        let name = layer.description.padding(toLength: 26, withPad: " ", startingAt: 0)
-        let shape = format(layer.outputShape).padding(toLength: 12, withPad: " ", startingAt: 0)
-        let line = "  \(String(format: "%3d", index + 1))  \(name) \(shape) \(layer.parameterCount > 0 ? String(layer.parameterCount) : "")"
+    /// The layer's cells in `info(net)` and in the table `net.layers` prints.
+    var cells: [String] {
+        [String(index + 1), layer.description, format(layer.outputShape), layer.parameterCount > 0 ? String(layer.parameterCount) : ""]
+    }
+
+    var row: String { LayerValue.line(cells) }
+
+    /// A row as text: the number right-aligned, the layer and its output in columns.
+    private static func line(_ cells: [String]) -> String {
+        let number = String(repeating: " ", count: max(0, 3 - cells[0].count)) + cells[0]
+        let line = "  \(number)  \(cells[1].padding(toLength: 26, withPad: " ", startingAt: 0)) \(cells[2].padding(toLength: 12, withPad: " ", startingAt: 0)) \(cells[3])"
         return String(line.reversed().drop { $0 == " " }.reversed())
     }
 }

@@ -164,3 +164,10 @@ extension NetworkValue: Informative {
         ([description] + network.layers.indices.map { LayerValue(network, index: $0).row }).joined(separator: "\n")
     }
 }
+
+extension NetworkValue: Tabular {
+    /// `info(net)`'s rows: one per layer.
+    var table: Table {
+        Table(caption: description, columns: LayerValue.columns, rows: network.layers.indices.map { LayerValue(network, index: $0).cells })
+    }
+}

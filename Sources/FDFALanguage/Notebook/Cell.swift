@@ -52,7 +52,7 @@ public enum CellOutput: Equatable {
     /// The error that stopped the cell, as the REPL prints it.
     case error(String)
 
-    public static let plainText = "text/plain", svg = "image/svg+xml"
+    public static let plainText = "text/plain", svg = "image/svg+xml", html = "text/html"
 
     /// The output as terminal text, ending with a line break.
     public var text: String {

@@ -84,6 +84,16 @@ public enum Display {
         return repr(value, depth: depth)
     }
 
+    /// The value as an HTML table, where a table is what it is (a record, an `align` report, …);
+    /// nil for everything else. Hosts that show HTML (Jupyter) show it beside the text.
+    public static func html(_ value: Value) -> String? {
+        switch value {
+        case .record(let r): return Table(rows: r.fields.map { [$0.name, field($0.value, depth: 1)] }, rowHeaders: true).html
+        case .host(let object as Tabular): return object.table.html
+        default: return nil
+        }
+    }
+
     static func quoted(_ s: String) -> String {
         "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
             .replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\t", with: "\\t") + "\""

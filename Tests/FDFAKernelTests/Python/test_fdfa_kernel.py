@@ -36,11 +36,14 @@ class FDFAKernelTests(jupyter_kernel_test.KernelTests):
         {"code": "1 + 2", "result": "3"},
         {"code": "[1, 2.5, \"a\"]", "result": '[1, 2.5, "a"]'},
         {"code": "{loss: 0.25, count: 4}", "mime": "text/html"},
+        {"code": 'data = load("synthetic", shape=[8], classes=3, train=32, test=8)\nalign(fc(data, [16]), batch(data, 16))',
+         "mime": "text/html"},
     ]
 
     code_display_data = [
         {"code": "plot([1, 4, 9, 16])", "mime": "image/svg+xml"},
         {"code": "plot({loss: [3, 2, 1]})", "mime": "text/plain"},
+        {"code": "info(fc(8, [16], 3))", "mime": "text/html"},
     ]
 
     code_history_pattern = "1 + *"
