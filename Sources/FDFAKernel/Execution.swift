@@ -23,6 +23,7 @@ extension Kernel {
         session.displayOutput = { outputs.display($0) }
         session.valueOutput = { outputs.value($0) }
         session.progressBar = { ProgressBar(draw: { outputs.progress($0) }) }
+        session.pagerOutput = { outputs.page($0) }
         var failure: Error?
         do {
             try session.execute(code, name: "<cell \(count)>")
@@ -32,7 +33,10 @@ extension Kernel {
         outputs.finish(executionCount: count)
         if storeHistory { history.append(code, output: outputs.text) }
 
-        guard let failure else { return ["status": "ok", "execution_count": count, "payload": [Any](), "user_expressions": JSON()] }
+        guard let failure else {
+            return ["status": "ok", "execution_count": count, "payload": outputs.payload, "user_expressions": JSON()]
+        }
+        outputs.printPaged() // an error reply has no payload, so help asked for before the error is printed
         let error = ErrorOutput(failure)
         if !silent { publish("error", error.content, parent: request) }
         return error.content.merging(["status": "error", "execution_count": count]) { $1 }
@@ -52,6 +56,7 @@ final class CellOutputs {
     private var progressShown = false
     /// Everything the cell showed as text, for history's output.
     private(set) var text = ""
+    private var paged = ""
 
     init(kernel: Kernel, request: Message, silent: Bool) {
         self.kernel = kernel
@@ -84,6 +89,25 @@ final class CellOutputs {
         let content: JSON = ["data": ["text/plain": line], "metadata": JSON(), "transient": ["display_id": progressID]]
         publish(progressShown ? "update_display_data" : "display_data", content)
         progressShown = true
+    }
+
+    /// Help text: Jupyter shows it in its pager (the execute reply's payload), as IPython does for
+    /// `?`, apart from the cell's outputs.
+    func page(_ text: String) {
+        flushPending()
+        paged += text
+    }
+
+    /// The execute reply's payload: the pager's text, if help was asked for.
+    var payload: [JSON] {
+        paged.isEmpty ? [] : [["source": "page", "data": [CellOutput.plainText: paged], "start": 0]]
+    }
+
+    /// Prints the pager's text instead, for a reply that cannot carry it.
+    func printPaged() {
+        guard !paged.isEmpty else { return }
+        stream("stdout", paged)
+        paged = ""
     }
 
     /// Sends the cell's last value, if it has one, as the execute_result.

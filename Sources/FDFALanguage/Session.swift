@@ -23,6 +23,8 @@ public final class Session {
     /// Receives the values of expression statements when set (the Jupyter kernel's results);
     /// otherwise they are printed as the REPL echoes them.
     public var valueOutput: ((Value) -> Void)?
+    /// Receives `help`'s text when set (Jupyter's pager, as IPython's `?`); otherwise it is printed.
+    public var pagerOutput: ((String) -> Void)?
     /// Makes the progress bar `train` shows for each epoch: the terminal's, or a host's own display.
     public var progressBar: () -> ProgressBar? = ProgressBar.forTerminal
     /// The cells run so far, in order, with what each showed; a failed cell ends with its error.
@@ -64,6 +66,11 @@ public final class Session {
     /// Writes text to standard error; it is no part of the cell's recorded output.
     public func writeError(_ text: String) {
         errorOutput(text)
+    }
+
+    /// Shows text to read rather than keep (help): in the host's pager if it has one, else printed.
+    public func page(_ text: String) {
+        if let pagerOutput { pagerOutput(text) } else { write(text) }
     }
 
     /// Shows a rich display (data by MIME type, with a "text/plain" form for terminals).

@@ -15,7 +15,7 @@ extension BuiltinGroup {
         },
         Builtin("help", [.optional("topic", .any, default: .none)],
                 summary: "Lists the built-ins, or explains one: help zeros, ?zeros, zeros?, help syntax, help for.") { args, session in
-            session.write(try helpText(args["topic"], session.registry) + "\n")
+            session.page(try helpText(args["topic"], session.registry) + "\n")
             return .none
         },
         Builtin("len", [.required("x", .any)],

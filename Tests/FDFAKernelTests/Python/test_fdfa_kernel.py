@@ -50,6 +50,7 @@ class FDFAKernelTests(jupyter_kernel_test.KernelTests):
     supported_history_operations = ("tail", "range", "search")
 
     code_inspect_sample = "zeros"
+    code_page_something = "help zeros"
 
     # Beyond the suite: an error reads as the REPL prints it (place, source line, caret), and the
     # session keeps its state.
@@ -69,6 +70,18 @@ class FDFAKernelTests(jupyter_kernel_test.KernelTests):
         self.flush_channels()
         reply, outputs = self.execute_helper("kept")
         self.assertEqual(outputs[-1]["content"]["data"]["text/plain"], "5")
+
+    # Beyond the suite: help (here as zeros?) opens the pager, as IPython's ? does, with the text the
+    # REPL prints, and adds nothing to the cell's outputs.
+    def test_help_opens_the_pager_with_the_repls_text(self):
+        self.flush_channels()
+        reply, outputs = self.execute_helper("zeros?")
+        self.assertEqual(reply["content"]["status"], "ok")
+        self.assertEqual([m["msg_type"] for m in outputs], [])
+        fdfa = KernelSpecManager().get_kernel_spec("fdfa").argv[0]
+        repl = subprocess.run([fdfa, "repl"], input="help zeros\n", capture_output=True, text=True, timeout=60)
+        self.assertIn("A tensor of zeros", repl.stdout)
+        self.assertEqual(reply["content"]["payload"], [{"source": "page", "data": {"text/plain": repl.stdout}, "start": 0}])
 
     # Beyond the suite: training shows its progress as one display updated in place, beside the
     # epoch lines on stdout.
