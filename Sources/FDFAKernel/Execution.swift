@@ -30,13 +30,13 @@ extension Kernel {
         } catch {
             failure = error
         }
+        if failure != nil { outputs.printPaged() } // an error reply has no payload: help asked for is printed
         outputs.finish(executionCount: count)
         if storeHistory { history.append(code, output: outputs.text) }
 
         guard let failure else {
             return ["status": "ok", "execution_count": count, "payload": outputs.payload, "user_expressions": JSON()]
         }
-        outputs.printPaged() // an error reply has no payload, so help asked for before the error is printed
         let error = ErrorOutput(failure)
         if !silent { publish("error", error.content, parent: request) }
         return error.content.merging(["status": "error", "execution_count": count]) { $1 }
@@ -45,13 +45,23 @@ extension Kernel {
 
 /// Routes one cell's outputs to iopub. A value waits until the cell ends (then it is the
 /// execute_result) or until something else is shown after it (then it goes out first, as
-/// display_data), so outputs arrive in the order the cell made them. The interpreter's thread
-/// calls it while the cell runs; the shell's thread, which waits for the cell, calls `finish`.
+/// display_data), so outputs arrive in the order the cell made them. Printed text is gathered
+/// into one stream message per `streamInterval` (a loop printing 10,000 lines sends a few dozen
+/// messages, not 10,000, which a notebook renders slowly); it goes out before anything else
+/// shown after it and at the end of the cell. The interpreter's thread calls it while the cell
+/// runs, a timer flushes the text, and the shell's thread, which waits for the cell, calls `finish`.
 final class CellOutputs {
+    /// The longest printed text waits before it is sent.
+    static let streamInterval = DispatchTimeInterval.milliseconds(50)
+
     private unowned let kernel: Kernel
     private let request: Message
     private let silent: Bool
+    /// Serialises the interpreter's calls with the timer's flushes, so messages keep their order.
+    private let lock = NSLock()
     private var pending: Value?
+    /// Printed text not yet sent: the stream's name ("stdout", "stderr") and its text.
+    private var unsent: (name: String, text: String)?
     private let progressID = UUID().uuidString.lowercased()
     private var progressShown = false
     /// Everything the cell showed as text, for history's output.
@@ -65,62 +75,101 @@ final class CellOutputs {
     }
 
     func stream(_ name: String, _ chunk: String) {
-        flushPending()
-        text += chunk
-        publish("stream", ["name": name, "text": chunk])
+        locked {
+            text += chunk
+            if let unsent, unsent.name == name {
+                self.unsent = (name, unsent.text + chunk)
+                return
+            }
+            sendEarlier()
+            unsent = (name, chunk)
+            DispatchQueue.global().asyncAfter(deadline: .now() + CellOutputs.streamInterval) { [weak self] in
+                self?.locked { self?.sendText() }
+            }
+        }
     }
 
     func value(_ value: Value) {
-        flushPending()
-        text += Display.repr(value) + "\n"
-        pending = value
+        locked {
+            sendEarlier()
+            text += Display.repr(value) + "\n"
+            pending = value
+        }
     }
 
     func display(_ data: [String: String]) {
-        flushPending()
-        text += data["text/plain"] ?? ""
-        publish("display_data", ["data": RichDisplay.bundle(data), "metadata": JSON(), "transient": JSON()])
+        locked {
+            sendEarlier()
+            text += data["text/plain"] ?? ""
+            publish("display_data", ["data": RichDisplay.bundle(data), "metadata": JSON(), "transient": JSON()])
+        }
     }
 
     /// Training progress: one display for the whole cell, created by the first update and then
     /// updated in place, not a line per update.
     func progress(_ line: String) {
-        flushPending()
-        let content: JSON = ["data": ["text/plain": line], "metadata": JSON(), "transient": ["display_id": progressID]]
-        publish(progressShown ? "update_display_data" : "display_data", content)
-        progressShown = true
+        locked {
+            sendEarlier()
+            let content: JSON = ["data": ["text/plain": line], "metadata": JSON(), "transient": ["display_id": progressID]]
+            publish(progressShown ? "update_display_data" : "display_data", content)
+            progressShown = true
+        }
     }
 
     /// Help text: Jupyter shows it in its pager (the execute reply's payload), as IPython does for
     /// `?`, apart from the cell's outputs.
     func page(_ text: String) {
-        flushPending()
-        paged += text
+        locked {
+            sendEarlier()
+            paged += text
+        }
     }
 
     /// The execute reply's payload: the pager's text, if help was asked for.
     var payload: [JSON] {
-        paged.isEmpty ? [] : [["source": "page", "data": [CellOutput.plainText: paged], "start": 0]]
+        locked { paged.isEmpty ? [] : [["source": "page", "data": [CellOutput.plainText: paged], "start": 0]] }
     }
 
     /// Prints the pager's text instead, for a reply that cannot carry it.
     func printPaged() {
-        guard !paged.isEmpty else { return }
-        stream("stdout", paged)
-        paged = ""
+        locked {
+            guard !paged.isEmpty else { return }
+            sendEarlier()
+            text += paged
+            publish("stream", ["name": "stdout", "text": paged])
+            paged = ""
+        }
     }
 
-    /// Sends the cell's last value, if it has one, as the execute_result.
+    /// Sends what the cell printed last and its last value, if it has one, as the execute_result.
     func finish(executionCount: Int) {
-        guard let value = pending else { return }
-        pending = nil
-        publish("execute_result", ["execution_count": executionCount, "data": RichDisplay.bundle(value), "metadata": JSON()])
+        locked {
+            sendText()
+            guard let value = pending else { return }
+            pending = nil
+            publish("execute_result", ["execution_count": executionCount, "data": RichDisplay.bundle(value), "metadata": JSON()])
+        }
     }
 
-    private func flushPending() {
+    /// Sends what was shown before the output about to go out: unsent text, or a value that is
+    /// not the cell's last (at most one of them waits).
+    private func sendEarlier() {
+        sendText()
         guard let value = pending else { return }
         pending = nil
         publish("display_data", ["data": RichDisplay.bundle(value), "metadata": JSON(), "transient": JSON()])
+    }
+
+    private func sendText() {
+        guard let unsent else { return }
+        self.unsent = nil
+        publish("stream", ["name": unsent.name, "text": unsent.text])
+    }
+
+    private func locked<T>(_ body: () -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return body()
     }
 
     private func publish(_ type: String, _ content: JSON) {

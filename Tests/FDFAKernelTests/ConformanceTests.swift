@@ -10,7 +10,7 @@ final class ConformanceTests: JupyterTestCase {
         // run and pass: none may be skipped.
         let tests = ["kernel_info", "execute_stdout", "execute_stderr", "completion", "is_complete", "error",
                      "execute_result", "display_data", "history", "inspect", "pager",
-                     "errors_read_as_in_the_repl_and_keep_the_session", "help_opens_the_pager_with_the_repls_text", "training_progress_is_one_updating_display", "cells_queued_behind_an_error_are_aborted",
+                     "errors_read_as_in_the_repl_and_keep_the_session", "help_opens_the_pager_with_the_repls_text", "printed_lines_arrive_gathered_and_in_order", "training_progress_is_one_updating_display", "cells_queued_behind_an_error_are_aborted",
                      "wrongly_signed_requests_are_ignored"]
         for test in tests {
             XCTAssertEqual(verdict(of: "test_\(test)", in: output.text), "ok", output.text)

@@ -83,6 +83,18 @@ class FDFAKernelTests(jupyter_kernel_test.KernelTests):
         self.assertIn("A tensor of zeros", repl.stdout)
         self.assertEqual(reply["content"]["payload"], [{"source": "page", "data": {"text/plain": repl.stdout}, "start": 0}])
 
+    # Beyond the suite: many printed lines arrive gathered into a few stream messages, in order,
+    # stdout and stderr each in its place.
+    def test_printed_lines_arrive_gathered_and_in_order(self):
+        self.flush_channels()
+        reply, outputs = self.execute_helper('for i in 0..<10000 { print(i) }\nwarn("between")\nprint("after")')
+        self.assertEqual(reply["content"]["status"], "ok")
+        streams = [m["content"] for m in outputs if m["msg_type"] == "stream"]
+        self.assertEqual("".join(c["text"] for c in streams if c["name"] == "stdout"),
+                         "".join(f"{i}\n" for i in range(10000)) + "after\n")
+        self.assertEqual(streams[-2:], [{"name": "stderr", "text": "between\n"}, {"name": "stdout", "text": "after\n"}])
+        self.assertLess(len(streams), 200, "a stream message per printed line")
+
     # Beyond the suite: training shows its progress as one display updated in place, beside the
     # epoch lines on stdout.
     def test_training_progress_is_one_updating_display(self):
