@@ -50,7 +50,7 @@ struct HTTPFetcher {
         }
         let (data, response): (Data, URLResponse)
         do { (data, response) = try outcome.get() } catch {
-            throw Failure(description: (error as NSError).localizedDescription)
+            throw Failure(description: reason(error))
         }
         if let http = response as? HTTPURLResponse, http.statusCode != 200 {
             throw Failure(description: "HTTP \(http.statusCode)")
@@ -59,5 +59,19 @@ struct HTTPFetcher {
             throw Failure(description: "truncated: \(data.count) of \(response.expectedContentLength) bytes")
         }
         return [UInt8](data)
+    }
+
+    /// What went wrong, in words: Foundation on Linux describes URL errors only by their code
+    /// ("The operation could not be completed. (NSURLErrorDomain error -1001.)").
+    private func reason(_ error: Error) -> String {
+        switch (error as? URLError)?.code {
+        case .timedOut?: return "timed out (nothing for \(Int(idleTimeout)) s, or more than \(Int(totalTimeout)) s in all)"
+        case .cannotConnectToHost?: return "cannot connect (connection refused)"
+        case .cannotFindHost?, .dnsLookupFailed?: return "unknown host"
+        case .networkConnectionLost?: return "connection lost"
+        case .notConnectedToInternet?: return "no network connection"
+        case .secureConnectionFailed?, .serverCertificateUntrusted?, .serverCertificateHasBadDate?: return "TLS connection failed"
+        default: return (error as NSError).localizedDescription
+        }
     }
 }

@@ -89,11 +89,13 @@ final class DownloaderTests: XCTestCase {
         defer { wrong.stop(); missing.stop() }
         let target = Fixtures()
         XCTAssertThrowsError(try Downloader(root: target.root, timeout: 5)
-            .download(plan(files, mirrors: [wrong.base(), missing.base()]), name: "MNIST")) { error in
+            .download(plan(files, mirrors: [wrong.base(), missing.base(), "http://127.0.0.1:1"]), name: "MNIST")) { error in
             let message = "\(error)"
             XCTAssertTrue(message.contains("could not download train-images-idx3-ubyte.gz"), message)
             XCTAssertTrue(message.contains("checksum mismatch"), message)
             XCTAssertTrue(message.contains("HTTP 404"), message)
+            XCTAssertTrue(message.contains("http://127.0.0.1:1/train-images-idx3-ubyte.gz: cannot connect (connection refused)"), message)
+            XCTAssertFalse(message.contains("NSURLErrorDomain"), message)
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: target.root + "/MNIST/raw/" + files[0].0))
     }
