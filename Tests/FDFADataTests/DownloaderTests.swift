@@ -82,6 +82,24 @@ final class DownloaderTests: XCTestCase {
         XCTAssertEqual(server.requests, [])
     }
 
+    /// A server announcing a huge body, or sending more than the limit, is refused before the
+    /// memory runs out; a body without a Content-Length within the limit is read whole.
+    func testBodiesBeyondTheSizeLimitAreRefused() throws {
+        let server = try TestHTTPServer(routes: [
+            "/huge": .endless(announced: 1 << 40),
+            "/unsized": .unsized([UInt8](repeating: 7, count: 5000)),
+        ])
+        defer { server.stop() }
+        let fetcher = HTTPFetcher(idleTimeout: 5, totalTimeout: 20, sizeLimit: 4096)
+        XCTAssertThrowsError(try fetcher.get(URL(string: server.base("/huge"))!)) { error in
+            XCTAssertEqual("\(error)", "announces 1099511627776 bytes, more than the 4096 bytes any data set file has")
+        }
+        XCTAssertThrowsError(try fetcher.get(URL(string: server.base("/unsized"))!)) { error in
+            XCTAssertTrue("\(error)".hasPrefix("sent more than the"), "\(error)")
+        }
+        XCTAssertEqual(try HTTPFetcher(idleTimeout: 5, totalTimeout: 20).get(URL(string: server.base("/unsized"))!).count, 5000)
+    }
+
     func testEveryMirrorFailingListsEachAttempt() throws {
         let files = Array(mnistFiles().prefix(1))
         let wrong = try TestHTTPServer(routes: ["/" + files[0].0: .ok([1, 2, 3])])

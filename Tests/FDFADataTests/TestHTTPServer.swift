@@ -14,6 +14,10 @@ final class TestHTTPServer {
         /// Announces the full length, sends the first `sent` bytes, then stalls for `seconds`
         /// (a slow server mid-transfer) before closing.
         case stalled([UInt8], sent: Int, seconds: TimeInterval)
+        /// Sends the bytes without a Content-Length (the end of the connection ends the body).
+        case unsized([UInt8])
+        /// Announces `announced` bytes and sends zeros until the client goes away.
+        case endless(announced: Int)
     }
 
     let port: UInt16
@@ -87,21 +91,36 @@ final class TestHTTPServer {
         let reply = routes[path] ?? .status(404)
         let (status, body, sent): (Int, [UInt8], Int)
         var stall: TimeInterval = 0
+        var length: Int? = nil
         switch reply {
+        case let .unsized(b): (status, body, sent) = (200, b, b.count)
+        case let .endless(announced):
+            (status, body, sent, length) = (200, [], 0, announced)
         case let .ok(b): (status, body, sent) = (200, b, b.count)
         case let .status(code): (status, body, sent) = (code, Array("error \(code)".utf8), "error \(code)".utf8.count)
         case let .truncated(b, n): (status, body, sent) = (200, b, n)
         case let .stalled(b, n, seconds): (status, body, sent, stall) = (200, b, n, seconds)
         }
-        let head = "HTTP/1.1 \(status) X\r\nContent-Length: \(body.count)\r\nContent-Type: application/octet-stream\r\nConnection: close\r\n\r\n"
-        let bytes = Array(head.utf8) + body.prefix(sent)
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            guard n > 0 else { return }
-            offset += n
+        if case .unsized = reply {} else { length = length ?? body.count }
+        let head = "HTTP/1.1 \(status) X\r\n" + (length.map { "Content-Length: \($0)\r\n" } ?? "")
+            + "Content-Type: application/octet-stream\r\nConnection: close\r\n\r\n"
+        guard sendAll(client, Array(head.utf8) + body.prefix(sent)) else { return }
+        if case .endless = reply {
+            let zeros = [UInt8](repeating: 0, count: 1 << 16)
+            while !shouldStop, sendAll(client, zeros) {}
         }
         let stallEnd = Date().addingTimeInterval(stall)
         while !shouldStop, Date() < stallEnd { usleep(50_000) }
+    }
+
+    /// Sends all of `bytes`; false once the client has gone.
+    private func sendAll(_ client: Int32, _ bytes: [UInt8]) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            guard n > 0 else { return false }
+            offset += n
+        }
+        return true
     }
 }
