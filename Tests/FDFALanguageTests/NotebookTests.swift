@@ -1,4 +1,5 @@
 @testable import FDFALanguage
+import FDFAEngine
 import FDFATraining
 import XCTest
 
