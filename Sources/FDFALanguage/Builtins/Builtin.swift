@@ -117,8 +117,8 @@ public final class Builtin {
     private func check(_ parameter: BuiltinParameter, _ value: Value, position: Int?) throws {
         guard !parameter.type.accepts(value) else { return }
         let which = position.map { "\(parameter.name) #\($0)" } ?? parameter.name
-        throw LanguageError.runtime("'\(which)' must be \(article(parameter.type.name)) \(parameter.type.name), got \(article(value.typeName)) \(value.typeName) (usage: \(signature))")
+        var error = LanguageError.mustBe("'\(which)'", withArticle(parameter.type.name), got: value)
+        error.message += " (usage: \(signature))"
+        throw error
     }
-
-    private func article(_ word: String) -> String { "aeiou".contains(word.first ?? "x") ? "an" : "a" }
 }

@@ -43,7 +43,7 @@ extension BuiltinGroup {
                 case .host(let spec as LayerSpecValue): return spec.spec
                 case .builtin(let builtin) where builtin.name == "relu": return .relu
                 default:
-                    throw LanguageError.runtime("layer \(i + 1) is a \(value.typeName), not a layer spec (linear(n), conv(n, k), bn(), relu, maxpool(k), avgpool(h, w), flatten(), tap())")
+                    throw LanguageError.runtime("layer \(i + 1) is \(withArticle(value.typeName)), not a layer spec (linear(n), conv(n, k), bn(), relu, maxpool(k), avgpool(h, w), flatten(), tap())")
                 }
             }
             return try make(args, session, kind: "stack", input: try input(args).shape, specs: specs)

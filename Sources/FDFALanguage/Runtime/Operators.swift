@@ -31,7 +31,7 @@ enum Operators {
         default:
             if op == .equal { return .bool(equal(a, b)) }
             if op == .notEqual { return .bool(!equal(a, b)) }
-            throw LanguageError.runtime("cannot apply '\(op.rawValue)' to a \(a.typeName) and a \(b.typeName)")
+            throw LanguageError.runtime("cannot apply '\(op.rawValue)' to \(withArticle(a.typeName)) and \(withArticle(b.typeName))")
         }
     }
 
@@ -74,7 +74,7 @@ enum Operators {
         case .lessEqual: return { $0 <= $1 ? 1 : 0 }
         case .greater: return { $0 > $1 ? 1 : 0 }
         case .greaterEqual: return { $0 >= $1 ? 1 : 0 }
-        case .matmul: throw LanguageError.runtime("'@' needs two tensors, got a \(a.typeName) and a \(b.typeName)")
+        case .matmul: throw LanguageError.runtime("'@' needs two tensors, got \(withArticle(a.typeName)) and \(withArticle(b.typeName))")
         }
     }
 
@@ -83,7 +83,7 @@ enum Operators {
         case (.negate, .number(let x)): return .number(-x)
         case (.negate, .tensor(let t)): return .tensor(try TensorMath.map(t) { -$0 })
         case (.not, _): return .bool(!(try a.isTruthy()))
-        default: throw LanguageError.runtime("cannot negate a \(a.typeName)")
+        default: throw LanguageError.runtime("cannot negate \(withArticle(a.typeName))")
         }
     }
 

@@ -91,7 +91,7 @@ enum TensorMath {
             try flatten(value, depth: 0, shape: &shape, into: &values)
             return Tensor(shape: shape, values: values)
         default:
-            throw LanguageError.runtime("cannot make a tensor from a \(value.typeName)")
+            throw LanguageError.runtime("cannot make a tensor from \(withArticle(value.typeName))")
         }
     }
 
@@ -113,7 +113,7 @@ enum TensorMath {
         case .tensor where depth > 0:
             throw LanguageError.runtime("this list holds tensors, and a tensor is made of numbers; give one tensor (e.g. params[0]), or handle each in a loop")
         default:
-            throw LanguageError.runtime("a tensor holds numbers, not a \(value.typeName)")
+            throw LanguageError.runtime("a tensor holds numbers, not \(withArticle(value.typeName))")
         }
     }
 }
