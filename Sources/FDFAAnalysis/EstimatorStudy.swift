@@ -78,7 +78,7 @@ private struct Draw {
     mutating func next(error e: Tensor, rng: inout Random) -> [[Tensor]] {
         for v in perturbations { rng.fillNormal(v) }
         let d = network.tangent(nil, seeds: seeds)!
-        let batch = e.batch, k = e.sampleCount
+        let batch = e.batch, k = e.valuesPerSample
         switch estimator {
         case .fgw:
             let directional = BLAS.dot(e.data, d.data, count: e.count)
@@ -87,7 +87,7 @@ private struct Draw {
             }
         case .fga:
             for (u, target) in zip(perturbations, estimates) {
-                let n = u.sampleCount, g = target[0]
+                let n = u.valuesPerSample, g = target[0]
                 for i in 0 ..< batch {
                     let s = BLAS.dot(e.data + i * k, d.data + i * k, count: k)
                     let src = u.data + i * n, dst = g.data + i * n
@@ -97,7 +97,7 @@ private struct Draw {
         case .fdfa:
             for (u, target) in zip(perturbations, estimates) {
                 BLAS.gemm(d.data, transposeA: true, u.data, into: target[0].data,
-                          m: k, n: u.sampleCount, k: batch, alpha: 1 / Float(batch))
+                          m: k, n: u.valuesPerSample, k: batch, alpha: 1 / Float(batch))
             }
         }
         return estimates

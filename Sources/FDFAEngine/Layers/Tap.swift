@@ -23,7 +23,7 @@ public final class Tap: Layer {
     public var description: String { "Tap \(index)" }
     public var outputShape: [Int] { inputShape }
     /// n: elements per sample at this tap.
-    public var width: Int { inputShape.reduce(1, *) }
+    public var width: Int { inputShape.elementCount }
 
     public func forward(_ x: Tensor, mode: Mode) -> Tensor {
         lastInput = x

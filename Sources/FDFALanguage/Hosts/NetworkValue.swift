@@ -128,7 +128,7 @@ final class NetworkValue: HostObject {
     /// name one of the network's classes.
     func inputs(_ batch: BatchValue) throws -> Tensor {
         let sample = Array(batch.images.shape.dropFirst())
-        guard sample.reduce(1, *) == network.inputShape.reduce(1, *) else {
+        guard sample.elementCount == network.inputShape.elementCount else {
             throw LanguageError.runtime("a batch of \(format(sample)) samples does not fit the network's input \(format(network.inputShape))")
         }
         if let bad = batch.labels.first(where: { $0 < 0 || Int($0) >= network.classes }) {

@@ -58,7 +58,7 @@ enum TensorMath {
         guard let axis else { return .number((0 ..< a.count).reduce(0.0) { $0 + Double(a.data[$1]) }) }
         let d = axis < 0 ? axis + a.shape.count : axis
         guard a.shape.indices.contains(d) else { throw LanguageError.runtime("axis \(axis) is out of range for shape \(a.shape)") }
-        let outer = a.shape[..<d].reduce(1, *), size = a.shape[d], inner = a.shape[(d + 1)...].reduce(1, *)
+        let outer = a.shape[..<d].elementCount, size = a.shape[d], inner = a.shape[(d + 1)...].elementCount
         var shape = a.shape
         shape.remove(at: d)
         let result = try MemoryBudget.zeros(shape)
