@@ -2,7 +2,7 @@
 ///
 /// Forward:  h = x                     (identity: the tap only marks a place)
 /// Tangent:  dh = dx + u               (u: the perturbation a rule passes for this tap; FDFA, FG-A)
-/// Adjoint:  dx = dh                   (BP passes straight through; other rules replace dh, see `Trainer`)
+/// Adjoint:  dx = dh                   (BP passes straight through; other rules replace dh, see `SignalRule`)
 ///
 /// The tap holds no rule's state: feedback matrices, perturbations and signals belong to the rule
 /// (see `LearningRule`), and the perturbation arrives as an argument of the tangent pass

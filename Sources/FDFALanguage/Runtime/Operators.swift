@@ -4,8 +4,9 @@ import Foundation
 /// The meaning of `+ - * / % ^ @`, comparisons and unary `-` / `not` for each kind of value.
 ///
 /// Numbers follow IEEE arithmetic (1/0 is inf); `%` is the floored modulo (the result takes the
-/// divisor's sign). Tensors work elementwise with numbers and with tensors of matching shape (see
-/// `TensorMath.zip`); comparisons on tensors give tensors of 0 and 1.
+/// divisor's sign). Tensors work elementwise with numbers and with tensors whose shape equals theirs
+/// or is its trailing part, repeated along the leading dimensions (`[B, K] + [K]`; a one-element
+/// tensor goes with any shape; see `TensorMath.zip`); comparisons on tensors give tensors of 0 and 1.
 enum Operators {
     static func binary(_ op: BinaryOperator, _ a: Value, _ b: Value) throws -> Value {
         switch (a, b) {
