@@ -1,7 +1,7 @@
 import FDFAEngine
 
 /// Draws a forward-gradient estimator S times at the network's current parameters and batch, and
-/// measures its alignment and variance against the exact quantity (SPEC §7).
+/// measures its alignment and variance against the exact quantity (docs/reference.md#analysis).
 ///
 /// The forward point is fixed, so the network runs forward once; each draw is one tangent pass with
 /// fresh perturbations from a generator seeded with `seed`, passed to the tangent pass as arguments, so

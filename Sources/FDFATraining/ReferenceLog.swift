@@ -1,7 +1,7 @@
 import FDFAEngine
 import Foundation
 
-/// The reference implementation's console lines and CSV log (SPEC §5), byte for byte, so that
+/// The reference implementation's console lines and CSV log (docs/reference.md#command-line-and-logs), byte for byte, so that
 /// scripts written against the PyTorch original read fdfa's output unchanged.
 public enum ReferenceLog {
     /// `Train Epoch: {epoch} [{seen}/{N} ({percent:.0f}%)]\tLoss: {loss:.4f}`

@@ -2,7 +2,7 @@ import FDFAAnalysis
 import FDFAEngine
 import Foundation
 
-/// SPEC §7's measurements and plots. Measurements leave training untouched (see `Trainer.measureGradients`).
+/// The measurements of docs/reference.md#analysis and their plots. Measurements leave training untouched (see `Trainer.measureGradients`).
 extension BuiltinGroup {
     static let analysis = BuiltinGroup("Analysis", [
         Builtin("align", [.required("net", .host("network")), .required("batch", .host("batch")),

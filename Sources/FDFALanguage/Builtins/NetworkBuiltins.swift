@@ -8,7 +8,7 @@ extension BuiltinGroup {
                 summary: "Fully connected net: per hidden width linear → bn → relu → tap, then linear(classes).",
                 details: """
                     input is a data set (its sample shape and classes), a feature count or a shape: fc(784, [800, 800], 10),
-                    fc(data, [256]). The reference uses two hidden blocks of 800 on MNIST-sized data (SPEC §3).
+                    fc(data, [256]). The reference uses two hidden blocks of 800 on MNIST-sized data (docs/reference.md#networks).
                     Every new network (fc, cnn, stack, …) trains with FDFA, the reference's default, when it has taps,
                     and with BP when it has none (FDFA's signals enter at taps), until configure says otherwise. The
                     seed (default: drawn from the session's generator) fixes the weights, the rule's draws and

@@ -107,7 +107,7 @@ final class NetworkValue: HostObject {
         }
     }
 
-    /// `net.tap(l)`: 1-based, tap 1 nearest the input (SPEC §1).
+    /// `net.tap(l)`: 1-based, tap 1 nearest the input (docs/reference.md#notation).
     private var tapAccessor: Builtin {
         Builtin("tap", [.required("l", .integer)], summary: "Tap l of the network (1 nearest the input).") { [network, trainer] args, _ in
             .host(TapValue(try Self.tap(network, try args.integer("l")), rule: trainer.learningRule))
