@@ -29,8 +29,9 @@ let package = Package(
         .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ"),
         .systemLibrary(name: "CCrypto", path: "Sources/CCrypto"),
 
-        // The few elementwise kernels Swift cannot vectorise on Linux (sqrt, log, sin, cos), the
-        // thread pool and the FMA peak loop, in C.
+        // The hot loops Swift does not vectorise on Linux, in C with one job each (Adam's update, the
+        // finiteness check, Philox draws, im2col, max-pooling, BatchNorm's plane sums), the thread
+        // pool and the FMA peak loop.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]),
         // Starting `fdfa sweep`'s child trainings so that they die with the sweep.
         .target(name: "CProcess"),

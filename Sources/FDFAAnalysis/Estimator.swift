@@ -1,6 +1,6 @@
 import FDFAEngine
 
-/// A single-draw forward-gradient estimator (SPEC §2, §7) and what it estimates.
+/// A single-draw forward-gradient estimator (docs/reference.md#learning-rules, docs/reference.md#analysis) and what it estimates.
 public enum Estimator: String, CaseIterable, CustomStringConvertible {
     /// FG-W: (∇L · v) v with one v ~ N(0, I) over all parameters, against BP's full gradient.
     case fgw = "FG-W"

@@ -1,7 +1,7 @@
 import FDFAEngine
 import Foundation
 
-/// Records SPEC §7's quantities every N steps of a training run into a CSV file (and a `table`).
+/// Records the quantities of docs/reference.md#analysis every N steps of a training run into a CSV file (and a `table`).
 ///
 /// Use: make one before training with the groups, the period, the CSV path and a fixed measurement
 /// batch; call `maybeRecord` after every step (and once with step 0 before the first, for the

@@ -1,7 +1,7 @@
 import FDFAData
 import FDFAEngine
 
-/// The reference implementation's choice of network for a dataset and its flags (SPEC §3, §5):
+/// The reference implementation's choice of network for a dataset and its flags (docs/reference.md#networks):
 /// CIFAR-100 always means AlexNet at 224×224; `--conv` picks the shallow CNN; otherwise a fully
 /// connected net of `--n-layers` hidden blocks (800 wide on MNIST-shaped data, 1000 on CIFAR-10).
 /// FG-W trains its own network: the same widths without BatchNorm and taps.

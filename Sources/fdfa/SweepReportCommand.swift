@@ -1,5 +1,6 @@
 import ArgumentParser
 import FDFAAnalysis
+import FDFAEngine
 import FDFATraining
 import Foundation
 
@@ -74,11 +75,7 @@ struct SweepTable {
     }
 
     var csv: String {
-        ([csvHeader] + csvRows).map { $0.map(Self.csvCell).joined(separator: ",") }.joined(separator: "\n")
-    }
-
-    private static func csvCell(_ text: String) -> String {
-        text.contains(",") || text.contains("\"") ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+        ([csvHeader] + csvRows).map(CSVFile.line).joined(separator: "\n")
     }
 
     /// A row: leading cells, then each summary as `mean ± std` with its decimals (Markdown) or as two cells (CSV).

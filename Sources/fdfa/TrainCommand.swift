@@ -5,7 +5,7 @@ import FDFAEngine
 import FDFATraining
 import Foundation
 
-/// `fdfa train`: the PyTorch original's command line, console lines and CSV log (SPEC §4–§5), plus
+/// `fdfa train`: the PyTorch original's command line, console lines and CSV log (docs/reference.md#command-line-and-logs), plus
 /// the rules beyond it, checkpoints and resume. Flags keep the original's names and defaults.
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

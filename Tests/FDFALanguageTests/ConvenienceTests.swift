@@ -14,6 +14,19 @@ final class ConvenienceTests: XCTestCase {
         XCTAssertTrue(try output("help zeros").hasPrefix("zeros(dims...)"))
     }
 
+    /// `help syntax` and the README's summary of the language are one text (`Help.syntax`).
+    func testTheREADMEShowsTheSyntaxSummaryOfHelp() throws {
+        let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("README.md")
+        let text = try String(contentsOf: readme, encoding: .utf8)
+        let section = try XCTUnwrap(text.range(of: "## The language and the REPL"), "README has no section on the language")
+        let block = try XCTUnwrap(text.range(of: "```\n", range: section.upperBound ..< text.endIndex))
+        let end = try XCTUnwrap(text.range(of: "\n```", range: block.upperBound ..< text.endIndex))
+        XCTAssertEqual(String(text[block.upperBound ..< end.lowerBound]), Help.syntax,
+                       "README.md's syntax block differs from Help.syntax (Sources/FDFALanguage/Builtins/Help.swift): copy it there")
+        XCTAssertEqual(try output("help syntax"), Help.syntax + "\n")
+    }
+
     func testRecordsIndexedByName() throws {
         let c = Captured()
         XCTAssertEqual(try c.run("curves = {}\nfor rule in [\"BP\", \"FDFA\"] { curves[rule] = [len(rule)] }\ncurves"), "{BP: [2], FDFA: [4]}\n")

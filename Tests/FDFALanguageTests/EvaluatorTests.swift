@@ -125,6 +125,14 @@ final class EvaluatorTests: XCTestCase {
         XCTAssertEqual(try session.run("a"), "2\n")
     }
 
+    /// One wording for a value of the wrong type, with "a" or "an" as the type name needs.
+    func testWrongTypeMessagesChooseTheirArticle() {
+        XCTAssertEqual(withArticle("alignment"), "an alignment")
+        XCTAssertEqual(withArticle("integer or list"), "an integer or list")
+        XCTAssertEqual(withArticle("tensor"), "a tensor")
+        XCTAssertEqual(LanguageError.mustBe("'x'", "a tensor", got: .list([])).message, "'x' must be a tensor, got a list")
+    }
+
     func testErrorsInsideFunctionsNameTheCallSite() {
         let message = Captured().error("fn f(x) {\n  return x + \"s\"\n}\nf(1)")
         XCTAssertTrue(message.hasPrefix("<repl>:2:12: error: cannot apply '+' to a number and a string"), message)

@@ -32,7 +32,7 @@ final class TrainingRunTests: XCTestCase {
                        "Namespace(epochs=1)\nEpoch,Training Loss,Test Loss,Test Accuracy\r\n1,0.5,0.25,75.0\r\n")
         // Double precision, printed as Python prints floats: 0.1 + 0.2 is 0.30000000000000004 there.
         XCTAssertEqual(ReferenceLog.csvRow(epoch: 2, trainingLoss: 0.1 + 0.2, .init(loss: 1e-05, correct: 2, count: 3)),
-                       "2,0.30000000000000004,1e-05,66.66666666666667")
+                       ["2", "0.30000000000000004", "1e-05", "66.66666666666667"])
     }
 
     func testEpochTrainsEveryBatchLearnsAndDecaysTheLearningRate() throws {

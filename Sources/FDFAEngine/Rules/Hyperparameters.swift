@@ -1,4 +1,4 @@
-/// The knobs of a training run, with the reference implementation's defaults (SPEC §4).
+/// The knobs of a training run, with the reference implementation's defaults (docs/reference.md#optimisation).
 public struct Hyperparameters: Equatable {
     /// Adam learning rate of the forward parameters (the reference's --lr).
     public var learningRate: Float = 1e-4

@@ -2,7 +2,7 @@ import FDFAAnalysis
 import FDFAEngine
 import Foundation
 
-/// SPEC §7's measurements and plots. Measurements leave training untouched (see `Trainer.measureGradients`).
+/// The measurements of docs/reference.md#analysis and their plots. Measurements leave training untouched (see `Trainer.measureGradients`).
 extension BuiltinGroup {
     static let analysis = BuiltinGroup("Analysis", [
         Builtin("align", [.required("net", .host("network")), .required("batch", .host("batch")),
@@ -164,10 +164,10 @@ extension BuiltinGroup {
                 switch $0 {
                 case .number(let n): return n
                 case .none: return .nan
-                default: throw LanguageError.runtime("\(what) must hold numbers, found a \($0.typeName)")
+                default: throw LanguageError.runtime("\(what) must hold numbers, found \(withArticle($0.typeName))")
                 }
             }
-        default: throw LanguageError.runtime("\(what) must be a list or tensor of numbers, or a record of them; got a \(value.typeName)")
+        default: throw LanguageError.mustBe(what, "a list or tensor of numbers, or a record of them", got: value)
         }
     }
 }

@@ -8,7 +8,7 @@ extension BuiltinGroup {
                 summary: "Fully connected net: per hidden width linear → bn → relu → tap, then linear(classes).",
                 details: """
                     input is a data set (its sample shape and classes), a feature count or a shape: fc(784, [800, 800], 10),
-                    fc(data, [256]). The reference uses two hidden blocks of 800 on MNIST-sized data (SPEC §3).
+                    fc(data, [256]). The reference uses two hidden blocks of 800 on MNIST-sized data (docs/reference.md#networks).
                     Every new network (fc, cnn, stack, …) trains with FDFA, the reference's default, when it has taps,
                     and with BP when it has none (FDFA's signals enter at taps), until configure says otherwise. The
                     seed (default: drawn from the session's generator) fixes the weights, the rule's draws and
@@ -43,7 +43,7 @@ extension BuiltinGroup {
                 case .host(let spec as LayerSpecValue): return spec.spec
                 case .builtin(let builtin) where builtin.name == "relu": return .relu
                 default:
-                    throw LanguageError.runtime("layer \(i + 1) is a \(value.typeName), not a layer spec (linear(n), conv(n, k), bn(), relu, maxpool(k), avgpool(h, w), flatten(), tap())")
+                    throw LanguageError.runtime("layer \(i + 1) is \(withArticle(value.typeName)), not a layer spec (linear(n), conv(n, k), bn(), relu, maxpool(k), avgpool(h, w), flatten(), tap())")
                 }
             }
             return try make(args, session, kind: "stack", input: try input(args).shape, specs: specs)

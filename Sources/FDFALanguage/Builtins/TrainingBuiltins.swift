@@ -168,7 +168,7 @@ extension BuiltinGroup {
     /// 1×28×28 images; no copy), after checking that samples and classes fit.
     private static func fitted(_ dataset: Dataset, to net: NetworkValue) throws -> Dataset {
         let input = net.network.inputShape
-        guard dataset.sampleShape.reduce(1, *) == input.reduce(1, *) else {
+        guard dataset.sampleShape.elementCount == input.elementCount else {
             throw LanguageError.runtime("samples of \(format(dataset.sampleShape)) do not fit the network's input \(format(input))")
         }
         guard dataset.classCount <= net.network.classes else {
