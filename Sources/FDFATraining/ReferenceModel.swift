@@ -3,18 +3,20 @@ import FDFAEngine
 
 /// The reference implementation's choice of network for a dataset and its flags (SPEC §3, §5):
 /// CIFAR-100 always means AlexNet at 224×224; `--conv` picks the shallow CNN; otherwise a fully
-/// connected net of `--n-layers` hidden blocks (800 wide on MNIST-shaped data, 1000 on CIFAR-10).
-/// FG-W trains its own network: the same widths without BatchNorm and taps.
+/// connected net of `--n-layers` hidden blocks (800 wide on MNIST-shaped data, 1000 on CIFAR-10;
+/// by default as many as `Rule.defaultHiddenLayers`). FG-W trains its own network: the same widths
+/// without BatchNorm and taps.
 public struct ReferenceModel: Equatable {
     public var dataset: DatasetName
     public var conv: Bool
     public var hiddenLayers: Int
     public var rule: Rule
 
-    public init(dataset: DatasetName, conv: Bool = false, hiddenLayers: Int = 2, rule: Rule) {
+    /// - Parameter hiddenLayers: the fully connected net's hidden blocks; nil for the rule's default.
+    public init(dataset: DatasetName, conv: Bool = false, hiddenLayers: Int? = nil, rule: Rule) {
         self.dataset = dataset
         self.conv = conv
-        self.hiddenLayers = hiddenLayers
+        self.hiddenLayers = hiddenLayers ?? rule.defaultHiddenLayers
         self.rule = rule
     }
 

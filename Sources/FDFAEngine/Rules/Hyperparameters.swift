@@ -1,7 +1,8 @@
-/// The knobs of a training run, with the reference implementation's defaults (SPEC §4).
+/// The knobs of a training run, with the reference implementation's defaults (SPEC §4); a rule's
+/// own defaults are `Rule.defaultHyperparameters`.
 public struct Hyperparameters: Equatable {
     /// Adam learning rate of the forward parameters (the reference's --lr).
-    public var learningRate: Float = 1e-4
+    public var learningRate = Float(Rule.referenceLearningRate)
     /// Adam learning rate of the feedback matrices, DKP and FDFA (--b-lr).
     public var feedbackLearningRate: Float = 1e-4
     /// L2 weight decay of the forward parameters (--weight-decay).
