@@ -6,8 +6,8 @@ import PackageDescription
 /// The targets follow the architecture, each depending only on layers below it:
 /// engine (tensors, layers, rules, the Ctrl-C flag) ← data, analysis ← training (runs over datasets,
 /// checkpoints) ← language ← REPL ← Jupyter kernel ← `fdfa` command line.
-/// Every target lists exactly the modules it imports; a test target that runs the built `fdfa`
-/// binary also lists "fdfa", so that it is built beside the tests.
+/// Every target lists exactly the modules it imports (FDFAPackageTests checks); a test target that
+/// runs the built `fdfa` binary also lists "fdfa", so that it is built beside the tests.
 ///
 /// Release builds use SwiftPM's `-O`, which keeps every `precondition` and bounds check: a bad index
 /// is an error, not memory corruption. Checks that would cost time sit outside the hot loops.
@@ -61,8 +61,10 @@ let package = Package(
         .testTarget(name: "FDFALanguageTests", dependencies: ["FDFAEngine", "FDFATraining", "FDFALanguage", "FDFATestSupport", "fdfa"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "FDFAReplTests", dependencies: ["FDFALanguage", "FDFARepl", "FDFATestSupport", "fdfa"]),
-        .testTarget(name: "FDFACommandLineTests", dependencies: ["fdfa"]),
+        .testTarget(name: "FDFACommandLineTests", dependencies: ["FDFATestSupport", "fdfa"]),
         .testTarget(name: "FDFAKernelTests", dependencies: ["FDFAKernel", "fdfa"], exclude: ["Python"]),
+        // That this graph lists what each target imports.
+        .testTarget(name: "FDFAPackageTests"),
     ],
     swiftLanguageModes: [.v5]
 )

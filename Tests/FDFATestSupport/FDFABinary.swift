@@ -3,9 +3,14 @@ import XCTest
 
 /// The fdfa executable built beside the test bundle, run as a user's shell would.
 public enum FDFABinary {
+    /// Where it is: beside the test bundle.
+    public static var url: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("fdfa")
+    }
+
     /// Its path; skips the calling test when it is not built.
     public static func path() throws -> String {
-        let path = Bundle.main.executableURL!.deletingLastPathComponent().appendingPathComponent("fdfa").path
+        let path = url.path
         guard FileManager.default.isExecutableFile(atPath: path) else {
             throw XCTSkip("the fdfa binary is not built next to the tests (\(path))")
         }
