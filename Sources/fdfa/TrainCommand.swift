@@ -32,13 +32,13 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Learning rate of the forward parameters (default: the rule's, 1e-4; 1e-3 for FG-W).")
     var lr: Double?
     @Option(name: .customLong("b-lr"), help: "Learning rate of the feedback matrices (DKP, FDFA).")
-    var bLR: Double = 1e-4
+    var bLR = Hyperparameters.Reference.feedbackLearningRate
     @Option(help: "Learning-rate step gamma, applied after every epoch.")
-    var gamma: Double = 0.95
+    var gamma = Hyperparameters.Reference.gamma
     @Option(help: "L2 weight decay of the forward parameters.")
-    var weightDecay: Double = 0
+    var weightDecay = Hyperparameters.Reference.weightDecay
     @Option(help: "L2 weight decay of the feedback matrices (1e-6 recommended for DKP).")
-    var feedbackDecay: Double = 0
+    var feedbackDecay = Hyperparameters.Reference.feedbackDecay
     @Flag(help: "Accepted for compatibility; fdfa always runs on the CPU.")
     var noCuda = false
     @Flag(help: "One batch per epoch, to check a set-up quickly.")
@@ -72,8 +72,9 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("init"),
             help: "Start from these weights: a PyTorch state_dict saved as safetensors (the original's names), an export or a checkpoint.")
     var initialWeights: String?
-    @Option(help: "Quantities to track beside the log: cos (δ and gradient cosines), align (cos(B, J)), var (estimator variance).")
-    var track: String?
+    @Option(help: "Quantities to track beside the log, comma separated: cos (δ and gradient cosines), align (cos(B, J)), var (estimator variance).",
+            transform: TrackGroups.init(parsing:))
+    var track: TrackGroups?
     @Option(help: "Steps between tracked measurements (on a fixed probe batch of the first 32 test samples).")
     var trackEvery = 100
     @Flag(help: "At the end, print where the time went (loading, evaluations, steps, batches) to standard error.")
@@ -90,9 +91,6 @@ struct TrainCommand: ParsableCommand {
             guard value.isFinite, value >= 0 else { throw ValidationError("\(name) must be a finite number at least 0, got \(value)") }
         }
         guard feedbackMomentum >= 0, feedbackMomentum < 1 else { throw ValidationError("--feedback-momentum must be in [0, 1)") }
-        if let track {
-            do { _ = try TrackGroups(parsing: track) } catch { throw ValidationError("--track: \(error)") }
-        }
         try Limits.check(trackEvery, in: 1 ... Int(Int32.max), "--track-every")
         if initialWeights != nil && resume != nil { throw ValidationError("--init and --resume exclude each other: a checkpoint holds its weights") }
     }
@@ -106,7 +104,7 @@ struct TrainCommand: ParsableCommand {
 
     /// The flags as the engine takes them (in float32).
     var hyperparameters: Hyperparameters {
-        var h = rule.defaultHyperparameters
+        var h = Hyperparameters()
         h.learningRate = Float(learningRate)
         h.feedbackLearningRate = Float(bLR)
         h.weightDecay = Float(weightDecay)
@@ -174,7 +172,7 @@ struct TrainCommand: ParsableCommand {
         guard let track else { return nil }
         let probe = BatchLoader(run.dataset.test, batchSize: 32, shuffle: false, transform: model.testTransform).next()!
         let path = String(log.path.dropLast(4)) + "-track.csv"
-        return try Tracker(groups: TrackGroups(parsing: track), every: trackEvery, path: path,
+        return try Tracker(groups: track, every: trackEvery, path: path,
                            images: probe.images.copy(), labels: probe.labels, seed: seed,
                            resumingAfter: resume == nil ? nil : run.trainer.steps)
     }

@@ -11,12 +11,9 @@ extension Rule {
         network.taps.isEmpty ? .bp : referenceDefault
     }
 
-    /// The reference's learning rate of the forward parameters (`--lr`).
-    public static let referenceLearningRate = 1e-4
-
     /// The learning rate of the forward parameters: the reference's, 1e-3 for FG-W. A `Double`, as
     /// the command line parses and logs `--lr` (the log shows 0.001, not float32's 0.0010000000475).
-    public var defaultLearningRate: Double { self == .fgw ? 1e-3 : Rule.referenceLearningRate }
+    public var defaultLearningRate: Double { self == .fgw ? 1e-3 : Hyperparameters.Reference.learningRate }
 
     /// The hyperparameters a run of this rule starts with: the reference's, with the rule's learning rate.
     public var defaultHyperparameters: Hyperparameters {
