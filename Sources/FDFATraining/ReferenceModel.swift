@@ -25,6 +25,14 @@ public struct ReferenceModel: Equatable {
     /// Width of the fully connected hidden blocks.
     public var hiddenWidth: Int { dataset == .cifar10 ? 1000 : 800 }
 
+    /// The fully connected net's hidden widths.
+    public var hiddenWidths: [Int] { Array(repeating: hiddenWidth, count: hiddenLayers) }
+
+    /// The hidden widths `rule` trains by default on MNIST-shaped data: [800, 800]; FG-W's [800].
+    public static func defaultHiddenWidths(for rule: Rule) -> [Int] {
+        ReferenceModel(dataset: .mnist, rule: rule).hiddenWidths
+    }
+
     /// Per-sample input shape the network sees (after the CIFAR-100 resize to 224).
     public func inputShape(for sampleShape: [Int]) -> [Int] {
         isAlexNet ? [sampleShape[0], 224, 224] : sampleShape
@@ -33,8 +41,7 @@ public struct ReferenceModel: Equatable {
     public func specs(classes: Int) -> [LayerSpec] {
         if isAlexNet { return LayerSpec.alexNet(classes: classes) }
         if conv { return LayerSpec.shallowCNN(classes: classes) }
-        let hidden = Array(repeating: hiddenWidth, count: hiddenLayers)
-        return rule == .fgw ? LayerSpec.fgw(hidden: hidden, classes: classes) : LayerSpec.fc(hidden: hidden, classes: classes)
+        return rule == .fgw ? LayerSpec.fgw(hidden: hiddenWidths, classes: classes) : LayerSpec.fc(hidden: hiddenWidths, classes: classes)
     }
 
     public func network(for dataset: Dataset, seed: UInt64) throws -> Network {

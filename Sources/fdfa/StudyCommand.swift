@@ -63,8 +63,9 @@ struct StudyCommand: ParsableCommand {
             }
             return cache[step]
         }
-        let probeLoader = BatchLoader(data.test, batchSize: probe, shuffle: false)
-        let probeBatch = probeLoader.next()!
+        guard let probeBatch = BatchLoader(data.test, batchSize: probe, shuffle: false).next() else {
+            throw CommandFailure("the study measures on test samples, and \(dataset.rawValue) has none")
+        }
         let result = try Study.run(c, batches: batches, probe: (probeBatch.images.copy(), probeBatch.labels))
         for file in result.files { emit("wrote \(file)") }
     }

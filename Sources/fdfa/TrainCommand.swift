@@ -170,7 +170,9 @@ struct TrainCommand: ParsableCommand {
     /// batch of the first 32 test samples; nil without --track.
     func makeTracker(_ run: TrainingRun, model: ReferenceModel, log: CSVLog, seed: UInt64) throws -> Tracker? {
         guard let track else { return nil }
-        let probe = BatchLoader(run.dataset.test, batchSize: 32, shuffle: false, transform: model.testTransform).next()!
+        guard let probe = BatchLoader(run.dataset.test, batchSize: 32, shuffle: false, transform: model.testTransform).next() else {
+            throw CommandFailure("--track measures on test samples, and \(dataset.rawValue) has none")
+        }
         let path = String(log.path.dropLast(4)) + "-track.csv"
         return try Tracker(groups: track, every: trackEvery, path: path,
                            images: probe.images.copy(), labels: probe.labels, seed: seed,
