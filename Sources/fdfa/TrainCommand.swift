@@ -273,15 +273,3 @@ struct TrainCommand: ParsableCommand {
         return "Namespace(" + fields.joined(separator: ", ") + ")"
     }
 }
-
-/// Prints a line and flushes it, so a log followed with `tail -f` is never behind.
-func emit(_ line: String) {
-    print(line)
-    fflush(stdout)
-}
-
-/// A failure to report as one clear message on stderr with a non-zero exit status.
-struct CommandFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ message: String) { description = message }
-}
