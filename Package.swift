@@ -3,9 +3,11 @@ import PackageDescription
 
 /// fdfa: a REPL workbench for Forward Direct Feedback Alignment and its relatives.
 ///
-/// The targets follow the architecture, each layer depending only on those below it:
-/// engine (tensors, layers, rules) ← data ← analysis ← training (runs over datasets, checkpoints)
-/// ← language ← REPL ← Jupyter kernel ← `fdfa` command line.
+/// The targets follow the architecture, each depending only on layers below it:
+/// engine (tensors, layers, rules, the Ctrl-C flag) ← data, analysis ← training (runs over datasets,
+/// checkpoints) ← language ← REPL ← Jupyter kernel ← `fdfa` command line.
+/// Every target lists exactly the modules it imports (FDFAPackageTests checks); a test target that
+/// runs the built `fdfa` binary also lists "fdfa", so that it is built beside the tests.
 ///
 /// Release builds use SwiftPM's `-O`, which keeps every `precondition` and bounds check: a bad index
 /// is an error, not memory corruption. Checks that would cost time sit outside the hot loops.
@@ -41,7 +43,7 @@ let package = Package(
         .target(name: "FDFATraining", dependencies: ["FDFAEngine", "FDFAData", "FDFAAnalysis"]),
         .target(name: "FDFALanguage", dependencies: ["FDFAEngine", "FDFAData", "FDFAAnalysis", "FDFATraining", "CDeflate"]),
         .target(name: "FDFARepl", dependencies: ["FDFAEngine", "FDFALanguage", "CEditLine"]),
-        .target(name: "FDFAKernel", dependencies: ["FDFALanguage", "FDFATraining", "FDFARepl", "CZeroMQ", "CCrypto"]),
+        .target(name: "FDFAKernel", dependencies: ["FDFAEngine", "FDFATraining", "FDFALanguage", "FDFARepl", "CZeroMQ", "CCrypto"]),
         .executableTarget(
             name: "fdfa",
             dependencies: [
@@ -51,13 +53,19 @@ let package = Package(
             ]
         ),
 
-        .testTarget(name: "FDFAEngineTests", dependencies: ["FDFAEngine"], exclude: ["Fixtures"]),
-        .testTarget(name: "FDFADataTests", dependencies: ["FDFAData"]),
-        .testTarget(name: "FDFAAnalysisTests", dependencies: ["FDFAAnalysis"]),
-        .testTarget(name: "FDFATrainingTests", dependencies: ["FDFATraining"], exclude: ["Fixtures"]),
-        .testTarget(name: "FDFALanguageTests", dependencies: ["FDFALanguage", "FDFARepl"], exclude: ["Fixtures"]),
-        .testTarget(name: "FDFACommandLineTests", dependencies: ["fdfa"]),
+        // What the test targets share: the built binary, scratch directories.
+        .target(name: "FDFATestSupport", path: "Tests/FDFATestSupport"),
+        .testTarget(name: "FDFAEngineTests", dependencies: ["FDFAEngine", "CKernels"], exclude: ["Fixtures"]),
+        .testTarget(name: "FDFADataTests", dependencies: ["FDFAEngine", "FDFAData", "CDeflate"]),
+        .testTarget(name: "FDFAAnalysisTests", dependencies: ["FDFAEngine", "FDFAAnalysis"]),
+        .testTarget(name: "FDFATrainingTests", dependencies: ["FDFAEngine", "FDFAData", "FDFATraining"], exclude: ["Fixtures"]),
+        .testTarget(name: "FDFALanguageTests", dependencies: ["FDFAEngine", "FDFATraining", "FDFALanguage", "FDFATestSupport", "fdfa"],
+                    exclude: ["Fixtures"]),
+        .testTarget(name: "FDFAReplTests", dependencies: ["FDFALanguage", "FDFARepl", "FDFATestSupport", "fdfa"]),
+        .testTarget(name: "FDFACommandLineTests", dependencies: ["FDFATestSupport", "fdfa"]),
         .testTarget(name: "FDFAKernelTests", dependencies: ["FDFAKernel", "fdfa"], exclude: ["Python"]),
+        // That this graph lists what each target imports.
+        .testTarget(name: "FDFAPackageTests"),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -22,6 +22,13 @@ public enum Estimator: String, CaseIterable, CustomStringConvertible {
         default: return nil
         }
     }
+
+    /// The estimator measured for `rule` on `network`: the rule's own; for the rules that draw
+    /// nothing, FDFA's Jacobian draw where there are taps (how noisy an FDFA step would be there)
+    /// and FG-W's otherwise.
+    public static func `default`(for rule: Rule, on network: Network) -> Estimator {
+        Estimator(rule: rule) ?? (network.taps.isEmpty ? .fgw : .fdfa)
+    }
 }
 
 /// An estimator's statistics over S independent draws against one target (all parameters, or a tap).

@@ -37,15 +37,12 @@ struct SweepReportCommand: ParsableCommand {
     var metric: Metric = .accuracy
 
     func run() throws {
-        let sweep: SweepDirectory
-        do { sweep = try SweepDirectory(path: directory) } catch { throw CommandFailure("\(error)") }
+        let sweep = try SweepDirectory(path: directory)
         let table: SweepTable
         if let compare {
             let values = CommaList.items(compare)
             guard values.count == 2 else { throw ValidationError("--compare takes two values A,B, got '\(compare)'") }
-            do {
-                table = try .comparison(sweep, values[0], values[1])
-            } catch { throw CommandFailure("\(error)") }
+            table = try .comparison(sweep, values[0], values[1])
         } else {
             table = epochs ? .perEpoch(sweep) : .summary(sweep)
         }

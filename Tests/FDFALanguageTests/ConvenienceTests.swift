@@ -1,4 +1,5 @@
 @testable import FDFALanguage
+import FDFATestSupport
 import XCTest
 
 /// The language's conveniences (issue 19): help topics, records by name, del, sort, zip, enumerate,

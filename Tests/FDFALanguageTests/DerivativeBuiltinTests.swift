@@ -1,4 +1,5 @@
 @testable import FDFALanguage
+import FDFATestSupport
 import XCTest
 
 /// grad, jvp, randn_like, jacobian, align, variance and plot: right numbers, and training untouched.

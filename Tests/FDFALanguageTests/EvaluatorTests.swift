@@ -1,6 +1,5 @@
-@testable import FDFALanguage
 import FDFAEngine
-import FDFATraining
+@testable import FDFALanguage
 import XCTest
 
 final class EvaluatorTests: XCTestCase {
@@ -123,14 +122,6 @@ final class EvaluatorTests: XCTestCase {
         XCTAssertTrue(session.error("t @ t").contains("do not line up"))
         XCTAssertTrue(session.error("1()").contains("a number is not a function"))
         XCTAssertEqual(try session.run("a"), "2\n")
-    }
-
-    /// One wording for a value of the wrong type, with "a" or "an" as the type name needs.
-    func testWrongTypeMessagesChooseTheirArticle() {
-        XCTAssertEqual(withArticle("alignment"), "an alignment")
-        XCTAssertEqual(withArticle("integer or list"), "an integer or list")
-        XCTAssertEqual(withArticle("tensor"), "a tensor")
-        XCTAssertEqual(LanguageError.mustBe("'x'", "a tensor", got: .list([])).message, "'x' must be a tensor, got a list")
     }
 
     func testErrorsInsideFunctionsNameTheCallSite() {

@@ -139,6 +139,8 @@ final class TrainingRunTests: XCTestCase {
         XCTAssertEqual(ReferenceModel(dataset: .fashionMNIST, conv: true, rule: .bp).specs(classes: 10), LayerSpec.shallowCNN(classes: 10))
         XCTAssertEqual(ReferenceModel(dataset: .cifar100, conv: false, rule: .bp).specs(classes: 100), LayerSpec.alexNet(classes: 100))
         XCTAssertEqual(ReferenceModel(dataset: .mnist, hiddenLayers: 1, rule: .fgw).specs(classes: 10), LayerSpec.fgw(hidden: [800], classes: 10))
+        // FG-W's default depth is its script's, one hidden block.
+        XCTAssertEqual(ReferenceModel(dataset: .mnist, rule: .fgw).specs(classes: 10), LayerSpec.fgw(hidden: [800], classes: 10))
         XCTAssertEqual(ReferenceModel(dataset: .cifar100, rule: .bp).inputShape(for: [3, 32, 32]), [3, 224, 224])
     }
 }

@@ -133,7 +133,7 @@ extension BuiltinGroup {
     private static func chosenEstimator(_ args: Arguments, _ network: Network, rule: Rule) throws -> Estimator {
         let estimator: Estimator
         if args.isNone("estimator") {
-            estimator = Estimator(rule: rule) ?? (network.taps.isEmpty ? .fgw : .fdfa)
+            estimator = Estimator.default(for: rule, on: network)
         } else {
             let name = try args.string("estimator")
             guard let named = Rule(name: name).flatMap(Estimator.init(rule:)) else {

@@ -21,7 +21,8 @@ final class NetworkValue: HostObject {
         self.network = network
         self.kind = kind
         self.seeds = seeds
-        trainer = try Self.trainer(network, rule: rule ?? (network.taps.isEmpty ? .bp : .fdfa), .init(), seeds)
+        let rule = rule ?? Rule.default(for: network)
+        trainer = try Self.trainer(network, rule: rule, rule.defaultHyperparameters, seeds)
         dataRandom = Random(seed: seeds.data)
     }
 
