@@ -1,5 +1,6 @@
 import FDFAEngine
 import Foundation
+import FDFATestSupport
 import XCTest
 @testable import FDFATraining
 
@@ -9,11 +10,9 @@ final class CheckpointValidationTests: XCTestCase {
     var directory: URL!
 
     override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("fdfa-ckpt-valid-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        directory = try temporaryDirectory(self)
     }
 
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: directory) }
 
     /// A checkpoint of one trained epoch, rewritten by `edit`; the error restoring it, if any.
     func restoreError(_ edit: (inout [String: Tensor], inout [String: String]) -> Void) throws -> String? {

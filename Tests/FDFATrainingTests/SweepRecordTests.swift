@@ -1,4 +1,5 @@
 import Foundation
+import FDFATestSupport
 import XCTest
 @testable import FDFATraining
 
@@ -6,8 +7,7 @@ final class CSVLogCollisionTests: XCTestCase {
     /// Two runs started in the same second with the same --log-dir get the same reference name; the
     /// second must not truncate the first's log.
     func testASecondLogOfTheSameNameGetsASuffixAndTheFirstIsKept() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fdfa-csv-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directory = try temporaryDirectory(self)
         let second = Date(timeIntervalSince1970: 1_800_000_000)
         let path = ReferenceLog.csvPath(logDir: directory.path, mode: "FDFA", date: second)
         let first = try CSVLog(path: path, argumentsLine: "Namespace(first)")
@@ -35,8 +35,7 @@ final class SweepStatisticsTests: XCTestCase {
 
     /// A sweep folder written by hand: two rules × three seeds, rows chosen so the statistics are known.
     func testGroupsAndPairedComparisonOfAHandWrittenSweep() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fdfa-sweep-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directory = try temporaryDirectory(self)
         let accuracies = ["FDFA": [90.0, 92.0, 94.0], "DFA": [89.0, 90.0, 94.0]]
         var runs: [SweepManifest.Run] = []
         for mode in ["FDFA", "DFA"] {

@@ -1,6 +1,7 @@
 import FDFAData
 import FDFAEngine
 import Foundation
+import FDFATestSupport
 import XCTest
 @testable import FDFATraining
 
@@ -25,7 +26,7 @@ final class TrainingRunTests: XCTestCase {
         }() + ".csv"), path)
         XCTAssertNotNil(path.range(of: #"/FDFA/\d{6}_\d{6}\.csv$"#, options: .regularExpression))
 
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("fdfa-csv-\(UUID())/BP/x.csv").path
+        let file = try temporaryDirectory(self).appendingPathComponent("BP/x.csv").path
         let log = try CSVLog(path: file, argumentsLine: "Namespace(epochs=1)")
         try log.append(ReferenceLog.csvRow(epoch: 1, trainingLoss: 0.5, .init(loss: 0.25, correct: 3, count: 4)))
         XCTAssertEqual(try String(contentsOfFile: file, encoding: .utf8),
