@@ -35,18 +35,20 @@ public final class TrainingRun {
     /// the layers' outputs stay within 64 MiB, since a layer keeps its largest buffer (a fully
     /// connected net: 16 batches of 64; the shallow CNN: 2; AlexNet: 1).
     public static func evaluationBatches(for network: Network, batchSize: Int) -> Int {
-        let floatsPerSample = network.layers.reduce(0) { $0 + $1.outputShape.reduce(1, *) }
-        let samples = min(1024, (16 << 20) / max(floatsPerSample, 1))
+        let samples = min(1024, (16 << 20) / max(outputValuesPerSample(network), 1))
         return max(1, samples / batchSize)
     }
 
     /// The floats a training step on `batchSize` samples keeps, estimated as four per output of every
     /// layer per sample (outputs, their gradients, and as much again for the rule's and the kernels'
-    /// scratch buffers) plus the batch itself; in floating point, so no size overflows.
+    /// scratch buffers) plus the batch itself; in floating point, so no batch size overflows.
     public static func stepFloats(_ network: Network, batchSize: Int) -> Double {
-        let outputs = network.layers.reduce(0.0) { $0 + Double($1.outputShape.checkedProduct ?? .max) }
-        let input = Double(network.inputShape.checkedProduct ?? .max)
-        return (4 * outputs + input) * Double(batchSize)
+        Double(4 * outputValuesPerSample(network) + network.inputShape.elementCount) * Double(batchSize)
+    }
+
+    /// The values every layer outputs for one sample, summed over the layers.
+    private static func outputValuesPerSample(_ network: Network) -> Int {
+        network.layers.reduce(0) { $0 + $1.outputShape.elementCount }
     }
 
     /// Refuses a batch size whose training step would need more than half of this machine's memory

@@ -1,6 +1,5 @@
-@testable import FDFALanguage
 import FDFAEngine
-import FDFATraining
+@testable import FDFALanguage
 import XCTest
 
 final class EvaluatorTests: XCTestCase {

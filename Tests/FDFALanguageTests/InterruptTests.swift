@@ -1,6 +1,6 @@
-@testable import FDFALanguage
 import FDFAEngine
-import FDFATraining
+@testable import FDFALanguage
+import FDFATestSupport
 import XCTest
 
 /// Ctrl-C (`Interrupt.request()`) stops long built-ins between their units of work: each of these

@@ -1,6 +1,6 @@
-@testable import FDFALanguage
 import FDFAEngine
-import FDFATraining
+@testable import FDFALanguage
+import FDFATestSupport
 import XCTest
 
 final class NotebookTests: XCTestCase {
