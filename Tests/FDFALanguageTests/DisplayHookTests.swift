@@ -44,7 +44,7 @@ final class DisplayHookTests: XCTestCase {
             configure net, rule="DFA"
             b = batch(data, 16)
             """
-        try session.execute(setup + "\ninfo(net)\nalign(net, b)")
+        try session.execute(setup + "\ninfo(net)\nalign(net, b)\nnet.layers")
         let terminal = Captured()
         try terminal.run(setup)
         XCTAssertEqual(displays.count, 1)
@@ -55,7 +55,10 @@ final class DisplayHookTests: XCTestCase {
         XCTAssertTrue(html.contains("<tr><td style=\"text-align:left\">1</td><td style=\"text-align:left\">Linear(8 → 16)</td>"
                                     + "<td style=\"text-align:left\">16</td><td style=\"text-align:left\">144</td></tr>"), html)
 
-        guard values.count == 1, case .host(let report) = values[0] else { return XCTFail("\(values)") }
+        guard values.count == 2, case .host(let report) = values[0] else { return XCTFail("\(values)") }
+        // net.layers prints as the same table, and is the same HTML table (without the caption).
+        let layers = try XCTUnwrap(Display.html(values[1]))
+        XCTAssertEqual(Array(layers.components(separatedBy: "<tr>").dropFirst()), Array(html.components(separatedBy: "<tr>").dropFirst()))
         let alignment = try XCTUnwrap(Display.html(values[0]))
         XCTAssertEqual(Display.repr(values[0]), report.description)
         // Each comparison of the text ("tap 1   δ: cos 0.5, norm ratio 1.2   B vs J: …") is a row.

@@ -52,8 +52,8 @@ public enum Display {
         case .bool(let b): return b ? "true" : "false"
         case .number(let n): return number(n)
         case .string(let s): return quoted(s)
-        case .list(let items) where !items.isEmpty && items.allSatisfy({ if case .host(let o) = $0 { o is TableRow } else { false } }):
-            let rows = items.compactMap { item -> TableRow? in if case .host(let o) = item { o as? TableRow } else { nil } }
+        case .list(let items) where tableRows(items) != nil:
+            let rows = tableRows(items)!
             return ([type(of: rows[0]).columnTitles] + rows.map(\.row)).joined(separator: "\n")
         case .list(let items) where items.contains(where: \.isLarge):
             // One per line: a tensor by its shape and a few values, an object by its first line, a record whole.
@@ -90,8 +90,17 @@ public enum Display {
         switch value {
         case .record(let r): return Table(rows: r.fields.map { [$0.name, field($0.value, depth: 1)] }, rowHeaders: true).html
         case .host(let object as Tabular): return object.table.html
+        case .list(let items):
+            guard let rows = tableRows(items) else { return nil }
+            return Table(columns: type(of: rows[0]).columns, rows: rows.map(\.cells)).html
         default: return nil
         }
+    }
+
+    /// The items as rows of one table (`net.layers`), if that is what they all are.
+    private static func tableRows(_ items: ValueList) -> [TableRow]? {
+        let rows = items.compactMap { item -> TableRow? in if case .host(let o) = item { o as? TableRow } else { nil } }
+        return !rows.isEmpty && rows.count == items.count ? rows : nil
     }
 
     static func quoted(_ s: String) -> String {

@@ -32,6 +32,9 @@ public protocol HostObject: AnyObject, CustomStringConvertible {
 protocol TableRow: HostObject {
     static var columnTitles: String { get }
     var row: String { get }
+    /// The titles and the row's cells as they are, for hosts that show tables (Jupyter's HTML).
+    static var columns: [String] { get }
+    var cells: [String] { get }
 }
 
 /// A result its built-in has printed already (`train`'s history): the REPL does not echo the call's
