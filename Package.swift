@@ -32,9 +32,11 @@ let package = Package(
         // The few elementwise kernels Swift cannot vectorise on Linux (sqrt, log, sin, cos), the
         // thread pool and the FMA peak loop, in C.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]),
+        // Convolutions on oneDNN's primitives, in the plain layouts the engine keeps its tensors in.
+        .target(name: "CConvolution", dependencies: ["CDNNL"]),
         // Starting `fdfa sweep`'s child trainings so that they die with the sweep.
         .target(name: "CProcess"),
-        .target(name: "FDFAEngine", dependencies: ["CBLAS", "CDNNL", "CKernels"]),
+        .target(name: "FDFAEngine", dependencies: ["CBLAS", "CDNNL", "CConvolution", "CKernels"]),
         .target(name: "FDFAData", dependencies: ["FDFAEngine", "CDeflate"]),
         .target(name: "FDFAAnalysis", dependencies: ["FDFAEngine"]),
         .target(name: "FDFATraining", dependencies: ["FDFAEngine", "FDFAData", "FDFAAnalysis"]),
