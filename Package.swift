@@ -5,7 +5,8 @@ import PackageDescription
 ///
 /// The targets follow the architecture, each layer depending only on those below it:
 /// engine (tensors, layers, rules) ← data ← analysis ← training (runs over datasets, checkpoints)
-/// ← language ← REPL ← Jupyter kernel ← `fdfa` command line.
+/// ← language ← REPL ← Jupyter kernel ← `fdfa` command line; the benchmark (`fdfa bench`) sits on
+/// the engine alone.
 ///
 /// Release builds use SwiftPM's `-O`, which keeps every `precondition` and bounds check: a bad index
 /// is an error, not memory corruption. Checks that would cost time sit outside the hot loops.
@@ -37,6 +38,8 @@ let package = Package(
         // Starting `fdfa sweep`'s child trainings so that they die with the sweep.
         .target(name: "CProcess"),
         .target(name: "FDFAEngine", dependencies: ["CBLAS", "CDNNL", "CConvolution", "CKernels"]),
+        // `fdfa bench`: training steps against their library and physical floors.
+        .target(name: "FDFABench", dependencies: ["FDFAEngine", "CKernels"]),
         .target(name: "FDFAData", dependencies: ["FDFAEngine", "CDeflate"]),
         .target(name: "FDFAAnalysis", dependencies: ["FDFAEngine"]),
         .target(name: "FDFATraining", dependencies: ["FDFAEngine", "FDFAData", "FDFAAnalysis"]),
@@ -46,13 +49,14 @@ let package = Package(
         .executableTarget(
             name: "fdfa",
             dependencies: [
-                "FDFAEngine", "FDFAData", "FDFAAnalysis", "FDFATraining", "FDFALanguage", "FDFARepl", "FDFAKernel", "CProcess",
+                "FDFAEngine", "FDFABench", "FDFAData", "FDFAAnalysis", "FDFATraining", "FDFALanguage", "FDFARepl", "FDFAKernel", "CProcess",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
 
         .testTarget(name: "FDFAEngineTests", dependencies: ["FDFAEngine"], exclude: ["Fixtures"]),
+        .testTarget(name: "FDFABenchTests", dependencies: ["FDFABench"]),
         .testTarget(name: "FDFADataTests", dependencies: ["FDFAData"]),
         .testTarget(name: "FDFAAnalysisTests", dependencies: ["FDFAAnalysis"]),
         .testTarget(name: "FDFATrainingTests", dependencies: ["FDFATraining"], exclude: ["Fixtures"]),
