@@ -36,8 +36,11 @@ public final class Conv2d: Layer {
     private var blockGradients = Workspace()
     /// Each thread's weight and bias gradients of one sample (the oneDNN path).
     private var sampleGradients = Workspace()
-    /// oneDNN's primitives, made on the first step that runs on oneDNN (and again if the threads change).
+    /// oneDNN's primitives, made on the first step that runs on oneDNN (and again if the threads
+    /// change); nil where oneDNN cannot make them, and the layer runs the reference.
     private var primitives: ConvolutionPrimitives?
+    /// The thread count `primitives` were made (or refused) for; 0 before the first try.
+    private var primitivesThreads = 0
     /// Blocks a batch is cut into (fixed, so that the gradients' sums do not depend on the threads).
     static let sampleBlocks = 16
 
@@ -184,8 +187,9 @@ public final class Conv2d: Layer {
     /// The layer's primitives when products run on oneDNN and it can make them; nil otherwise.
     private func oneDNN() -> ConvolutionPrimitives? {
         guard BLAS.library == .onednn else { return nil }
-        if primitives?.threads != Threads.count {
+        if primitivesThreads != Threads.count {
             primitives = ConvolutionPrimitives(geometry, outputs: outputs, threads: Threads.count)
+            primitivesThreads = Threads.count
         }
         return primitives
     }

@@ -4,9 +4,8 @@ import CConvolution
 /// backward-weights, one sample per call, each of fdfa's threads with its own operands. Made once
 /// per layer and thread count, and reused by every step.
 final class ConvolutionPrimitives {
+    /// Made for a number of threads: calls pass `Threads.current`, which must stay below it.
     private let handle: OpaquePointer
-    /// The threads it was made for: calls pass `Threads.current`, below this.
-    let threads: Int
 
     /// nil when oneDNN cannot make the primitives (the layer then runs its im2col reference).
     init?(_ g: WindowGeometry, outputs: Int, threads: Int) {
@@ -14,7 +13,6 @@ final class ConvolutionPrimitives {
                                             Int32(g.kernel), Int32(g.stride), Int32(g.padding), Int32(threads))
         else { return nil }
         self.handle = handle
-        self.threads = threads
     }
 
     deinit { fdfa_conv_destroy(handle) }
