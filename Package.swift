@@ -3,10 +3,12 @@ import PackageDescription
 
 /// fdfa: a REPL workbench for Forward Direct Feedback Alignment and its relatives.
 ///
-/// The targets follow the architecture, each layer depending only on those below it:
-/// engine (tensors, layers, rules) ← data ← analysis ← training (runs over datasets, checkpoints)
-/// ← language ← REPL ← Jupyter kernel ← `fdfa` command line; the benchmark (`fdfa bench`) sits on
-/// the engine alone.
+/// The targets follow the architecture, each depending only on layers below it:
+/// engine (tensors, layers, rules, the Ctrl-C flag) ← data, analysis ← training (runs over datasets,
+/// checkpoints) ← language ← REPL ← Jupyter kernel ← `fdfa` command line; the benchmark (`fdfa
+/// bench`) sits on the engine alone.
+/// Every target lists exactly the modules it imports (FDFAPackageTests checks); a test target that
+/// runs the built `fdfa` binary also lists "fdfa", so that it is built beside the tests.
 ///
 /// Release builds use SwiftPM's `-O`, which keeps every `precondition` and bounds check: a bad index
 /// is an error, not memory corruption. Checks that would cost time sit outside the hot loops.
@@ -30,11 +32,13 @@ let package = Package(
         .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ"),
         .systemLibrary(name: "CCrypto", path: "Sources/CCrypto"),
 
-        // The few elementwise kernels Swift cannot vectorise on Linux (sqrt, log, sin, cos), the
-        // thread pool and the FMA peak loop, in C.
+        // The hot loops Swift does not vectorise on Linux, in C with one job each (Adam's update, the
+        // finiteness check, Philox draws, im2col, max-pooling, BatchNorm's plane sums), the thread
+        // pool and the FMA peak loop.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]),
-        // Convolutions on oneDNN's primitives, in the plain layouts the engine keeps its tensors in.
-        .target(name: "CConvolution", dependencies: ["CDNNL"]),
+        // Convolutions on oneDNN's primitives, in the plain layouts the engine keeps its tensors in
+        // (dnnl.h is a system header; the engine's CDNNL links the library).
+        .target(name: "CConvolution"),
         // Starting `fdfa sweep`'s child trainings so that they die with the sweep.
         .target(name: "CProcess"),
         .target(name: "FDFAEngine", dependencies: ["CBLAS", "CDNNL", "CConvolution", "CKernels"]),
@@ -45,7 +49,7 @@ let package = Package(
         .target(name: "FDFATraining", dependencies: ["FDFAEngine", "FDFAData", "FDFAAnalysis"]),
         .target(name: "FDFALanguage", dependencies: ["FDFAEngine", "FDFAData", "FDFAAnalysis", "FDFATraining", "CDeflate"]),
         .target(name: "FDFARepl", dependencies: ["FDFAEngine", "FDFALanguage", "CEditLine"]),
-        .target(name: "FDFAKernel", dependencies: ["FDFALanguage", "FDFATraining", "FDFARepl", "CZeroMQ", "CCrypto"]),
+        .target(name: "FDFAKernel", dependencies: ["FDFAEngine", "FDFATraining", "FDFALanguage", "FDFARepl", "CZeroMQ", "CCrypto"]),
         .executableTarget(
             name: "fdfa",
             dependencies: [
@@ -55,14 +59,20 @@ let package = Package(
             ]
         ),
 
-        .testTarget(name: "FDFAEngineTests", dependencies: ["FDFAEngine"], exclude: ["Fixtures"]),
-        .testTarget(name: "FDFABenchTests", dependencies: ["FDFABench"]),
-        .testTarget(name: "FDFADataTests", dependencies: ["FDFAData"]),
-        .testTarget(name: "FDFAAnalysisTests", dependencies: ["FDFAAnalysis"]),
-        .testTarget(name: "FDFATrainingTests", dependencies: ["FDFATraining"], exclude: ["Fixtures"]),
-        .testTarget(name: "FDFALanguageTests", dependencies: ["FDFALanguage", "FDFARepl"], exclude: ["Fixtures"]),
-        .testTarget(name: "FDFACommandLineTests", dependencies: ["fdfa"]),
+        // What the test targets share: the built binary, scratch directories.
+        .target(name: "FDFATestSupport", path: "Tests/FDFATestSupport"),
+        .testTarget(name: "FDFAEngineTests", dependencies: ["FDFAEngine", "CKernels"], exclude: ["Fixtures"]),
+        .testTarget(name: "FDFABenchTests", dependencies: ["FDFAEngine", "FDFABench", "CKernels"]),
+        .testTarget(name: "FDFADataTests", dependencies: ["FDFAEngine", "FDFAData", "CDeflate"]),
+        .testTarget(name: "FDFAAnalysisTests", dependencies: ["FDFAEngine", "FDFAAnalysis", "FDFATestSupport"]),
+        .testTarget(name: "FDFATrainingTests", dependencies: ["FDFAEngine", "FDFAData", "FDFATraining", "FDFATestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "FDFALanguageTests", dependencies: ["FDFAEngine", "FDFATraining", "FDFALanguage", "FDFATestSupport", "fdfa"],
+                    exclude: ["Fixtures"]),
+        .testTarget(name: "FDFAReplTests", dependencies: ["FDFALanguage", "FDFARepl", "FDFATestSupport", "fdfa"]),
+        .testTarget(name: "FDFACommandLineTests", dependencies: ["FDFATestSupport", "fdfa"]),
         .testTarget(name: "FDFAKernelTests", dependencies: ["FDFAKernel", "fdfa"], exclude: ["Python"]),
+        // That this graph lists what each target imports.
+        .testTarget(name: "FDFAPackageTests"),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -7,7 +7,7 @@ Run with any Python that has torch and numpy (the tests themselves never need to
     /tmp/torchvenv/bin/python scripts/make-torch-fixtures.py
 
 It builds small versions of the reference's networks in PyTorch (float32, fixed seed) and records,
-on one batch, what the reference computes (SPEC.md §2):
+on one batch, what the reference computes (docs/reference.md#learning-rules):
 
 - "fc":  Flatten → Linear(12→16) → BN1d → ReLU → tap → Linear(16→10) → BN1d → ReLU → tap → Linear(10→5)
 - "cnn": the shallow CNN's shape on 1×14×14: Conv(1→3, k5) → BN2d → ReLU → tap; Conv(3→4, k5) → BN2d

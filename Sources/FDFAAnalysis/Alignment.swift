@@ -1,6 +1,6 @@
 import FDFAEngine
 
-/// How well a trainer's rule follows backpropagation right now (SPEC §7).
+/// How well a trainer's rule follows backpropagation right now (docs/reference.md#analysis).
 public enum Alignment {
     /// Runs the first half of the rule's step on `images` and compares its signals and parameter
     /// gradients with BP's on the same batch and parameters, and (with `feedback`) each B_l with the

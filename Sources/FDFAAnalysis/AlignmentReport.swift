@@ -1,6 +1,6 @@
 import FDFAEngine
 
-/// SPEC §7's per-tap and per-layer numbers for one trainer on one batch (see `Alignment.measure`).
+/// The per-tap and per-layer numbers of docs/reference.md#analysis for one trainer on one batch (see `Alignment.measure`).
 public struct AlignmentReport {
     /// One tap l (1-based, tap 1 nearest the input).
     public struct TapRecord {

@@ -1,7 +1,7 @@
 import Foundation
 import FDFAEngine
 
-/// How an estimate compares with the quantity it estimates: the three numbers SPEC §7 reports.
+/// How an estimate compares with the quantity it estimates: the three numbers of docs/reference.md#analysis.
 ///
 /// A list of tensors is one flat vector (a layer's weight and bias together, every tap's signal over
 /// the batch), so a layer's gradient is compared as a whole. Sums run in Double: the vectors have

@@ -1,6 +1,6 @@
 import FDFAEngine
 
-/// A single-draw forward-gradient estimator (SPEC §2, §7) and what it estimates.
+/// A single-draw forward-gradient estimator (docs/reference.md#learning-rules, docs/reference.md#analysis) and what it estimates.
 public enum Estimator: String, CaseIterable, CustomStringConvertible {
     /// FG-W: (∇L · v) v with one v ~ N(0, I) over all parameters, against BP's full gradient.
     case fgw = "FG-W"
@@ -21,6 +21,13 @@ public enum Estimator: String, CaseIterable, CustomStringConvertible {
         case .fdfa: self = .fdfa
         default: return nil
         }
+    }
+
+    /// The estimator measured for `rule` on `network`: the rule's own; for the rules that draw
+    /// nothing, FDFA's Jacobian draw where there are taps (how noisy an FDFA step would be there)
+    /// and FG-W's otherwise.
+    public static func `default`(for rule: Rule, on network: Network) -> Estimator {
+        Estimator(rule: rule) ?? (network.taps.isEmpty ? .fgw : .fdfa)
     }
 }
 

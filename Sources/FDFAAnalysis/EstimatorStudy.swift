@@ -1,7 +1,7 @@
 import FDFAEngine
 
 /// Draws a forward-gradient estimator S times at the network's current parameters and batch, and
-/// measures its alignment and variance against the exact quantity (SPEC §7).
+/// measures its alignment and variance against the exact quantity (docs/reference.md#analysis).
 ///
 /// The forward point is fixed, so the network runs forward once; each draw is one tangent pass with
 /// fresh perturbations from a generator seeded with `seed`, passed to the tangent pass as arguments, so
@@ -78,7 +78,7 @@ private struct Draw {
     mutating func next(error e: Tensor, rng: inout Random) -> [[Tensor]] {
         for v in perturbations { rng.fillNormal(v) }
         let d = network.tangent(nil, seeds: seeds)!
-        let batch = e.batch, k = e.sampleCount
+        let batch = e.batch, k = e.valuesPerSample
         switch estimator {
         case .fgw:
             let directional = BLAS.dot(e.data, d.data, count: e.count)
@@ -87,7 +87,7 @@ private struct Draw {
             }
         case .fga:
             for (u, target) in zip(perturbations, estimates) {
-                let n = u.sampleCount, g = target[0]
+                let n = u.valuesPerSample, g = target[0]
                 for i in 0 ..< batch {
                     let s = BLAS.dot(e.data + i * k, d.data + i * k, count: k)
                     let src = u.data + i * n, dst = g.data + i * n
@@ -97,7 +97,7 @@ private struct Draw {
         case .fdfa:
             for (u, target) in zip(perturbations, estimates) {
                 BLAS.gemm(d.data, transposeA: true, u.data, into: target[0].data,
-                          m: k, n: u.sampleCount, k: batch, alpha: 1 / Float(batch))
+                          m: k, n: u.valuesPerSample, k: batch, alpha: 1 / Float(batch))
             }
         }
         return estimates

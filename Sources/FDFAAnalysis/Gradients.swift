@@ -1,6 +1,6 @@
 import FDFAEngine
 
-/// The truth every estimate is compared against (SPEC §7): backpropagation's gradients on one
+/// The truth every estimate is compared against (docs/reference.md#analysis): backpropagation's gradients on one
 /// batch at the current parameters, BatchNorm in training mode.
 public struct TrueGradients {
     /// Batch-mean cross-entropy.

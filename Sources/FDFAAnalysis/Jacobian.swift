@@ -1,6 +1,6 @@
 import FDFAEngine
 
-/// J_l: the batch-mean Jacobian of the logits with respect to a tap's h_l (SPEC §7), the matrix
+/// J_l: the batch-mean Jacobian of the logits with respect to a tap's h_l (docs/reference.md#analysis), the matrix
 /// FDFA's B_l estimates.
 ///
 /// Definition: J_l = (1/B) Σ_i ∂y_i/∂h_l,i, classes × n_l: the mean of the per-sample *diagonal*

@@ -1,7 +1,7 @@
 import FDFAEngine
 import Foundation
 
-/// Records SPEC §7's quantities every N steps of a training run into a CSV file (and a `table`).
+/// Records the quantities of docs/reference.md#analysis every N steps of a training run into a CSV file (and a `table`).
 ///
 /// Use: make one before training with the groups, the period, the CSV path and a fixed measurement
 /// batch; call `maybeRecord` after every step (and once with step 0 before the first, for the
@@ -77,7 +77,7 @@ public final class Tracker {
             if groups.contains(.align) { cells += report.feedbackColumns }
         }
         if groups.contains(.variance) {
-            cells += try varianceColumns(trainer.network, estimator: estimator(for: trainer), seed: drawSeed)
+            cells += try varianceColumns(trainer.network, estimator: .default(for: trainer.rule, on: trainer.network), seed: drawSeed)
         }
         let names = cells.map(\.name)
         if let header {
@@ -94,12 +94,6 @@ public final class Tracker {
     }
 
     public func close() { file.close() }
-
-    /// The rule's own estimator; for rules that draw nothing, FDFA's Jacobian draw where there are
-    /// taps (how noisy an FDFA step would be here) and FG-W's otherwise.
-    private func estimator(for trainer: Trainer) -> Estimator {
-        Estimator(rule: trainer.rule) ?? (trainer.network.taps.isEmpty ? .fgw : .fdfa)
-    }
 
     private func varianceColumns(_ network: Network, estimator: Estimator, seed: UInt64) throws -> [(name: String, value: Double)] {
         try EstimatorStudy.run(network, images: images, labels: labels, estimator: estimator, draws: draws, seed: seed)

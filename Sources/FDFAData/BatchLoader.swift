@@ -52,7 +52,7 @@ public final class BatchLoader {
         self.shuffle = shuffle
         self.transform = transform
         let shape = transform?.outputShape(for: split.sampleShape) ?? split.sampleShape
-        sampleShape = flatten ? [shape.reduce(1, *)] : shape
+        sampleShape = flatten ? [shape.elementCount] : shape
         shuffleRandom = Random(seed: seed)
         augmentRandom = Random(seed: seed ^ 0x9E37_79B9_7F4A_7C15)
         labelBuffer.reserveCapacity(batchSize)

@@ -11,7 +11,7 @@ struct CIFARFormat {
     static let cifar100 = CIFARFormat(labelBytes: 2, labelIndex: 1, classCount: 100)
 
     static let sampleShape = [3, 32, 32]
-    static let pixelCount = sampleShape.reduce(1, *)
+    static let pixelCount = sampleShape.elementCount
     var recordSize: Int { labelBytes + CIFARFormat.pixelCount }
 
     /// Number of records in a file of this many bytes, or an error if it is not a whole number of them.
@@ -45,7 +45,7 @@ struct CIFARFormat {
     func decodePickle(_ bytes: [UInt8], file: String, appendingTo pixels: inout [UInt8], labels: inout [Int32]) throws {
         let dict = try CIFARPickle.dictionary(bytes, file: file)
         guard case let .array(data)? = dict["data"], data.dtype == "u1", data.shape.count >= 2,
-              data.shape.dropFirst().reduce(1, *) == CIFARFormat.pixelCount, data.bytes.count == data.shape.reduce(1, *) else {
+              data.shape.dropFirst().elementCount == CIFARFormat.pixelCount, data.bytes.count == data.shape.elementCount else {
             throw DataError.malformed(file: file, reason: "its 'data' is not a uint8 array of N × \(CIFARFormat.pixelCount) pixels")
         }
         guard case let .list(items)? = dict[pickleLabelKey] else {

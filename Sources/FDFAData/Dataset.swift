@@ -21,7 +21,4 @@ public struct Dataset {
         self.train = train
         self.test = test
     }
-
-    /// Numbers per sample (784 for MNIST, 3072 for CIFAR): the input width of a fully connected net.
-    public var featureCount: Int { sampleShape.reduce(1, *) }
 }

@@ -18,7 +18,7 @@ public struct Split {
 
     /// A split over pixel bytes as stored in the data files, `sampleShape` bytes per label.
     init(pixels: ArraySlice<UInt8>, sampleShape: [Int], labels: [Int32]) {
-        precondition(pixels.count == labels.count * sampleShape.reduce(1, *),
+        precondition(pixels.count == labels.count * sampleShape.elementCount,
                      "\(pixels.count) pixels for \(labels.count) samples of \(sampleShape)")
         self.init(.pixels(pixels), sampleShape: sampleShape, labels: labels)
     }
@@ -30,20 +30,20 @@ public struct Split {
     }
 
     public var count: Int { labels.count }
-    /// Numbers per sample (784 for MNIST, 3072 for CIFAR).
-    public var sampleSize: Int { sampleShape.reduce(1, *) }
+    /// Values per sample (784 for MNIST, 3072 for CIFAR).
+    public var valuesPerSample: Int { sampleShape.elementCount }
 
     /// The same samples seen in another shape with as many numbers (a flat 784 network reads 1×28×28
     /// images); no copy.
     public func viewed(as sampleShape: [Int]) -> Split {
-        precondition(sampleShape.reduce(1, *) == sampleSize, "\(self.sampleShape) cannot be viewed as \(sampleShape)")
+        precondition(sampleShape.elementCount == valuesPerSample, "\(self.sampleShape) cannot be viewed as \(sampleShape)")
         return Split(storage, sampleShape: sampleShape, labels: labels)
     }
 
-    /// Writes sample `i` as floats to `out` (`sampleSize` of them).
+    /// Writes sample `i` as floats to `out` (`valuesPerSample` of them).
     public func copySample(_ i: Int, into out: UnsafeMutablePointer<Float>) {
         precondition(0 <= i && i < count, "sample \(i) of \(count)")
-        storage.copy(from: i * sampleSize, count: sampleSize, into: out)
+        storage.copy(from: i * valuesPerSample, count: valuesPerSample, into: out)
     }
 
     /// Writes the samples at `indices`, one after another, as floats to `out`; in parallel, since a
@@ -51,7 +51,7 @@ public struct Split {
     /// the copy waits on memory rather than computes: from 8192 values a thread (a batch of 64
     /// Fashion-MNIST images is split in two) it took 0.04–0.06 s an epoch instead of 0.06–0.10 s.
     public func copySamples(_ indices: ArraySlice<Int>, into out: UnsafeMutablePointer<Float>) {
-        let n = sampleSize
+        let n = valuesPerSample
         indices.withUnsafeBufferPointer { indices in
             parallelFor(indices.count, valuesEach: n, grain: 8_192) { range in
                 for b in range { copySample(indices[b], into: out + b * n) }

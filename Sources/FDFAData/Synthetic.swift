@@ -44,7 +44,7 @@ public struct SyntheticSpec: Hashable, Sendable, CustomStringConvertible {
     }
 
     private func draw(_ random: inout Random) -> Tensor {
-        let w = Tensor(zeros: [classCount, sampleShape.reduce(1, *)])
+        let w = Tensor(zeros: [classCount, sampleShape.elementCount])
         random.fillNormal(w)
         return w
     }

@@ -1,7 +1,7 @@
 import FDFAEngine
 import Foundation
 
-/// The reference implementation's console lines and CSV log (SPEC §5), byte for byte, so that
+/// The reference implementation's console lines and CSV log (docs/reference.md#command-line-and-logs), byte for byte, so that
 /// scripts written against the PyTorch original read fdfa's output unchanged.
 public enum ReferenceLog {
     /// `Train Epoch: {epoch} [{seen}/{N} ({percent:.0f}%)]\tLoss: {loss:.4f}`
@@ -82,12 +82,12 @@ public enum ReferenceLog {
         name.range(of: #"^[0-9]{6}_[0-9]{6}(-[0-9]+)?\.csv$"#, options: .regularExpression) != nil
     }
 
-    public static let csvHeader = "Epoch,Training Loss,Test Loss,Test Accuracy"
+    public static let csvHeader = ["Epoch", "Training Loss", "Test Loss", "Test Accuracy"]
 
     /// One CSV row: the epoch, the mean training loss, the test loss and accuracy, each printed as
     /// Python prints a float (the shortest text that reads back as the same double).
-    public static func csvRow(epoch: Int, trainingLoss: Double, _ e: TrainingRun.Evaluation) -> String {
-        "\(epoch),\(python(trainingLoss)),\(python(e.loss)),\(python(e.accuracy))"
+    public static func csvRow(epoch: Int, trainingLoss: Double, _ e: TrainingRun.Evaluation) -> [String] {
+        ["\(epoch)", python(trainingLoss), python(e.loss), python(e.accuracy)]
     }
 
     /// The training loss the original logs for an epoch: the mean over its batches, but 0.0 in a
@@ -101,15 +101,16 @@ public enum ReferenceLog {
 /// arguments line ends in `\n` (a plain write), the header and rows in `\r\n` (Python's csv module).
 public final class CSVLog {
     public var path: String { file.path }
-    private let file: LineFile
+    private let file: CSVFile
 
     /// Creates the log at `path`, or, when that file exists (another run started in the same second
     /// with the same log directory), at `{name}-2.csv`, `{name}-3.csv`, …: a log is never overwritten.
     public init(path: String, argumentsLine: String) throws {
         try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(),
                                                 withIntermediateDirectories: true)
-        file = try Self.createExclusively(path)
-        try file.append(argumentsLine)
+        let created = try Self.createExclusively(path)
+        try created.append(argumentsLine)
+        file = CSVFile(created, terminator: Self.rowEnd)
         try append(ReferenceLog.csvHeader)
     }
 
@@ -129,9 +130,9 @@ public final class CSVLog {
     /// that epoch (written just before a kill that came ahead of the checkpoint) are cut off, so
     /// that every epoch appears once; a log that is not fdfa's, or lacks one of those epochs, is refused.
     public init(resuming path: String, afterEpoch epochs: Int) throws {
-        file = try LineFile(appendingTo: path) { lines in
+        let opened = try LineFile(appendingTo: path) { lines in
             func refuse(_ reason: String) -> Error { FileError(path: path, operation: "resume the log", reason: reason) }
-            guard lines.count >= 2, lines[0].hasPrefix("Namespace("), lines[1].hasPrefix(ReferenceLog.csvHeader) else {
+            guard lines.count >= 2, lines[0].hasPrefix("Namespace("), lines[1].hasPrefix(CSVFile.line(ReferenceLog.csvHeader)) else {
                 throw refuse("it does not begin with the arguments line and the header of a log of fdfa train")
             }
             let rows = lines.dropFirst(2)
@@ -143,8 +144,12 @@ public final class CSVLog {
             }
             return 2 + epochs
         }
+        file = CSVFile(opened, terminator: Self.rowEnd)
     }
 
-    /// Appends a CSV row (or the header), ended as Python's csv module ends it.
-    public func append(_ row: String) throws { try file.append(row, terminator: "\r\n") }
+    /// How Python's csv module ends a row.
+    private static let rowEnd = "\r\n"
+
+    /// Appends a CSV row (or the header).
+    public func append(_ cells: [String]) throws { try file.write(cells) }
 }

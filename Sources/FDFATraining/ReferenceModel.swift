@@ -1,20 +1,22 @@
 import FDFAData
 import FDFAEngine
 
-/// The reference implementation's choice of network for a dataset and its flags (SPEC §3, §5):
+/// The reference implementation's choice of network for a dataset and its flags (docs/reference.md#networks):
 /// CIFAR-100 always means AlexNet at 224×224; `--conv` picks the shallow CNN; otherwise a fully
-/// connected net of `--n-layers` hidden blocks (800 wide on MNIST-shaped data, 1000 on CIFAR-10).
-/// FG-W trains its own network: the same widths without BatchNorm and taps.
+/// connected net of `--n-layers` hidden blocks (800 wide on MNIST-shaped data, 1000 on CIFAR-10;
+/// by default as many as `Rule.defaultHiddenLayers`). FG-W trains its own network: the same widths
+/// without BatchNorm and taps.
 public struct ReferenceModel: Equatable {
     public var dataset: DatasetName
     public var conv: Bool
     public var hiddenLayers: Int
     public var rule: Rule
 
-    public init(dataset: DatasetName, conv: Bool = false, hiddenLayers: Int = 2, rule: Rule) {
+    /// - Parameter hiddenLayers: the fully connected net's hidden blocks; nil for the rule's default.
+    public init(dataset: DatasetName, conv: Bool = false, hiddenLayers: Int? = nil, rule: Rule) {
         self.dataset = dataset
         self.conv = conv
-        self.hiddenLayers = hiddenLayers
+        self.hiddenLayers = hiddenLayers ?? rule.defaultHiddenLayers
         self.rule = rule
     }
 
@@ -22,6 +24,14 @@ public struct ReferenceModel: Equatable {
 
     /// Width of the fully connected hidden blocks.
     public var hiddenWidth: Int { dataset == .cifar10 ? 1000 : 800 }
+
+    /// The fully connected net's hidden widths.
+    public var hiddenWidths: [Int] { Array(repeating: hiddenWidth, count: hiddenLayers) }
+
+    /// The hidden widths `rule` trains by default on MNIST-shaped data: [800, 800]; FG-W's [800].
+    public static func defaultHiddenWidths(for rule: Rule) -> [Int] {
+        ReferenceModel(dataset: .mnist, rule: rule).hiddenWidths
+    }
 
     /// Per-sample input shape the network sees (after the CIFAR-100 resize to 224).
     public func inputShape(for sampleShape: [Int]) -> [Int] {
@@ -31,8 +41,7 @@ public struct ReferenceModel: Equatable {
     public func specs(classes: Int) -> [LayerSpec] {
         if isAlexNet { return LayerSpec.alexNet(classes: classes) }
         if conv { return LayerSpec.shallowCNN(classes: classes) }
-        let hidden = Array(repeating: hiddenWidth, count: hiddenLayers)
-        return rule == .fgw ? LayerSpec.fgw(hidden: hidden, classes: classes) : LayerSpec.fc(hidden: hidden, classes: classes)
+        return rule == .fgw ? LayerSpec.fgw(hidden: hiddenWidths, classes: classes) : LayerSpec.fc(hidden: hiddenWidths, classes: classes)
     }
 
     public func network(for dataset: Dataset, seed: UInt64) throws -> Network {

@@ -35,9 +35,13 @@ public final class TrainingRun {
     /// the layers' outputs stay within 64 MiB, since a layer keeps its largest buffer (a fully
     /// connected net: 16 batches of 64; the shallow CNN: 2; AlexNet: 1).
     public static func evaluationBatches(for network: Network, batchSize: Int) -> Int {
-        let floatsPerSample = network.layers.reduce(0) { $0 + $1.outputShape.reduce(1, *) }
-        let samples = min(1024, (16 << 20) / max(floatsPerSample, 1))
+        let samples = min(1024, (16 << 20) / max(outputValuesPerSample(network), 1))
         return max(1, samples / batchSize)
+    }
+
+    /// The values every layer outputs for one sample, summed over the layers.
+    private static func outputValuesPerSample(_ network: Network) -> Int {
+        network.layers.reduce(0) { $0 + $1.outputShape.elementCount }
     }
 
     /// Refuses a batch size whose training step would need more than half of this machine's memory
@@ -45,8 +49,7 @@ public final class TrainingRun {
     /// and as much again for the rule's and the kernels' scratch buffers), so that a huge
     /// `--batch-size` is an error before anything is allocated, not an abort part way.
     public static func checkBatchFits(_ network: Network, batchSize: Int) throws {
-        let floatsPerSample = network.layers.reduce(0) { $0 + $1.outputShape.reduce(1, *) }
-        let (bytes, overflow) = (16 * floatsPerSample).multipliedReportingOverflow(by: batchSize)
+        let (bytes, overflow) = (16 * outputValuesPerSample(network)).multipliedReportingOverflow(by: batchSize)
         let available = ProcessInfo.processInfo.physicalMemory / 2
         guard !overflow, UInt64(bytes) <= available else {
             throw ShapeError("a batch of \(batchSize) needs about \(overflow ? "more than the address space" : "\(bytes >> 20) MiB")"

@@ -9,8 +9,8 @@ struct DownloadCommand: ParsableCommand {
         abstract: "Download MNIST, FashionMNIST, CIFAR10 or CIFAR100 into the data directory (verified, atomic).",
         discussion: "Mirrors are tried in order; override them with --mirror (repeatable) or FDFA_MIRRORS (comma separated base URLs).")
 
-    @Argument(help: "MNIST, FashionMNIST, CIFAR10 or CIFAR100.")
-    var dataset: String
+    @Argument(help: "The dataset (synthetic is generated, never downloaded).")
+    var dataset: DatasetName
     @Option(help: "Root of the datasets (PyTorch's layouts).")
     var dataDir = DatasetLoader.defaultRoot
     @Option(name: .customLong("mirror"), help: "A base URL to try, before the defaults' place (repeatable).")
@@ -19,14 +19,8 @@ struct DownloadCommand: ParsableCommand {
     var timeout: Double = 30
 
     func run() throws {
-        let name: DatasetName
-        do { name = try DatasetName(parsing: dataset) } catch { throw ValidationError("\(error)") }
         let downloader = Downloader(root: dataDir, mirrors: mirrors.isEmpty ? nil : mirrors, timeout: timeout) { emit($0) }
-        do {
-            let files = try downloader.download(name)
-            emit("\(name.commandName): \(files.count) file(s) ready under \(dataDir)")
-        } catch {
-            throw CommandFailure("\(error)")
-        }
+        let files = try downloader.download(dataset)
+        emit("\(dataset.commandName): \(files.count) file(s) ready under \(dataDir)")
     }
 }

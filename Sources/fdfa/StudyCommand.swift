@@ -13,7 +13,7 @@ struct StudyCommand: ParsableCommand {
         abstract: "Regenerate the alignment and variance-vs-width findings as CSV files and SVG figures.")
 
     @Option(help: "Dataset to study (the paper's qualitative claims are shown on FashionMNIST).")
-    var dataset = "FashionMNIST"
+    var dataset = DatasetName.fashionMNIST
     @Option(help: "Root of the datasets.")
     var dataDir = DatasetLoader.defaultRoot
     @Option(help: "Directory for the CSV files and figures.")
@@ -43,8 +43,7 @@ struct StudyCommand: ParsableCommand {
     }
 
     func run() throws {
-        let data: Dataset
-        do { data = try DatasetCache.shared.dataset(try DatasetName(parsing: dataset), root: dataDir) } catch { throw CommandFailure("\(error)") }
+        let data = try DatasetCache.shared.dataset(dataset, root: dataDir)
         var c = Study.Configuration()
         c.inputShape = data.sampleShape
         c.classes = data.classCount
@@ -64,8 +63,9 @@ struct StudyCommand: ParsableCommand {
             }
             return cache[step]
         }
-        let probeLoader = BatchLoader(data.test, batchSize: probe, shuffle: false)
-        let probeBatch = probeLoader.next()!
+        guard let probeBatch = BatchLoader(data.test, batchSize: probe, shuffle: false).next() else {
+            throw CommandFailure("the study measures on test samples, and \(dataset.rawValue) has none")
+        }
         let result = try Study.run(c, batches: batches, probe: (probeBatch.images.copy(), probeBatch.labels))
         for file in result.files { emit("wrote \(file)") }
     }

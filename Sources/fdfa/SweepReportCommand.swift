@@ -1,5 +1,6 @@
 import ArgumentParser
 import FDFAAnalysis
+import FDFAEngine
 import FDFATraining
 import Foundation
 
@@ -36,15 +37,12 @@ struct SweepReportCommand: ParsableCommand {
     var metric: Metric = .accuracy
 
     func run() throws {
-        let sweep: SweepDirectory
-        do { sweep = try SweepDirectory(path: directory) } catch { throw CommandFailure("\(error)") }
+        let sweep = try SweepDirectory(path: directory)
         let table: SweepTable
         if let compare {
             let values = CommaList.items(compare)
             guard values.count == 2 else { throw ValidationError("--compare takes two values A,B, got '\(compare)'") }
-            do {
-                table = try .comparison(sweep, values[0], values[1])
-            } catch { throw CommandFailure("\(error)") }
+            table = try .comparison(sweep, values[0], values[1])
         } else {
             table = epochs ? .perEpoch(sweep) : .summary(sweep)
         }
@@ -74,11 +72,7 @@ struct SweepTable {
     }
 
     var csv: String {
-        ([csvHeader] + csvRows).map { $0.map(Self.csvCell).joined(separator: ",") }.joined(separator: "\n")
-    }
-
-    private static func csvCell(_ text: String) -> String {
-        text.contains(",") || text.contains("\"") ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+        ([csvHeader] + csvRows).map(CSVFile.line).joined(separator: "\n")
     }
 
     /// A row: leading cells, then each summary as `mean ± std` with its decimals (Markdown) or as two cells (CSV).

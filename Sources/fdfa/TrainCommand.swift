@@ -5,7 +5,7 @@ import FDFAEngine
 import FDFATraining
 import Foundation
 
-/// `fdfa train`: the PyTorch original's command line, console lines and CSV log (SPEC §4–§5), plus
+/// `fdfa train`: the PyTorch original's command line, console lines and CSV log (docs/reference.md#command-line-and-logs), plus
 /// the rules beyond it, checkpoints and resume. Flags keep the original's names and defaults.
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -29,31 +29,31 @@ struct TrainCommand: ParsableCommand {
     var testBatchSize = 1000
     @Option(help: "Number of epochs to train.")
     var epochs = 100
-    @Option(help: "Learning rate of the forward parameters (default 1e-4; 1e-3 for FG-W).")
+    @Option(help: "Learning rate of the forward parameters (default: the rule's, 1e-4; 1e-3 for FG-W).")
     var lr: Double?
     @Option(name: .customLong("b-lr"), help: "Learning rate of the feedback matrices (DKP, FDFA).")
-    var bLR: Double = 1e-4
+    var bLR = Hyperparameters.Reference.feedbackLearningRate
     @Option(help: "Learning-rate step gamma, applied after every epoch.")
-    var gamma: Double = 0.95
+    var gamma = Hyperparameters.Reference.gamma
     @Option(help: "L2 weight decay of the forward parameters.")
-    var weightDecay: Double = 0
+    var weightDecay = Hyperparameters.Reference.weightDecay
     @Option(help: "L2 weight decay of the feedback matrices (1e-6 recommended for DKP).")
-    var feedbackDecay: Double = 0
+    var feedbackDecay = Hyperparameters.Reference.feedbackDecay
     @Flag(help: "Accepted for compatibility; fdfa always runs on the CPU.")
     var noCuda = false
     @Flag(help: "One batch per epoch, to check a set-up quickly.")
     var dryRun = false
     @Option(help: "Batches between console lines.")
     var logInterval = 100
-    @Option(help: "Learning rule: BP, FA, DFA, DKP, FDFA, FDFA-EMA, FG-W or FG-A.")
-    var trainMode = "FDFA"
+    @Option(help: "Learning rule (FDFA-EMA: FDFA with the moving-average feedback update).")
+    var trainMode = TrainMode(Rule.referenceDefault)
     @Option(help: "Directory of the CSV logs ({log-dir}/{MODE}/{yymmdd_HHMMSS}.csv).")
     var logDir = "results/"
-    @Option(help: "MNIST, FashionMNIST, CIFAR10, CIFAR100 (AlexNet) or synthetic.")
-    var dataset = "MNIST"
+    @Option(help: "The dataset (CIFAR100 trains AlexNet; synthetic needs no files).")
+    var dataset = DatasetName.mnist
     @Flag(help: "Train the shallow CNN instead of the fully connected network.")
     var conv = false
-    @Option(help: "Hidden layers of the fully connected network (default 2; 1 for FG-W).")
+    @Option(help: "Hidden layers of the fully connected network (default: the rule's, 2; 1 for FG-W).")
     var nLayers: Int?
     @Option(help: "Random seed; negative for an unseeded run.")
     var seed = -1
@@ -72,20 +72,15 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("init"),
             help: "Start from these weights: a PyTorch state_dict saved as safetensors (the original's names), an export or a checkpoint.")
     var initialWeights: String?
-    @Option(help: "Quantities to track beside the log: cos (δ and gradient cosines), align (cos(B, J)), var (estimator variance).")
-    var track: String?
+    @Option(help: "Quantities to track beside the log, comma separated: cos (δ and gradient cosines), align (cos(B, J)), var (estimator variance).",
+            transform: TrackGroups.init(parsing:))
+    var track: TrackGroups?
     @Option(help: "Steps between tracked measurements (on a fixed probe batch of the first 32 test samples).")
     var trackEvery = 100
     @Flag(help: "At the end, print where the time went (loading, evaluations, steps, batches) to standard error.")
     var timing = false
 
     func validate() throws {
-        guard Self.parseMode(trainMode) != nil else {
-            throw ValidationError("--train-mode '\(trainMode)' is not one of BP, FA, DFA, DKP, FDFA, FDFA-EMA, FG-W, FG-A")
-        }
-        guard (try? DatasetName(parsing: dataset)) != nil else {
-            throw ValidationError("--dataset '\(dataset)' is not one of MNIST, FashionMNIST, CIFAR10, CIFAR100, synthetic")
-        }
         try Limits.check(batchSize, in: 1 ... 65536, "--batch-size")
         try Limits.check(testBatchSize, in: 1 ... 65536, "--test-batch-size")
         try Limits.check(epochs, in: 0 ... 10000, "--epochs")
@@ -96,116 +91,105 @@ struct TrainCommand: ParsableCommand {
             guard value.isFinite, value >= 0 else { throw ValidationError("\(name) must be a finite number at least 0, got \(value)") }
         }
         guard feedbackMomentum >= 0, feedbackMomentum < 1 else { throw ValidationError("--feedback-momentum must be in [0, 1)") }
-        if let track {
-            do { _ = try TrackGroups(parsing: track) } catch { throw ValidationError("--track: \(error)") }
-        }
         try Limits.check(trackEvery, in: 1 ... Int(Int32.max), "--track-every")
         if initialWeights != nil && resume != nil { throw ValidationError("--init and --resume exclude each other: a checkpoint holds its weights") }
     }
 
-    /// The rule and, for FDFA-EMA, the moving-average form of its feedback update.
-    static func parseMode(_ text: String) -> (Rule, ema: Bool)? {
-        let key = text.uppercased().replacingOccurrences(of: "_", with: "-")
-        if key == "FDFA-EMA" || key == "FDFAEMA" { return (.fdfa, true) }
-        return Rule(name: text).map { ($0, false) }
-    }
+    var rule: Rule { trainMode.rule }
+    /// --lr, or the rule's default. The flags are parsed as doubles, as Python parses them, so that
+    /// the log shows the values given.
+    var learningRate: Double { lr ?? rule.defaultLearningRate }
+    /// --n-layers, or the rule's default.
+    var hiddenLayers: Int { nLayers ?? rule.defaultHiddenLayers }
 
-    /// The rule (validated), and whether FDFA takes its moving-average form.
-    var rule: Rule { Self.parseMode(trainMode)!.0 }
-    var ema: Bool { Self.parseMode(trainMode)!.ema }
-    /// The name of the mode in logs and paths: the rule's, or "FDFA-EMA".
-    var mode: String { ema ? "FDFA-EMA" : rule.rawValue }
-    /// --lr, or the rule's default: 1e-4 as the reference, 1e-3 for FG-W as its script. The flags
-    /// are parsed as doubles, as Python parses them, so that the log shows the values given.
-    var learningRate: Double { lr ?? (rule == .fgw ? 1e-3 : 1e-4) }
-    /// --n-layers, or the default: 2 as the reference, 1 for FG-W as its script.
-    var hiddenLayers: Int { nLayers ?? (rule == .fgw ? 1 : 2) }
+    /// The flags as the engine takes them (in float32).
+    var hyperparameters: Hyperparameters {
+        var h = Hyperparameters()
+        h.learningRate = Float(learningRate)
+        h.feedbackLearningRate = Float(bLR)
+        h.weightDecay = Float(weightDecay)
+        h.feedbackDecay = Float(feedbackDecay)
+        h.gamma = Float(gamma)
+        if trainMode.movingAverage { h.feedbackUpdate = .movingAverage(beta: feedbackMomentum) }
+        return h
+    }
 
     func run() throws {
         let clock = ContinuousClock(), start = clock.now
         var spent = RunTiming()
         threadOptions.apply()
         if let line = ReferenceLog.seedLine(seed) { emit(line) }
-        emit(mode)
-        let name = try DatasetName(parsing: dataset)
-        let seeds = SeedPlan(flag: seed)
-        var hp = Hyperparameters()
-        hp.learningRate = Float(learningRate)
-        hp.feedbackLearningRate = Float(bLR)
-        hp.weightDecay = Float(weightDecay)
-        hp.feedbackDecay = Float(feedbackDecay)
-        hp.gamma = Float(gamma)
-        if ema { hp.feedbackUpdate = .movingAverage(beta: feedbackMomentum) }
-
-        let data: Dataset
-        do {
-            data = try DatasetCache.shared.dataset(name, root: dataDir)
-        } catch {
-            throw CommandFailure("\(error)")
-        }
+        emit(trainMode.description)
+        let data = try DatasetCache.shared.dataset(dataset, root: dataDir)
         spent.loading = clock.now - start
-        let model = ReferenceModel(dataset: name, conv: conv, hiddenLayers: hiddenLayers, rule: rule)
+        let seeds = SeedPlan(flag: seed)
+        let model = ReferenceModel(dataset: dataset, conv: conv, hiddenLayers: hiddenLayers, rule: rule)
+        let run = try makeRun(model, data: data, seeds: seeds)
+        let log = try openLog(run, spent: &spent)
+        let tracker = try makeTracker(run, model: model, log: log, seed: seeds.rule)
+        defer { tracker?.close() }
+        try train(run, log: log, tracker: tracker, spent: &spent)
+        if timing { fputs(spent.summary(total: clock.now - start) + "\n", stderr) }
+    }
+
+    /// The network the reference trains for these flags, with its trainer (starting from --init's
+    /// weights when given) and its data.
+    func makeRun(_ model: ReferenceModel, data: Dataset, seeds: SeedPlan) throws -> TrainingRun {
         let network = try model.network(for: data, seed: seeds.network)
         do { try TrainingRun.checkBatchFits(network, batchSize: batchSize) } catch { throw CommandFailure("--batch-size: \(error)") }
-        let trainer = try Trainer(network: network, rule: rule, hyperparameters: hp, seed: seeds.rule)
-        if let initialWeights {
-            do { try StateDict.load(initialWeights, into: network, feedback: trainer.learningRule.tapFeedback) } catch { throw CommandFailure("\(error)") }
-        }
-        let run = TrainingRun(dataset: data, trainer: trainer, batchSize: batchSize, dataSeed: seeds.data,
-                              trainTransform: model.trainTransform, testTransform: model.testTransform)
+        let trainer = try Trainer(network: network, rule: rule, hyperparameters: hyperparameters, seed: seeds.rule)
+        if let initialWeights { try StateDict.load(initialWeights, into: network, feedback: trainer.learningRule.tapFeedback) }
+        return TrainingRun(dataset: data, trainer: trainer, batchSize: batchSize, dataSeed: seeds.data,
+                           trainTransform: model.trainTransform, testTransform: model.testTransform)
+    }
 
-        var firstEpoch = 1
-        let log: CSVLog
+    /// The CSV log: with --resume the run's own, after restoring the run from its checkpoint;
+    /// otherwise a new one, after the evaluation before training and the parameter counts.
+    func openLog(_ run: TrainingRun, spent: inout RunTiming) throws -> CSVLog {
         if let checkpoint { AtomicFile.removeStaleTemporaries(beside: checkpointPath(in: checkpoint)) }
-        if let resume {
-            do {
-                let metadata = try Checkpoint.restore(trainer, from: resume)
-                try Checkpoint.requireDataset(name.rawValue, in: metadata, path: resume)
-                try run.restoreData(from: metadata, checkpoint: resume)
-                log = try CSVLog(resuming: try resumedLogPath(metadata, checkpoint: resume), afterEpoch: trainer.epochs)
-            } catch {
-                throw CommandFailure("\(error)")
-            }
-            firstEpoch = trainer.epochs + 1
-            emit("Resumed from \(resume) after epoch \(trainer.epochs) (step \(trainer.steps)).")
-        } else {
-            log = try CSVLog(path: ReferenceLog.csvPath(logDir: logDir, mode: mode), argumentsLine: argumentsLine())
-            emit(ReferenceLog.testLines(try spent.timeEvaluation { try run.evaluate() }))
-            emit(ReferenceLog.parameterLines(network, rule: rule, feedback: trainer.learningRule.tapFeedback).joined(separator: "\n"))
-        }
-        let tracker = try track.map { groups -> Tracker in
-            let probe = BatchLoader(data.test, batchSize: 32, shuffle: false, transform: model.testTransform).next()!
-            let path = String(log.path.dropLast(4)) + "-track.csv"
-            return try Tracker(groups: TrackGroups(parsing: groups), every: trackEvery, path: path,
-                               images: probe.images.copy(), labels: probe.labels, seed: seeds.rule,
-                               resumingAfter: resume == nil ? nil : trainer.steps)
-        }
-        defer { tracker?.close() }
-        try tracker?.maybeRecord(trainer: trainer, step: trainer.steps, epoch: trainer.epochs)
-        // What a stopped run leaves to resume from, in words that are true.
-        var kept = checkpoint == nil ? "Nothing was saved (no --checkpoint)."
-            : resume.map { "Nothing was saved since resuming; \($0) is as it was." } ?? "No checkpoint was written (the first is written after epoch 1)."
-        Interrupt.installSignalHandler()
+        if let resume { return try resumeRun(run, from: resume) }
+        let log = try CSVLog(path: ReferenceLog.csvPath(logDir: logDir, mode: trainMode.description), argumentsLine: argumentsLine())
+        emit(ReferenceLog.testLines(try spent.timeEvaluation { try run.evaluate() }))
+        emit(ReferenceLog.parameterLines(run.network, rule: rule, feedback: run.trainer.learningRule.tapFeedback).joined(separator: "\n"))
+        return log
+    }
 
-        for epoch in stride(from: firstEpoch, through: epochs, by: 1) {
-            let progress = ProgressBar.forTerminal()
-            let summary: TrainingRun.EpochSummary
-            do {
-                summary = try run.trainEpoch { p in
-                    try tracker?.maybeRecord(trainer: trainer, step: trainer.steps, epoch: epoch)
-                    progress?.update(done: p.index + 1, total: p.batchCount, samples: p.samplesBefore + batchSize)
-                    guard ReferenceLog.logsBatch(p.index, interval: logInterval) else { return true }
-                    progress?.clear()
-                    emit(ReferenceLog.trainLine(epoch: epoch, p))
-                    return !dryRun
-                }
-            } catch let error as DivergenceError {
-                progress?.clear()
-                throw CommandFailure("\(error). \(kept)")
-            }
-            progress?.clear()
+    /// Restores the trainer and the data order saved in `checkpoint` and reopens its log after the
+    /// last epoch saved.
+    func resumeRun(_ run: TrainingRun, from checkpoint: String) throws -> CSVLog {
+        let trainer = run.trainer
+        let metadata = try Checkpoint.restore(trainer, from: checkpoint)
+        try Checkpoint.requireDataset(dataset.rawValue, in: metadata, path: checkpoint)
+        try run.restoreData(from: metadata, checkpoint: checkpoint)
+        let log = try CSVLog(resuming: try resumedLogPath(metadata, checkpoint: checkpoint), afterEpoch: trainer.epochs)
+        emit("Resumed from \(checkpoint) after epoch \(trainer.epochs) (step \(trainer.steps)).")
+        return log
+    }
+
+    /// The --track measurements, written beside the log (LOG-track.csv) and taken on a fixed probe
+    /// batch of the first 32 test samples; nil without --track.
+    func makeTracker(_ run: TrainingRun, model: ReferenceModel, log: CSVLog, seed: UInt64) throws -> Tracker? {
+        guard let track else { return nil }
+        guard let probe = BatchLoader(run.dataset.test, batchSize: 32, shuffle: false, transform: model.testTransform).next() else {
+            throw CommandFailure("--track measures on test samples, and \(dataset.rawValue) has none")
+        }
+        let path = String(log.path.dropLast(4)) + "-track.csv"
+        return try Tracker(groups: track, every: trackEvery, path: path,
+                           images: probe.images.copy(), labels: probe.labels, seed: seed,
+                           resumingAfter: resume == nil ? nil : run.trainer.steps)
+    }
+
+    /// The epochs after the last one done, each evaluated, logged and (with --checkpoint) saved.
+    /// Ctrl-C and a diverging step stop the run, saying what is left to resume from.
+    func train(_ run: TrainingRun, log: CSVLog, tracker: Tracker?, spent: inout RunTiming) throws {
+        let trainer = run.trainer
+        try tracker?.maybeRecord(trainer: trainer, step: trainer.steps, epoch: trainer.epochs)
+        var savedEpoch: Int?
+        Interrupt.installSignalHandler()
+        for epoch in stride(from: trainer.epochs + 1, through: epochs, by: 1) {
+            let summary = try trainEpoch(epoch, of: run, tracker: tracker, kept: kept(savedEpoch: savedEpoch))
             if summary.interrupted {
-                fputs("Interrupted during epoch \(epoch) after \(summary.batches) batches. \(kept)\n", stderr)
+                fputs("Interrupted during epoch \(epoch) after \(summary.batches) batches. \(kept(savedEpoch: savedEpoch))\n", stderr)
                 throw ExitCode(130)
             }
             spent.add(summary)
@@ -214,14 +198,45 @@ struct TrainCommand: ParsableCommand {
             let trainingLoss = ReferenceLog.loggedTrainingLoss(summary.meanLoss, dryRun: dryRun)
             try log.append(ReferenceLog.csvRow(epoch: epoch, trainingLoss: trainingLoss, evaluation))
             if let checkpoint {
-                // The log by name only: a checkpoint never chooses where fdfa writes (see `resumedLogPath`).
-                let logName = URL(fileURLWithPath: log.path).lastPathComponent
-                let metadata = run.dataState.merging(["csv": logName, "dataset": name.rawValue, "arguments": argumentsLine()]) { $1 }
-                try Checkpoint.save(trainer, to: checkpointPath(in: checkpoint), metadata: metadata)
-                kept = "The checkpoint of epoch \(epoch) (\(checkpointPath(in: checkpoint))) is intact."
+                try save(run, log: log, in: checkpoint)
+                savedEpoch = epoch
             }
         }
-        if timing { fputs(spent.summary(total: clock.now - start) + "\n", stderr) }
+    }
+
+    /// One epoch's steps, with its console lines, progress bar and tracked measurements; `kept`
+    /// says what a diverging step leaves.
+    func trainEpoch(_ epoch: Int, of run: TrainingRun, tracker: Tracker?, kept: String) throws -> TrainingRun.EpochSummary {
+        let progress = ProgressBar.forTerminal()
+        defer { progress?.clear() }
+        do {
+            return try run.trainEpoch { p in
+                try tracker?.maybeRecord(trainer: run.trainer, step: run.trainer.steps, epoch: epoch)
+                progress?.update(done: p.index + 1, total: p.batchCount, samples: p.samplesBefore + batchSize)
+                guard ReferenceLog.logsBatch(p.index, interval: logInterval) else { return true }
+                progress?.clear()
+                emit(ReferenceLog.trainLine(epoch: epoch, p))
+                return !dryRun
+            }
+        } catch let error as DivergenceError {
+            throw CommandFailure("\(error). \(kept)")
+        }
+    }
+
+    /// What a stopped run leaves to resume from, in words that are true; `savedEpoch` is the last
+    /// epoch this process checkpointed.
+    func kept(savedEpoch: Int?) -> String {
+        guard let checkpoint else { return "Nothing was saved (no --checkpoint)." }
+        if let savedEpoch { return "The checkpoint of epoch \(savedEpoch) (\(checkpointPath(in: checkpoint))) is intact." }
+        return resume.map { "Nothing was saved since resuming; \($0) is as it was." } ?? "No checkpoint was written (the first is written after epoch 1)."
+    }
+
+    /// Saves the whole training state to DIRECTORY/checkpoint.safetensors, with the data order and
+    /// the log's name. By name only: a checkpoint never chooses where fdfa writes (see `resumedLogPath`).
+    func save(_ run: TrainingRun, log: CSVLog, in directory: String) throws {
+        let logName = URL(fileURLWithPath: log.path).lastPathComponent
+        let metadata = run.dataState.merging(["csv": logName, "dataset": dataset.rawValue, "arguments": argumentsLine()]) { $1 }
+        try Checkpoint.save(run.trainer, to: checkpointPath(in: directory), metadata: metadata)
     }
 
     /// The log a resumed run continues: the file the checkpoint names, looked for only in this
@@ -233,7 +248,7 @@ struct TrainCommand: ParsableCommand {
         guard ReferenceLog.isLogName(name) else {
             throw CommandFailure("\(checkpoint): its log '\(metadata["csv"] ?? "")' is not the name of a log of fdfa train (yymmdd_HHMMSS.csv)")
         }
-        let directory = URL(fileURLWithPath: logDir).appendingPathComponent(mode)
+        let directory = URL(fileURLWithPath: logDir).appendingPathComponent(trainMode.description)
         let path = directory.appendingPathComponent(name).path
         guard FileManager.default.fileExists(atPath: path) else {
             throw CommandFailure("\(checkpoint): its log \(name) is not in \(directory.path) (give the --log-dir of the run that wrote it)")
@@ -252,21 +267,9 @@ struct TrainCommand: ParsableCommand {
             "batch_size=\(batchSize)", "test_batch_size=\(testBatchSize)", "epochs=\(epochs)",
             "lr=\(float(learningRate))", "b_lr=\(float(bLR))", "gamma=\(float(gamma))",
             "weight_decay=\(float(weightDecay))", "feedback_decay=\(float(feedbackDecay))", "no_cuda=\(bool(noCuda))",
-            "dry_run=\(bool(dryRun))", "log_interval=\(logInterval)", "train_mode='\(mode)'", "log_dir='\(logDir)'",
-            "dataset='\(dataset)'", "conv=\(bool(conv))", "n_layers=\(hiddenLayers)", "seed=\(self.seed)",
+            "dry_run=\(bool(dryRun))", "log_interval=\(logInterval)", "train_mode='\(trainMode)'", "log_dir='\(logDir)'",
+            "dataset='\(dataset.rawValue)'", "conv=\(bool(conv))", "n_layers=\(hiddenLayers)", "seed=\(self.seed)",
         ]
         return "Namespace(" + fields.joined(separator: ", ") + ")"
     }
-}
-
-/// Prints a line and flushes it, so a log followed with `tail -f` is never behind.
-func emit(_ line: String) {
-    print(line)
-    fflush(stdout)
-}
-
-/// A failure to report as one clear message on stderr with a non-zero exit status.
-struct CommandFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ message: String) { description = message }
 }

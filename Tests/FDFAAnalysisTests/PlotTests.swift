@@ -1,3 +1,4 @@
+import FDFATestSupport
 import XCTest
 @testable import FDFAAnalysis
 
@@ -53,8 +54,7 @@ final class PlotTests: XCTestCase {
     }
 
     func testSVGRasterisesWhenAToolIsAtHand() throws {
-        let dir = NSTemporaryDirectory() + "fdfa-plot-\(ProcessInfo.processInfo.processIdentifier)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let dir = try temporaryDirectory(self).path
         let figure = SVGFigure(title: "t", xLabel: "x", yLabel: "y", series: [PlotSeries(name: "a", values: [1, 3, 2])])
         try figure.write(to: dir + "/f.svg")
         let tool = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":")

@@ -1,3 +1,4 @@
+import FDFATestSupport
 import XCTest
 import FDFAEngine
 @testable import FDFAAnalysis
@@ -14,7 +15,7 @@ final class StudyTests: XCTestCase {
         configuration.draws = 24
         configuration.hyperparameters.learningRate = 3e-3
         configuration.hyperparameters.feedbackLearningRate = 1e-2
-        configuration.outputDirectory = NSTemporaryDirectory() + "fdfa-study-\(ProcessInfo.processInfo.processIdentifier)"
+        configuration.outputDirectory = try temporaryDirectory(self).path
         let batches = (0 ..< 4).map { Fixtures.problem(samples: 32, seed: UInt64(10 + $0)) }
         let result = try Study.run(configuration, batches: { batches[$0 % 4] }, probe: Fixtures.problem(samples: 8, seed: 5))
 

@@ -1,10 +1,11 @@
+import FDFATestSupport
 import XCTest
 import FDFAEngine
 @testable import FDFAAnalysis
 
 final class TrackerTests: XCTestCase {
-    private func temporaryPath(_ name: String) -> String {
-        NSTemporaryDirectory() + "fdfa-analysis-\(ProcessInfo.processInfo.processIdentifier)/\(name)"
+    private func temporaryPath(_ name: String) throws -> String {
+        try temporaryDirectory(self).appendingPathComponent(name).path
     }
 
     /// Everything training carries from step to step: parameters, BatchNorm running estimates,
@@ -45,7 +46,7 @@ final class TrackerTests: XCTestCase {
     }
 
     func testCSVHasOneHeaderAndOneRowPerRecord() throws {
-        let path = temporaryPath("fdfa.csv")
+        let path = try temporaryPath("fdfa.csv")
         let net = Fixtures.batchNormNet()
         let trainer = try Trainer(network: net, rule: .fdfa, seed: 1)
         let (x, labels) = Fixtures.problem(samples: 4)

@@ -1,3 +1,4 @@
+import FDFATestSupport
 import Foundation
 import XCTest
 
@@ -10,9 +11,7 @@ struct FDFAProcess {
         let stderr: String
     }
 
-    static var binary: URL {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("fdfa")
-    }
+    static var binary: URL { FDFABinary.url }
 
     /// Starts fdfa in the background (for tests that interrupt or kill it): stdout discarded, stderr
     /// into `stderr` when given, else discarded.

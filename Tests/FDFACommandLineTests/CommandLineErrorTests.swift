@@ -12,6 +12,7 @@ final class CommandLineErrorTests: CommandLineTestCase {
             (train + ["--epochs", String(Int.max), "--dry-run"], "--epochs must be between 0 and 10000"),
             (train + ["--log-interval", "0"], "--log-interval must be between 1"),
             (train + ["--lr", "nan"], "--lr must be a finite number at least 0, got nan"),
+            (train + ["--track", "cos,bogus"], "The value 'cos,bogus' is invalid for '--track <track>': unknown quantity 'bogus' to track"),
             (["study", "--widths", "100000000"], "--widths: '100000000' is not a whole number between 1 and 16384"),
             (["study", "--steps=-1"], "--steps must be between 1 and 10000, got -1"),
             (["bench", "--batch", "1000000000"], "--batch: '1000000000' is not a whole number between 1 and 65536"),

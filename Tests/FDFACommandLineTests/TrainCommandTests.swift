@@ -76,7 +76,9 @@ final class TrainCommandTests: CommandLineTestCase {
     func testBadInputIsAClearErrorWithNonZeroStatus() throws {
         let mode = try train(["--train-mode", "SGD"])
         XCTAssertNotEqual(mode.status, 0)
-        XCTAssertTrue(mode.stderr.contains("--train-mode 'SGD'"), mode.stderr)
+        XCTAssertEqual(mode.status, 64, "a usage error")
+        XCTAssertTrue(mode.stderr.contains("The value 'SGD' is invalid for '--train-mode <train-mode>'"), mode.stderr)
+        XCTAssertTrue(mode.stderr.contains("- FDFA-EMA"), "the choices are listed: \(mode.stderr)")
 
         let missing = try FDFAProcess.run(["train", "--dataset", "MNIST", "--data-dir", directory.path, "--epochs", "1"], in: directory)
         XCTAssertNotEqual(missing.status, 0)
@@ -88,6 +90,36 @@ final class TrainCommandTests: CommandLineTestCase {
         let resume = try train(["--epochs", "1", "--resume", corrupt.path])
         XCTAssertNotEqual(resume.status, 0)
         XCTAssertTrue(resume.stderr.contains(corrupt.path), resume.stderr)
+    }
+
+    /// --train-mode and --dataset are choices: help lists them (the rules from the engine's registry),
+    /// every spelling accepted before still is, and FG-W brings its own defaults (lr 1e-3, one hidden layer).
+    func testModesAndDatasetsAreChoicesWithTheirSpellingsAndDefaults() throws {
+        let help = try FDFAProcess.run(["train", "--help"])
+        let words = help.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        XCTAssertTrue(words.contains("(values: BP, DFA, DKP, FDFA, FG-W, FG-A, FA, FDFA-EMA; default: FDFA)"), help.stdout)
+        XCTAssertTrue(words.contains("(values: MNIST, FashionMNIST, CIFAR10, CIFAR100, synthetic; default: MNIST)"), help.stdout)
+
+        let logs = directory.appendingPathComponent("spellings").path
+        for (mode, dataset, shown) in [("fdfa_ema", "Synthetic", "FDFA-EMA"), ("FDFAEMA", "SYNTHETIC", "FDFA-EMA"),
+                                       ("fg_a", "synthetic", "FG-A"), ("dkp", "synthetic", "DKP")] {
+            let run = try FDFAProcess.run(["train", "--dataset", dataset, "--train-mode", mode, "--n-layers", "1",
+                                           "--epochs", "0", "--log-dir", logs], in: directory)
+            XCTAssertEqual(run.status, 0, "\(mode) \(dataset): \(run.stderr)")
+            XCTAssertTrue(run.stdout.hasPrefix(shown + "\n"), "\(mode): \(run.stdout)")
+        }
+        let fgw = try FDFAProcess.run(["train", "--dataset", "synthetic", "--train-mode", "fgw", "--epochs", "0",
+                                       "--log-dir", logs], in: directory)
+        XCTAssertEqual(fgw.status, 0, fgw.stderr)
+        let file = try XCTUnwrap(files(under: "spellings/FG-W").first)
+        let csv = try String(contentsOf: directory.appendingPathComponent("spellings/FG-W/\(file)"), encoding: .utf8)
+        XCTAssertTrue(csv.hasPrefix("Namespace(batch_size=64, test_batch_size=1000, epochs=0, lr=0.001,"), csv)
+        XCTAssertTrue(csv.contains("train_mode='FG-W', log_dir='\(logs)', dataset='synthetic', conv=False, n_layers=1,"), csv)
+
+        let unknown = try FDFAProcess.run(["train", "--dataset", "imagenet"], in: directory)
+        XCTAssertEqual(unknown.status, 64)
+        XCTAssertTrue(unknown.stderr.contains("The value 'imagenet' is invalid for '--dataset <dataset>'"), unknown.stderr)
+        XCTAssertEqual(unknown.stdout, "")
     }
 
     func testDivergingRunStopsWithAClearMessageAndKeepsTheLastCheckpoint() throws {

@@ -59,6 +59,11 @@ final class FileWritingTests: XCTestCase {
         XCTAssertEqual(try contents(path), "a\nb\nd\n")
     }
 
+    /// The cells as Python's csv.writer writes them (checked against it): minimal quoting, quotes doubled.
+    func testCSVCellsAreQuotedAsPythonsCSVModuleQuotesThem() {
+        XCTAssertEqual(CSVFile.line(["a", "b,c", "say \"hi\"", "x\ny", "1.5", ""]), "a,\"b,c\",\"say \"\"hi\"\"\",\"x\ny\",1.5,")
+    }
+
     func testAFIFOIsRefusedNotWaitedOn() throws {
         let path = directory + "fifo"
         XCTAssertEqual(mkfifo(path, 0o644), 0)

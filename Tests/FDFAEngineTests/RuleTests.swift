@@ -78,7 +78,7 @@ final class RuleTests: XCTestCase {
         var loss = SoftmaxCrossEntropy()
         let e = loss.evaluate(logits: net.forward(x, mode: .training(updateStatistics: false)), labels: labels).error
         for (l, j) in jacobians.enumerated() {
-            let n = j.sampleCount
+            let n = j.valuesPerSample
             var expected = [Float](repeating: 0, count: 4 * n)
             for i in 0 ..< 4 { for m in 0 ..< n { for c in 0 ..< 3 { expected[i * n + m] += e.data[i * 3 + c] * j.data[c * n + m] } } }
             let got = trainer.signals[l]!.array

@@ -1,5 +1,6 @@
 import FDFAEngine
 @testable import FDFALanguage
+import FDFATestSupport
 import XCTest
 
 /// A stand-in for the datasets and networks that later built-ins will wrap.

@@ -1,4 +1,5 @@
 @testable import FDFALanguage
+import FDFATestSupport
 import XCTest
 
 /// save_checkpoint / load_checkpoint: a round trip restores the same network, and bad files change nothing.

@@ -1,4 +1,5 @@
 @testable import FDFALanguage
+import FDFATestSupport
 import XCTest
 
 /// The language's conveniences (issue 19): help topics, records by name, del, sort, zip, enumerate,
@@ -12,6 +13,19 @@ final class ConvenienceTests: XCTestCase {
         XCTAssertTrue(try output("plot?").hasPrefix("plot(series..."))
         XCTAssertTrue(try output("fn f(a) { return a }\n?f").hasPrefix("f(a)  (defined at"))
         XCTAssertTrue(try output("help zeros").hasPrefix("zeros(dims...)"))
+    }
+
+    /// `help syntax` and the README's summary of the language are one text (`Help.syntax`).
+    func testTheREADMEShowsTheSyntaxSummaryOfHelp() throws {
+        let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("README.md")
+        let text = try String(contentsOf: readme, encoding: .utf8)
+        let section = try XCTUnwrap(text.range(of: "## The language and the REPL"), "README has no section on the language")
+        let block = try XCTUnwrap(text.range(of: "```\n", range: section.upperBound ..< text.endIndex))
+        let end = try XCTUnwrap(text.range(of: "\n```", range: block.upperBound ..< text.endIndex))
+        XCTAssertEqual(String(text[block.upperBound ..< end.lowerBound]), Help.syntax,
+                       "README.md's syntax block differs from Help.syntax (Sources/FDFALanguage/Builtins/Help.swift): copy it there")
+        XCTAssertEqual(try output("help syntax"), Help.syntax + "\n")
     }
 
     func testRecordsIndexedByName() throws {

@@ -1,4 +1,5 @@
 @testable import FDFALanguage
+import FDFATestSupport
 import XCTest
 
 /// grad, jvp, randn_like, jacobian, align, variance and plot: right numbers, and training untouched.
@@ -67,7 +68,7 @@ final class DerivativeBuiltinTests: XCTestCase {
         XCTAssertTrue(try c.run("a").hasPrefix("BP on a batch with loss "))
         try c.run("configure net, rule=\"DFA\"")
         XCTAssertEqual(try c.run("print(jacobian(net, b).shape == net.tap(1).B.shape, len(align(net, b).cos_BJ))"), "true 1\n")
-        XCTAssertTrue(Captured().error(TrainingBuiltinTests.setup + "jacobian(net, b, 2)").contains("'tap' 2: the network has taps 1 to 1"))
+        XCTAssertTrue(Captured().error(TrainingBuiltinTests.setup + "jacobian(net, b, 2)").contains("jacobian: the network has taps 1 to 1, not 2"))
     }
 
     func testVarianceOfForwardGradients() throws {

@@ -1,4 +1,5 @@
 @testable import FDFALanguage
+import FDFATestSupport
 import Foundation
 import XCTest
 

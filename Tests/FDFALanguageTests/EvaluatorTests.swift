@@ -1,5 +1,5 @@
+import FDFAEngine
 @testable import FDFALanguage
-import FDFATraining
 import XCTest
 
 final class EvaluatorTests: XCTestCase {

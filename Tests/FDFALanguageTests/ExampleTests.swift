@@ -1,4 +1,5 @@
 import FDFALanguage
+import FDFATestSupport
 import XCTest
 
 /// The worked examples in examples/ run without error, and the recorded notebook still replays.

@@ -1,5 +1,6 @@
 import FDFAEngine
 @testable import FDFALanguage
+import FDFATestSupport
 import FDFATraining
 import XCTest
 

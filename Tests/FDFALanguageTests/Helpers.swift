@@ -26,11 +26,3 @@ final class Captured {
 
 /// Runs code in a fresh session and returns its output.
 func output(_ code: String) throws -> String { try Captured().run(code) }
-
-/// A scratch directory removed at the end of the test.
-func temporaryDirectory(_ test: XCTestCase) throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("fdfa-lang-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    test.addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-    return url
-}

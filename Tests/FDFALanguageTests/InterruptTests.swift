@@ -1,5 +1,5 @@
+import FDFAEngine
 @testable import FDFALanguage
-import FDFATraining
 import XCTest
 
 /// Ctrl-C (`Interrupt.request()`) stops long built-ins between their units of work: each of these

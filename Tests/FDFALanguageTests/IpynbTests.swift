@@ -1,4 +1,5 @@
 @testable import FDFALanguage
+import FDFATestSupport
 import FDFATraining
 import Foundation
 import XCTest

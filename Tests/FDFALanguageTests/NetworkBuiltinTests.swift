@@ -1,4 +1,5 @@
 @testable import FDFALanguage
+import FDFATestSupport
 import XCTest
 
 /// Presets, custom stacks, the fields of networks, layers and taps, and writing parameters.

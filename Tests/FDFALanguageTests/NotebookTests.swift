@@ -1,5 +1,6 @@
+import FDFAEngine
 @testable import FDFALanguage
-import FDFATraining
+import FDFATestSupport
 import XCTest
 
 final class NotebookTests: XCTestCase {

@@ -1,3 +1,4 @@
+import FDFATestSupport
 import Foundation
 import XCTest
 

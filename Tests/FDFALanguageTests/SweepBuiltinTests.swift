@@ -1,6 +1,7 @@
+@testable import FDFALanguage
+import FDFATestSupport
 import Foundation
 import XCTest
-@testable import FDFALanguage
 
 final class SweepBuiltinTests: XCTestCase {
     /// A sweep folder as `fdfa sweep` leaves it: run 0 finished, run 1 cut after its first epoch.

@@ -92,6 +92,14 @@ final class TrainingBuiltinTests: XCTestCase {
         XCTAssertEqual(try c.run("s = step(tiny, b)\nprint(tiny.steps)"), "1\n")
     }
 
+    /// A new network starts with its rule's defaults, the ones fdfa train uses: FG-W's learning rate
+    /// is its script's 1e-3, every other rule's the reference's 1e-4.
+    func testNewNetworksTakeTheirRulesDefaults() throws {
+        let c = Captured()
+        try c.run(Self.setup + "forward = fgw_net(data, [8])\ntapped = fc(data, [8])")
+        XCTAssertEqual(try c.run("print(forward.rule, forward.config.lr, tapped.rule, tapped.config.lr)"), "FG-W 0.001 FDFA 0.0001\n")
+    }
+
     /// BatchNorm over features normalises a batch of one to zero: a step or a measurement on it is
     /// refused with the reason instead of giving zero gradients and "cos 0" (issue 19).
     func testABatchOfOneUnderBatchNormIsRefused() throws {

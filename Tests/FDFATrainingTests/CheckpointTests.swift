@@ -1,6 +1,7 @@
 import FDFAData
 import FDFAEngine
 import Foundation
+import FDFATestSupport
 import XCTest
 @testable import FDFATraining
 
@@ -8,11 +9,9 @@ final class CheckpointTests: XCTestCase {
     var directory: URL!
 
     override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("fdfa-ckpt-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        directory = try temporaryDirectory(self)
     }
 
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: directory) }
 
     static let data = SyntheticSpec(seed: 3, sampleShape: [1, 6, 6], classCount: 4, trainCount: 200, testCount: 50).make()
 

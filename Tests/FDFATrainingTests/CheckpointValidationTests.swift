@@ -1,5 +1,6 @@
 import FDFAEngine
 import Foundation
+import FDFATestSupport
 import XCTest
 @testable import FDFATraining
 
@@ -9,11 +10,9 @@ final class CheckpointValidationTests: XCTestCase {
     var directory: URL!
 
     override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("fdfa-ckpt-valid-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        directory = try temporaryDirectory(self)
     }
 
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: directory) }
 
     /// A checkpoint of one trained epoch, rewritten by `edit`; the error restoring it, if any.
     func restoreError(_ edit: (inout [String: Tensor], inout [String: String]) -> Void) throws -> String? {
@@ -77,7 +76,7 @@ final class CheckpointValidationTests: XCTestCase {
         let path = directory.appendingPathComponent("log.csv").path
         let log = try CSVLog(path: path, argumentsLine: "Namespace(epochs=3)")
         for epoch in 1 ... 3 { try log.append(ReferenceLog.csvRow(epoch: epoch, trainingLoss: 0.5, .init(loss: 0.25, correct: 3, count: 4))) }
-        let header = "Namespace(epochs=3)\n" + ReferenceLog.csvHeader + "\r\n"
+        let header = "Namespace(epochs=3)\nEpoch,Training Loss,Test Loss,Test Accuracy\r\n"
         // Killed after row 3 was written but before the checkpoint of epoch 3: the checkpoint says 2.
         let resumed = try CSVLog(resuming: path, afterEpoch: 2)
         XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), header + "1,0.5,0.25,75.0\r\n2,0.5,0.25,75.0\r\n")

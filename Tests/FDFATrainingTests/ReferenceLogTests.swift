@@ -1,5 +1,6 @@
 import FDFAEngine
 import Foundation
+import FDFATestSupport
 import XCTest
 @testable import FDFATraining
 
@@ -42,7 +43,7 @@ final class ReferenceLogTests: XCTestCase {
     func testCSVFileIsLaidOutAsTheOriginalsCSVLogger() throws {
         let original = try fixture("original-csv-fc-DFA.txt")
         let lines = original.components(separatedBy: "\n")
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("fdfa-reflog-\(UUID())/DFA/x.csv").path
+        let file = try temporaryDirectory(self).appendingPathComponent("DFA/x.csv").path
         defer { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: file).deletingLastPathComponent().deletingLastPathComponent().path) }
         let log = try CSVLog(path: file, argumentsLine: lines[0])
         // The original's dry run: one batch, training loss 0.0; test loss and accuracy 11 of 128 as it logged them.

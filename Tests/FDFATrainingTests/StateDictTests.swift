@@ -1,5 +1,6 @@
 import FDFAEngine
 import Foundation
+import FDFATestSupport
 import XCTest
 @testable import FDFATraining
 
@@ -10,11 +11,9 @@ final class StateDictTests: XCTestCase {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
 
     override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("fdfa-sd-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        directory = try temporaryDirectory(self)
     }
 
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: directory) }
 
     func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 

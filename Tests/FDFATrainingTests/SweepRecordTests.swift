@@ -1,4 +1,5 @@
 import Foundation
+import FDFATestSupport
 import XCTest
 @testable import FDFATraining
 
@@ -6,22 +7,21 @@ final class CSVLogCollisionTests: XCTestCase {
     /// Two runs started in the same second with the same --log-dir get the same reference name; the
     /// second must not truncate the first's log.
     func testASecondLogOfTheSameNameGetsASuffixAndTheFirstIsKept() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fdfa-csv-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directory = try temporaryDirectory(self)
         let second = Date(timeIntervalSince1970: 1_800_000_000)
         let path = ReferenceLog.csvPath(logDir: directory.path, mode: "FDFA", date: second)
         let first = try CSVLog(path: path, argumentsLine: "Namespace(first)")
-        try first.append("1,0.5,0.4,90.0")
+        try first.append(["1", "0.5", "0.4", "90.0"])
         let other = try CSVLog(path: ReferenceLog.csvPath(logDir: directory.path, mode: "FDFA", date: second), argumentsLine: "Namespace(second)")
         let third = try CSVLog(path: path, argumentsLine: "Namespace(third)")
         XCTAssertEqual(first.path, path)
         XCTAssertEqual(other.path, String(path.dropLast(4)) + "-2.csv")
         XCTAssertEqual(third.path, String(path.dropLast(4)) + "-3.csv")
         XCTAssertNotNil(URL(fileURLWithPath: path).lastPathComponent.range(of: #"^\d{6}_\d{6}\.csv$"#, options: .regularExpression))
-        try first.append("2,0.25,0.3,91.0")
+        try first.append(["2", "0.25", "0.3", "91.0"])
         XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8),
-                       "Namespace(first)\n\(ReferenceLog.csvHeader)\r\n1,0.5,0.4,90.0\r\n2,0.25,0.3,91.0\r\n")
-        XCTAssertEqual(try String(contentsOfFile: other.path, encoding: .utf8), "Namespace(second)\n\(ReferenceLog.csvHeader)\r\n")
+                       "Namespace(first)\nEpoch,Training Loss,Test Loss,Test Accuracy\r\n1,0.5,0.4,90.0\r\n2,0.25,0.3,91.0\r\n")
+        XCTAssertEqual(try String(contentsOfFile: other.path, encoding: .utf8), "Namespace(second)\nEpoch,Training Loss,Test Loss,Test Accuracy\r\n")
     }
 }
 
@@ -35,8 +35,7 @@ final class SweepStatisticsTests: XCTestCase {
 
     /// A sweep folder written by hand: two rules × three seeds, rows chosen so the statistics are known.
     func testGroupsAndPairedComparisonOfAHandWrittenSweep() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fdfa-sweep-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directory = try temporaryDirectory(self)
         let accuracies = ["FDFA": [90.0, 92.0, 94.0], "DFA": [89.0, 90.0, 94.0]]
         var runs: [SweepManifest.Run] = []
         for mode in ["FDFA", "DFA"] {
@@ -52,7 +51,7 @@ final class SweepStatisticsTests: XCTestCase {
             let folder = SweepDirectory.runFolder(run, in: directory.path)
             let accuracy = accuracies[run.settings[0].value]![Int(run.settings[1].value)!]
             let csv = "log/X/a.csv"
-            try writeAtomically(Data("Namespace()\n\(ReferenceLog.csvHeader)\n1,1.0,0.9,50.0\n2,0.5,0.4,\(accuracy)\n".utf8),
+            try writeAtomically(Data("Namespace()\nEpoch,Training Loss,Test Loss,Test Accuracy\n1,1.0,0.9,50.0\n2,0.5,0.4,\(accuracy)\n".utf8),
                                 to: folder + "/" + csv)
             try SweepResult(run: run, csv: csv, rows: try SweepLogRow.read(csv: folder + "/" + csv)).write(runDirectory: folder)
         }

@@ -1,6 +1,7 @@
 import FDFAData
 import FDFAEngine
 import Foundation
+import FDFATestSupport
 import XCTest
 @testable import FDFATraining
 
@@ -25,14 +26,14 @@ final class TrainingRunTests: XCTestCase {
         }() + ".csv"), path)
         XCTAssertNotNil(path.range(of: #"/FDFA/\d{6}_\d{6}\.csv$"#, options: .regularExpression))
 
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("fdfa-csv-\(UUID())/BP/x.csv").path
+        let file = try temporaryDirectory(self).appendingPathComponent("BP/x.csv").path
         let log = try CSVLog(path: file, argumentsLine: "Namespace(epochs=1)")
         try log.append(ReferenceLog.csvRow(epoch: 1, trainingLoss: 0.5, .init(loss: 0.25, correct: 3, count: 4)))
         XCTAssertEqual(try String(contentsOfFile: file, encoding: .utf8),
                        "Namespace(epochs=1)\nEpoch,Training Loss,Test Loss,Test Accuracy\r\n1,0.5,0.25,75.0\r\n")
         // Double precision, printed as Python prints floats: 0.1 + 0.2 is 0.30000000000000004 there.
         XCTAssertEqual(ReferenceLog.csvRow(epoch: 2, trainingLoss: 0.1 + 0.2, .init(loss: 1e-05, correct: 2, count: 3)),
-                       "2,0.30000000000000004,1e-05,66.66666666666667")
+                       ["2", "0.30000000000000004", "1e-05", "66.66666666666667"])
     }
 
     func testEpochTrainsEveryBatchLearnsAndDecaysTheLearningRate() throws {
@@ -139,6 +140,8 @@ final class TrainingRunTests: XCTestCase {
         XCTAssertEqual(ReferenceModel(dataset: .fashionMNIST, conv: true, rule: .bp).specs(classes: 10), LayerSpec.shallowCNN(classes: 10))
         XCTAssertEqual(ReferenceModel(dataset: .cifar100, conv: false, rule: .bp).specs(classes: 100), LayerSpec.alexNet(classes: 100))
         XCTAssertEqual(ReferenceModel(dataset: .mnist, hiddenLayers: 1, rule: .fgw).specs(classes: 10), LayerSpec.fgw(hidden: [800], classes: 10))
+        // FG-W's default depth is its script's, one hidden block.
+        XCTAssertEqual(ReferenceModel(dataset: .mnist, rule: .fgw).specs(classes: 10), LayerSpec.fgw(hidden: [800], classes: 10))
         XCTAssertEqual(ReferenceModel(dataset: .cifar100, rule: .bp).inputShape(for: [3, 32, 32]), [3, 224, 224])
     }
 }

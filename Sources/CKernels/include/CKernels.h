@@ -1,8 +1,11 @@
-// fdfa's C kernels: the few elementwise loops that Swift on Linux does not vectorise, because its
-// square root, logarithm, sine and cosine lower to scalar libm calls (and its reductions stay scalar). Each is a plain loop with
-// one job, compiled with -O3 for AVX2+FMA where the CPU has it (target_clones) and for baseline
-// x86-64 otherwise, and checked against a Swift reference in the tests. Beside them, the small
-// thread pool that runs fdfa's parallel loops and split GEMMs (pool.c).
+// fdfa's C kernels: the hot loops that Swift on Linux does not vectorise, because its square root,
+// logarithm, sine and cosine lower to scalar libm calls, its float sums stay in program order and
+// its short row copies pay a call each: Adam's update, the finiteness check, Philox's draws,
+// BatchNorm's plane sums, max-pooling and im2col. Each is a plain loop with one job, compiled with
+// -O3 for AVX2+FMA where the CPU has it (target_clones) and for baseline x86-64 otherwise, and
+// checked against a Swift reference in the tests. Beside them, the small thread pool that runs
+// fdfa's parallel loops and split GEMMs (pool.c) and the FMA loop that measures the machine's peak
+// for `fdfa bench` (peak.c).
 #ifndef FDFA_CKERNELS_H
 #define FDFA_CKERNELS_H
 

@@ -36,7 +36,7 @@ public final class Tensor: CustomStringConvertible {
     public init(zeros shape: [Int]) {
         precondition(shape.allSatisfy { $0 >= 0 }, "negative dimension in \(shape)")
         self.shape = shape
-        count = shape.reduce(1, *)
+        count = shape.elementCount
         storage = Storage(capacity: count)
     }
 
@@ -69,17 +69,17 @@ public final class Tensor: CustomStringConvertible {
         data.update(repeating: value, count: count)
     }
 
-    /// A tensor over the first `shape.reduce(1, *)` floats of an existing storage (no copy).
+    /// A tensor over the first `shape.elementCount` floats of an existing storage (no copy).
     public init(shape: [Int], sharing storage: Storage) {
         self.shape = shape
-        self.count = shape.reduce(1, *)
+        self.count = shape.elementCount
         precondition(count <= storage.capacity, "shape \(shape) does not fit a storage of \(storage.capacity)")
         self.storage = storage
     }
 
     /// The same storage seen with another shape of the same element count (no copy).
     public func viewed(as newShape: [Int]) -> Tensor {
-        precondition(newShape.reduce(1, *) == count, "cannot view \(shape) as \(newShape)")
+        precondition(newShape.elementCount == count, "cannot view \(shape) as \(newShape)")
         return Tensor(shape: newShape, sharing: storage)
     }
 
@@ -109,8 +109,8 @@ public final class Tensor: CustomStringConvertible {
     /// Number of samples (first dimension), 1 for a scalar.
     public var batch: Int { shape.first ?? 1 }
 
-    /// Elements per sample: the product of all dimensions but the first.
-    public var sampleCount: Int { shape.count <= 1 ? 1 : shape.dropFirst().reduce(1, *) }
+    /// Values per sample: the product of all dimensions but the first.
+    public var valuesPerSample: Int { shape.count <= 1 ? 1 : shape.dropFirst().elementCount }
 
     public var description: String { "Tensor\(shape)" }
 }

@@ -8,7 +8,7 @@ public final class Flatten: Layer {
     public init(shape: [Int]) { inputShape = shape }
 
     public var description: String { "Flatten" }
-    public var outputShape: [Int] { [inputShape.reduce(1, *)] }
+    public var outputShape: [Int] { [inputShape.elementCount] }
 
     public func forward(_ x: Tensor, mode: Mode) -> Tensor { output.view(x, as: outputShape) }
     public func tangent(_ dx: Tensor?, along _: [Tensor?]) -> Tensor? { dx.map { outputTangent.view($0, as: outputShape) } }

@@ -19,7 +19,7 @@ public struct SoftmaxCrossEntropy {
     }
 
     public mutating func evaluate(logits: Tensor, labels: [Int32]) -> Result {
-        let b = logits.batch, k = logits.sampleCount
+        let b = logits.batch, k = logits.valuesPerSample
         precondition(labels.count == b, "\(labels.count) labels for a batch of \(b)")
         let e = error.tensor([b, k])
         var total: Double = 0
@@ -42,7 +42,7 @@ public struct SoftmaxCrossEntropy {
     /// for those rows alone, so one large forward pass reports the reference's per-batch test loss.
     public mutating func groupedLoss(logits: Tensor, labels: [Int32], groupSize: Int)
         -> (sumOfGroupMeans: Double, groups: Int, correct: Int) {
-        let b = logits.batch, k = logits.sampleCount
+        let b = logits.batch, k = logits.valuesPerSample
         precondition(labels.count == b, "\(labels.count) labels for a batch of \(b)")
         precondition(groupSize > 0, "group size must be positive")
         let scratch = exponentials.tensor([k]).data

@@ -2,7 +2,7 @@
 ///
 /// Forward:  h = x                     (identity: the tap only marks a place)
 /// Tangent:  dh = dx + u               (u: the perturbation a rule passes for this tap; FDFA, FG-A)
-/// Adjoint:  dx = dh                   (BP passes straight through; other rules replace dh, see `Trainer`)
+/// Adjoint:  dx = dh                   (BP passes straight through; other rules replace dh, see `SignalRule`)
 ///
 /// The tap holds no rule's state: feedback matrices, perturbations and signals belong to the rule
 /// (see `LearningRule`), and the perturbation arrives as an argument of the tangent pass
@@ -23,7 +23,7 @@ public final class Tap: Layer {
     public var description: String { "Tap \(index)" }
     public var outputShape: [Int] { inputShape }
     /// n: elements per sample at this tap.
-    public var width: Int { inputShape.reduce(1, *) }
+    public var width: Int { inputShape.elementCount }
 
     public func forward(_ x: Tensor, mode: Mode) -> Tensor {
         lastInput = x

@@ -55,6 +55,8 @@ public final class Network {
     /// The output layer (the last Linear).
     public var outputLayer: Linear { layers.last as! Linear }
     public var classes: Int { outputLayer.outputs }
+    /// Tap `l`, numbered from 1 nearest the input as `Tap.index` is; nil when there is no such tap.
+    public func tap(_ l: Int) -> Tap? { taps.indices.contains(l - 1) ? taps[l - 1] : nil }
     public var parameters: [Parameter] { layers.flatMap(\.parameters) }
     public var parameterCount: Int { layers.reduce(0) { $0 + $1.parameterCount } }
 

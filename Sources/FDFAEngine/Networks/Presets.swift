@@ -1,4 +1,4 @@
-/// The reference's networks (SPEC §3) as spec lists, built for a given input shape.
+/// The reference's networks (docs/reference.md#networks) as spec lists, built for a given input shape.
 ///
 /// Each hidden block is `Linear|Conv → BatchNorm → ReLU [→ pooling] → tap`; the last layer is the
 /// Linear output layer. The spec lists are public too, so a custom stack can start from a preset.
@@ -60,8 +60,8 @@ extension Network {
         try Network(inputShape: [3, 224, 224], specs: LayerSpec.alexNet(classes: classes), seed: seed)
     }
 
-    /// See `LayerSpec.fgw`. SPEC §2 gives FG-W one hidden layer by default without a width; 800 is
-    /// the reference's fully connected width on MNIST, so the default is one hidden layer of 800.
+    /// See `LayerSpec.fgw`. FG-W trains one hidden layer by default, as wide as fc's
+    /// (docs/reference.md#networks): 800, the reference's fully connected width on MNIST.
     public static func fgw(input: [Int], hidden: [Int] = [800], classes: Int, seed: UInt64) throws -> Network {
         try Network(inputShape: input, specs: LayerSpec.fgw(hidden: hidden, classes: classes), seed: seed)
     }

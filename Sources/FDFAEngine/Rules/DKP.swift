@@ -15,7 +15,7 @@ public final class DKP: FeedbackRule, LearningRule {
 
     override func computeFeedbackGradient(at tap: Tap, error e: Tensor, outputTangent d: Tensor?) -> Tensor? {
         let grad = optimizer.gradients[tap.index - 1]
-        BLAS.gemm(e.data, transposeA: true, tap.lastInput!.data, into: grad.data, m: e.sampleCount, n: tap.width, k: e.batch)
+        BLAS.gemm(e.data, transposeA: true, tap.lastInput!.data, into: grad.data, m: e.valuesPerSample, n: tap.width, k: e.batch)
         return grad
     }
 

@@ -29,7 +29,7 @@ public final class FDFA: FeedbackRule, LearningRule {
         let grad = optimizer.gradients[tap.index - 1], batch = e.batch
         grad.assign(tapFeedback[tap.index - 1])
         BLAS.gemm(d!.data, transposeA: true, perturbations(tap).data, into: grad.data,
-                  m: e.sampleCount, n: tap.width, k: batch, alpha: -1 / Float(batch), beta: 1)
+                  m: e.valuesPerSample, n: tap.width, k: batch, alpha: -1 / Float(batch), beta: 1)
         return grad
     }
 
@@ -41,7 +41,7 @@ public final class FDFA: FeedbackRule, LearningRule {
             let d = d!, batch = d.batch
             for tap in network.taps {
                 BLAS.gemm(d.data, transposeA: true, perturbations(tap).data, into: tapFeedback[tap.index - 1].data,
-                          m: d.sampleCount, n: tap.width, k: batch, alpha: (1 - beta) / Float(batch), beta: beta)
+                          m: d.valuesPerSample, n: tap.width, k: batch, alpha: (1 - beta) / Float(batch), beta: beta)
             }
         }
     }

@@ -17,7 +17,7 @@ public final class FGA: SignalRule, LearningRule {
     public func checkPerturbations(batch: Int) throws { try perturbations.check(batch: batch) }
 
     override func fillSignal(_ delta: Tensor, at tap: Tap, error e: Tensor, outputTangent d: Tensor?) {
-        let d = d!, u = perturbations(tap), k = e.sampleCount, n = tap.width
+        let d = d!, u = perturbations(tap), k = e.valuesPerSample, n = tap.width
         for i in 0 ..< e.batch {
             let s = BLAS.dot(e.data + i * k, d.data + i * k, count: k)
             let src = u.data + i * n, dst = delta.data + i * n

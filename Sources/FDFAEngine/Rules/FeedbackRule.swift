@@ -15,7 +15,7 @@ public class FeedbackRule: SignalRule {
     }
 
     override func fillSignal(_ delta: Tensor, at tap: Tap, error e: Tensor, outputTangent d: Tensor?) {
-        BLAS.gemm(e.data, tapFeedback[tap.index - 1].data, into: delta.data, m: e.batch, n: tap.width, k: e.sampleCount)
+        BLAS.gemm(e.data, tapFeedback[tap.index - 1].data, into: delta.data, m: e.batch, n: tap.width, k: e.valuesPerSample)
     }
 
     public var stateTensors: [(name: String, tensor: Tensor)] {

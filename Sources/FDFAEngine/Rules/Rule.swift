@@ -1,4 +1,4 @@
-/// The registry of learning rules: each name and the type that implements it (SPEC §2).
+/// The registry of learning rules: each name and the type that implements it (docs/reference.md#learning-rules).
 ///
 /// In every rule but FG-W the output layer gets its true gradient; the rules differ in the signal
 /// that reaches the hidden layers. Adding a rule: its type in a file of its own (see

@@ -2,7 +2,7 @@ import FDFAAnalysis
 import FDFAEngine
 import Foundation
 
-/// SPEC §7's measurements and plots. Measurements leave training untouched (see `Trainer.measureGradients`).
+/// The measurements of docs/reference.md#analysis and their plots. Measurements leave training untouched (see `Trainer.measureGradients`).
 extension BuiltinGroup {
     static let analysis = BuiltinGroup("Analysis", [
         Builtin("align", [.required("net", .host("network")), .required("batch", .host("batch")),
@@ -133,7 +133,7 @@ extension BuiltinGroup {
     private static func chosenEstimator(_ args: Arguments, _ network: Network, rule: Rule) throws -> Estimator {
         let estimator: Estimator
         if args.isNone("estimator") {
-            estimator = Estimator(rule: rule) ?? (network.taps.isEmpty ? .fgw : .fdfa)
+            estimator = Estimator.default(for: rule, on: network)
         } else {
             let name = try args.string("estimator")
             guard let named = Rule(name: name).flatMap(Estimator.init(rule:)) else {
@@ -164,10 +164,10 @@ extension BuiltinGroup {
                 switch $0 {
                 case .number(let n): return n
                 case .none: return .nan
-                default: throw LanguageError.runtime("\(what) must hold numbers, found a \($0.typeName)")
+                default: throw LanguageError.runtime("\(what) must hold numbers, found \(withArticle($0.typeName))")
                 }
             }
-        default: throw LanguageError.runtime("\(what) must be a list or tensor of numbers, or a record of them; got a \(value.typeName)")
+        default: throw LanguageError.mustBe(what, "a list or tensor of numbers, or a record of them", got: value)
         }
     }
 }

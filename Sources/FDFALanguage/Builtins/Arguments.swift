@@ -54,6 +54,6 @@ public struct Arguments {
     }
 
     private func mismatch(_ name: String, _ expected: String) -> LanguageError {
-        LanguageError.runtime("'\(name)' must be \(expected), got a \(self[name].typeName)")
+        LanguageError.mustBe("'\(name)'", expected, got: self[name])
     }
 }

@@ -43,23 +43,23 @@ public enum ParameterType {
 
 /// One parameter of a built-in: name, type, default (nil: required) and whether it collects all
 /// remaining positional arguments (`values...`).
-public struct Parameter {
+public struct BuiltinParameter {
     public let name: String
     public let type: ParameterType
     public let defaultValue: Value?
     public let variadic: Bool
 
-    public static func required(_ name: String, _ type: ParameterType) -> Parameter {
-        Parameter(name: name, type: type, defaultValue: nil, variadic: false)
+    public static func required(_ name: String, _ type: ParameterType) -> BuiltinParameter {
+        BuiltinParameter(name: name, type: type, defaultValue: nil, variadic: false)
     }
 
-    public static func optional(_ name: String, _ type: ParameterType, default value: Value) -> Parameter {
-        Parameter(name: name, type: type, defaultValue: value, variadic: false)
+    public static func optional(_ name: String, _ type: ParameterType, default value: Value) -> BuiltinParameter {
+        BuiltinParameter(name: name, type: type, defaultValue: value, variadic: false)
     }
 
     /// Collects the remaining positional arguments, each of `type`, into a list (possibly empty).
-    public static func variadic(_ name: String, _ type: ParameterType) -> Parameter {
-        Parameter(name: name, type: type, defaultValue: .list([]), variadic: true)
+    public static func variadic(_ name: String, _ type: ParameterType) -> BuiltinParameter {
+        BuiltinParameter(name: name, type: type, defaultValue: .list([]), variadic: true)
     }
 
     var signature: String {
@@ -75,14 +75,14 @@ public final class Builtin {
     public typealias Body = (Arguments, Session) throws -> Value
 
     public let name: String
-    public let parameters: [Parameter]
+    public let parameters: [BuiltinParameter]
     /// One line for the `help` index.
     public let summary: String
     /// More for `help name`: what it does, the why, an example. May be empty.
     public let details: String
     let body: Body
 
-    public init(_ name: String, _ parameters: [Parameter], summary: String, details: String = "", body: @escaping Body) {
+    public init(_ name: String, _ parameters: [BuiltinParameter], summary: String, details: String = "", body: @escaping Body) {
         self.name = name
         self.parameters = parameters
         self.summary = summary
@@ -114,11 +114,11 @@ public final class Builtin {
         return try body(Arguments(builtin: self, values: values), session)
     }
 
-    private func check(_ parameter: Parameter, _ value: Value, position: Int?) throws {
+    private func check(_ parameter: BuiltinParameter, _ value: Value, position: Int?) throws {
         guard !parameter.type.accepts(value) else { return }
         let which = position.map { "\(parameter.name) #\($0)" } ?? parameter.name
-        throw LanguageError.runtime("'\(which)' must be \(article(parameter.type.name)) \(parameter.type.name), got \(article(value.typeName)) \(value.typeName) (usage: \(signature))")
+        var error = LanguageError.mustBe("'\(which)'", withArticle(parameter.type.name), got: value)
+        error.message += " (usage: \(signature))"
+        throw error
     }
-
-    private func article(_ word: String) -> String { "aeiou".contains(word.first ?? "x") ? "an" : "a" }
 }

@@ -10,7 +10,7 @@ extension BuiltinGroup {
                 return .list(numbers.sorted(by: reverse ? (>) : (<)).map(Value.number))
             }
             let strings = try items.map { item -> String in
-                guard case .string(let s) = item else { throw LanguageError.runtime("sort needs all numbers or all strings, found a \(item.typeName)") }
+                guard case .string(let s) = item else { throw LanguageError.runtime("sort needs all numbers or all strings, found \(withArticle(item.typeName))") }
                 return s
             }
             return .list(strings.sorted(by: reverse ? (>) : (<)).map(Value.string))
@@ -66,7 +66,7 @@ extension BuiltinGroup {
         case .string(let s): return s.map { .string(String($0)) }
         case .tensor(let t): return t.array.map { .number(Double($0)) }
         case .record(let r): return r.names.map(Value.string)
-        default: throw LanguageError.runtime("'\(what)' must be a list, range, string, tensor or record, got a \(value.typeName)")
+        default: throw LanguageError.mustBe("'\(what)'", "a list, range, string, tensor or record", got: value)
         }
     }
 
@@ -117,7 +117,7 @@ extension BuiltinGroup {
     private static func placeholder(_ spec: Substring, _ value: Value) throws -> String {
         guard !spec.isEmpty else { return Display.plain(value) }
         guard spec.first == ":", case .number(let n) = value else {
-            throw LanguageError.runtime("{\(spec)} formats a number, got a \(value.typeName) (use {} for any value)")
+            throw LanguageError.runtime("{\(spec)} formats a number, got \(withArticle(value.typeName)) (use {} for any value)")
         }
         let body = spec.dropFirst()
         if body == "d" {

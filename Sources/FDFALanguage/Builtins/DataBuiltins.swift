@@ -79,7 +79,7 @@ extension BuiltinGroup {
             case .split(let s): (s.split.samples([i]), 0)
             case .batch(let b): (b.images, i)
             }
-            let pixels = images.data + row * images.sampleCount, shape = Array(images.shape.dropFirst())
+            let pixels = images.data + row * images.valuesPerSample, shape = Array(images.shape.dropFirst())
             let label = Int(labels[i])
             let caption = "sample \(i): label \(label) (\(names.indices.contains(label) ? names[label] : "?"))"
             var data = [CellOutput.plainText: "\(try ImageText.render(pixels, shape: shape))\n\(caption)\n"]

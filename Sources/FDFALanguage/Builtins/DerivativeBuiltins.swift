@@ -42,10 +42,7 @@ extension BuiltinGroup {
                     BatchNorm lies above the tap (then keep the batch small). Compare with net.tap(l).B via cosine.
                     """) { args, _ in
             let (net, images, _) = try args.networkAndBatch()
-            let l = try args.integer("tap")
-            guard let tap = net.network.taps.first(where: { $0.index == l }) else {
-                throw LanguageError.runtime("'tap' \(l): the network has " + (net.network.taps.isEmpty ? "no taps" : "taps 1 to \(net.network.taps.count)"))
-            }
+            let tap = try NetworkValue.tap(net.network, try args.integer("tap"))
             return .tensor(try Jacobian.batchMean(net.network, images: images, tap: tap,
                                                   cancellation: LanguageError.throwIfInterrupted))
         },

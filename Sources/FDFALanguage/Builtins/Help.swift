@@ -44,18 +44,19 @@ enum Help {
         }
     }
 
+    /// The language on one screen: `help syntax` prints it, and the README's section "The language and
+    /// the REPL" shows it verbatim (ConvenienceTests fails when the two differ; edit here, then paste).
     static let syntax = """
         Values:      1  2.5  "text"  true  false  none  [1, 2, 3]  {lr: 0.1, epochs: 3}  1..3 (inclusive)  0..<3
         Variables:   x = 1    x += 2    r.lr = 0.01    xs[0] = 5    t[1, :] = 0
-        Operators:   + - * / % ^  (tensors elementwise)   a @ b (matrix product)
-                     == != < <= > >=   and or not
-        Indexing:    xs[0]  xs[-1]  xs[1:3]  t[i, j]  t[:, 0]  (from 0; slices exclude the end)
-        Fields:      r.name  t.shape  dataset.count
-        Calls:       f(x, y, epochs=1)     command style: help zeros, seed 42     ?zeros  zeros?  (help)
-        Blocks:      if c { … } else if d { … } else { … }
-                     for i in 1..10 { … }   while c { … }   break   continue
-                     fn name(a, b=2) { return a + b }    g = fn(x) { return x * 2 }
-                     time { … }  (prints how long the block took)
-        Comments:    # to the end of the line
+        Operators:   + - * / % ^  (tensors elementwise; a trailing-shape tensor or a number broadcasts)   a @ b
+                     == != < <= > >=   and or not      (comparisons on tensors give 0/1 tensors)
+        Indexing:    xs[0]  xs[-1]  xs[1:3]  t[i, j]  t[:, 0]   (from 0; slices exclude the end)   r["lr"]  curves[rule] = c
+        Fields:      r.name  t.shape  t.rank  t.count
+        Calls:       f(x, y, epochs=1)     command style: help zeros, seed 42, save "s.md"     ?zeros  zeros?
+        Removing:    del x   del r.lr   del xs[0]
+        Blocks:      if c { … } else if d { … } else { … }    for i in 1..10 { … }    while c { … }   break  continue
+                     fn name(a, b=2) { return a + b }    g = fn(x) { return x * 2 }    time { … }
+        Comments:    # to end of line.
         """
 }

@@ -60,7 +60,7 @@ extension BuiltinGroup {
     /// `x` as the network's input: a batch's images, every sample of a split (of a data set: its test
     /// split), or a tensor of samples (one sample alone becomes a batch of one).
     private static func samples(_ args: Arguments, _ net: NetworkValue) throws -> Tensor {
-        let input = net.network.inputShape, size = input.reduce(1, *)
+        let input = net.network.inputShape, size = input.elementCount
         let t: Tensor
         switch args["x"] {
         case .host(let batch as BatchValue): return try net.inputs(batch)
@@ -71,7 +71,7 @@ extension BuiltinGroup {
             t = try args.tensor("x")
         }
         let count = t.count / max(size, 1)
-        guard t.count == count * size, count > 0, t.shape == input || t.shape.dropFirst().reduce(1, *) == size else {
+        guard t.count == count * size, count > 0, t.shape == input || t.shape.dropFirst().elementCount == size else {
             throw LanguageError.runtime("x of shape \(format(t.shape)) is not samples of the network's input \(format(input))")
         }
         return t.viewed(as: [count] + input)

@@ -18,7 +18,7 @@ extension BuiltinGroup {
 
     private static let elementwise: [Builtin] = elementwiseTable.map { name, summary, f in
         // relu is also a layer, written bare in a stack; relu() there would otherwise say only "missing x".
-        let x: Parameter = name == "relu" ? .optional("x", .tensorLike, default: .none) : .required("x", .tensorLike)
+        let x: BuiltinParameter = name == "relu" ? .optional("x", .tensorLike, default: .none) : .required("x", .tensorLike)
         return Builtin(name, [x], summary: "\(summary); elementwise on tensors.") { args, _ in
             if args.isNone("x") {
                 throw LanguageError.runtime("relu(x) needs a tensor; as a layer in a stack, write relu bare: stack([4], linear(8), relu, linear(2))")

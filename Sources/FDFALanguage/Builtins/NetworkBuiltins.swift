@@ -3,12 +3,12 @@ import FDFATraining
 
 extension BuiltinGroup {
     static let networks = BuiltinGroup("Networks", [
-        Builtin("fc", [.required("input", .any), .optional("hidden", .list, default: .list([.number(800), .number(800)])),
+        Builtin("fc", [.required("input", .any), .optional("hidden", .list, default: defaultWidths(.referenceDefault)),
                        .optional("classes", .integer, default: .none), .optional("seed", .integer, default: .none)],
                 summary: "Fully connected net: per hidden width linear → bn → relu → tap, then linear(classes).",
                 details: """
                     input is a data set (its sample shape and classes), a feature count or a shape: fc(784, [800, 800], 10),
-                    fc(data, [256]). The reference uses two hidden blocks of 800 on MNIST-sized data (SPEC §3).
+                    fc(data, [256]). The reference uses two hidden blocks of 800 on MNIST-sized data (docs/reference.md#networks).
                     Every new network (fc, cnn, stack, …) trains with FDFA, the reference's default, when it has taps,
                     and with BP when it has none (FDFA's signals enter at taps), until configure says otherwise. The
                     seed (default: drawn from the session's generator) fixes the weights, the rule's draws and
@@ -24,7 +24,7 @@ extension BuiltinGroup {
                 summary: "AlexNet with BatchNorm on 3×224×224 input, as the reference trains on CIFAR-100 (57M parameters).") { args, session in
             try make(args, session, kind: "alexnet", input: [3, 224, 224], specs: LayerSpec.alexNet(classes: try args.integer("classes")))
         },
-        Builtin("fgw_net", [.required("input", .any), .optional("hidden", .list, default: .list([.number(800)])),
+        Builtin("fgw_net", [.required("input", .any), .optional("hidden", .list, default: defaultWidths(.fgw)),
                             .optional("classes", .integer, default: .none), .optional("seed", .integer, default: .none)],
                 summary: "FG-W's network: linear → relu per hidden width, then linear(classes); no BatchNorm, no taps; rule FG-W.") { args, session in
             try build(args, session, kind: "fgw_net", rule: .fgw) { LayerSpec.fgw(hidden: try widths(args), classes: $0) }
@@ -43,7 +43,7 @@ extension BuiltinGroup {
                 case .host(let spec as LayerSpecValue): return spec.spec
                 case .builtin(let builtin) where builtin.name == "relu": return .relu
                 default:
-                    throw LanguageError.runtime("layer \(i + 1) is a \(value.typeName), not a layer spec (linear(n), conv(n, k), bn(), relu, maxpool(k), avgpool(h, w), flatten(), tap())")
+                    throw LanguageError.runtime("layer \(i + 1) is \(withArticle(value.typeName)), not a layer spec (linear(n), conv(n, k), bn(), relu, maxpool(k), avgpool(h, w), flatten(), tap())")
                 }
             }
             return try make(args, session, kind: "stack", input: try input(args).shape, specs: specs)
@@ -90,6 +90,11 @@ extension BuiltinGroup {
         case .number, .list: return (try args.dimensions("input"), nil)
         default: throw args.mismatch("input", expected: "a dataset, a feature count or a shape")
         }
+    }
+
+    /// The hidden widths of the reference's network for `rule` on MNIST-sized data, as a default argument.
+    private static func defaultWidths(_ rule: Rule) -> Value {
+        .list(ReferenceModel.defaultHiddenWidths(for: rule).map { .number(Double($0)) })
     }
 
     private static func widths(_ args: Arguments) throws -> [Int] {

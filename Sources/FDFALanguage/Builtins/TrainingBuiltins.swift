@@ -12,7 +12,7 @@ extension BuiltinGroup {
                 details: """
                     Rules: \(Rule.allCases.map(\.rawValue).joined(separator: ", ")); DFA, DKP, FDFA and FG-A inject their
                     signal at taps and refuse a network without any. Only the arguments given change (see net.config); defaults are
-                    the reference's: lr 1e-4, b_lr 1e-4 (feedback matrices), weight_decay 0, feedback_decay 0, gamma 0.95
+                    the reference's: lr 1e-4 (fgw_net's 1e-3, FG-W's as in fdfa train), b_lr 1e-4 (feedback matrices), weight_decay 0, feedback_decay 0, gamma 0.95
                     (learning-rate factor per epoch), momentum "adam" (FDFA's feedback update; a number β uses the
                     paper's moving average B ← βB + (1 − β) mean(d ⊗ u)).
                     Keeping the rule keeps the optimiser state and feedback matrices and resets the learning rate to lr.
@@ -168,7 +168,7 @@ extension BuiltinGroup {
     /// 1×28×28 images; no copy), after checking that samples and classes fit.
     private static func fitted(_ dataset: Dataset, to net: NetworkValue) throws -> Dataset {
         let input = net.network.inputShape
-        guard dataset.sampleShape.reduce(1, *) == input.reduce(1, *) else {
+        guard dataset.sampleShape.elementCount == input.elementCount else {
             throw LanguageError.runtime("samples of \(format(dataset.sampleShape)) do not fit the network's input \(format(input))")
         }
         guard dataset.classCount <= net.network.classes else {

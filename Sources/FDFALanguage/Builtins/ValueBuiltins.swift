@@ -26,7 +26,7 @@ extension BuiltinGroup {
             case .range(let r): return .number(Double(r.count))
             case .record(let r): return .number(Double(r.fields.count))
             case .tensor(let t): return .number(Double(t.batch))
-            case let other: throw LanguageError.runtime("a \(other.typeName) has no length")
+            case let other: throw LanguageError.runtime("\(withArticle(other.typeName)) has no length")
             }
         },
         Builtin("range", [.required("start", .integer), .optional("stop", .integer, default: .none), .optional("step", .integer, default: .number(1))],

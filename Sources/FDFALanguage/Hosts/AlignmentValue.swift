@@ -1,6 +1,6 @@
 import FDFAAnalysis
 
-/// What `align(net, batch)` measured (SPEC §7): prints as the report's table; its fields give the
+/// What `align(net, batch)` measured (docs/reference.md#analysis): prints as the report's table; its fields give the
 /// numbers as lists, one entry per tap or per layer with parameters, for plotting and tracking.
 final class AlignmentValue: HostObject {
     let report: AlignmentReport

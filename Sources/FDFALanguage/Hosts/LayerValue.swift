@@ -18,7 +18,7 @@ final class LayerValue: HostObject, TableRow {
     static let aliases = ["weight": "W", "bias": "b", "gamma": "gamma", "beta": "beta"]
 
     /// The parameter a script names `name` ("W", "b", "gamma", "beta"), if this layer has it.
-    func parameter(_ name: String) -> FDFAEngine.Parameter? {
+    func parameter(_ name: String) -> Parameter? {
         layer.parameters.first { LayerValue.aliases[$0.name] == name }
     }
 

@@ -21,7 +21,8 @@ final class NetworkValue: HostObject {
         self.network = network
         self.kind = kind
         self.seeds = seeds
-        trainer = try Self.trainer(network, rule: rule ?? (network.taps.isEmpty ? .bp : .fdfa), .init(), seeds)
+        let rule = rule ?? Rule.default(for: network)
+        trainer = try Self.trainer(network, rule: rule, rule.defaultHyperparameters, seeds)
         dataRandom = Random(seed: seeds.data)
     }
 
@@ -107,16 +108,20 @@ final class NetworkValue: HostObject {
         }
     }
 
-    /// `net.tap(l)`: 1-based, tap 1 nearest the input (SPEC §1).
+    /// `net.tap(l)`: 1-based, tap 1 nearest the input (docs/reference.md#notation).
     private var tapAccessor: Builtin {
         Builtin("tap", [.required("l", .integer)], summary: "Tap l of the network (1 nearest the input).") { [network, trainer] args, _ in
-            let l = try args.integer("l")
-            guard let tap = network.taps.first(where: { $0.index == l }) else {
-                throw LanguageError.runtime(network.taps.isEmpty ? "the network has no taps"
-                                            : "the network has taps 1 to \(network.taps.count), not \(l)")
-            }
-            return .host(TapValue(tap, rule: trainer.learningRule))
+            .host(TapValue(try Self.tap(network, try args.integer("l")), rule: trainer.learningRule))
         }
+    }
+
+    /// The network's tap `l`, or an error naming the taps there are.
+    static func tap(_ network: Network, _ l: Int) throws -> Tap {
+        guard let tap = network.tap(l) else {
+            throw LanguageError.runtime(network.taps.isEmpty ? "the network has no taps"
+                                        : "the network has taps 1 to \(network.taps.count), not \(l)")
+        }
+        return tap
     }
 
     /// The batch's images as this network's input: any per-sample shape with the same number of
@@ -124,7 +129,7 @@ final class NetworkValue: HostObject {
     /// name one of the network's classes.
     func inputs(_ batch: BatchValue) throws -> Tensor {
         let sample = Array(batch.images.shape.dropFirst())
-        guard sample.reduce(1, *) == network.inputShape.reduce(1, *) else {
+        guard sample.elementCount == network.inputShape.elementCount else {
             throw LanguageError.runtime("a batch of \(format(sample)) samples does not fit the network's input \(format(network.inputShape))")
         }
         if let bad = batch.labels.first(where: { $0 < 0 || Int($0) >= network.classes }) {

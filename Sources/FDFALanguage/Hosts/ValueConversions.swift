@@ -11,9 +11,9 @@ extension Value {
     /// A list of tensors (a direction in parameter space, new parameter values), or an error naming
     /// the argument `name` and the element that is not a tensor.
     func tensors(_ name: String) throws -> [Tensor] {
-        guard case .list(let items) = self else { throw LanguageError.runtime("'\(name)' must be a list of tensors, got a \(typeName)") }
+        guard case .list(let items) = self else { throw LanguageError.mustBe("'\(name)'", "a list of tensors", got: self) }
         return try items.enumerated().map { i, item in
-            guard case .tensor(let t) = item else { throw LanguageError.runtime("'\(name)' #\(i + 1) must be a tensor, got a \(item.typeName)") }
+            guard case .tensor(let t) = item else { throw LanguageError.mustBe("'\(name)' #\(i + 1)", "a tensor", got: item) }
             return t
         }
     }

@@ -90,7 +90,7 @@ public enum Display {
         let values = t.array.map(element)
         func nested(_ dim: Int, _ offset: Int, _ indent: String) -> String {
             if dim == t.shape.count { return values[offset] }
-            let stride = t.shape[(dim + 1)...].reduce(1, *)
+            let stride = t.shape[(dim + 1)...].elementCount
             let parts = (0 ..< t.shape[dim]).map { nested(dim + 1, offset + $0 * stride, indent + " ") }
             let separator = dim == t.shape.count - 1 ? ", " : ",\n" + indent + " "
             return "[" + parts.joined(separator: separator) + "]"

@@ -28,7 +28,7 @@ extension Value {
             default: break
             }
         default:
-            throw LanguageError.runtime("a \(typeName) has no fields")
+            throw LanguageError.runtime("\(withArticle(typeName)) has no fields")
         }
         let known = fieldNames.isEmpty ? "none" : fieldNames.joined(separator: ", ")
         throw LanguageError.runtime("\(typeName) has no field '\(name)'" + Suggestion.hint(for: name, among: fieldNames) + " (fields: \(known))")
@@ -39,7 +39,7 @@ extension Value {
         guard case .record(var record) = self else {
             let hint = ["layer", "tap", "network"].contains(typeName)
                 ? " (its fields are copies); to write a parameter use set_param(layer or tap, \"\(name)\", value)" : ""
-            throw LanguageError.runtime("cannot set fields of a \(typeName); only records have settable fields" + hint)
+            throw LanguageError.runtime("cannot set fields of \(withArticle(typeName)); only records have settable fields" + hint)
         }
         self = .none // drop the second reference so the record is changed in place, not copied
         defer { self = .record(record) }

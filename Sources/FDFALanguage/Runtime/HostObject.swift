@@ -1,20 +1,21 @@
 /// An object of the host program (a dataset, a network, a batch) that scripts can hold and inspect.
 ///
 /// The language never looks inside; it asks for a type name, the fields `x.name` may read, and a
-/// one-line description for printing. Built-ins that know the concrete class cast it back:
+/// one-line description for printing. Built-ins that know the concrete class cast it back. A
+/// shortened `DatasetValue`:
 ///
 ///     final class DatasetValue: HostObject {
 ///         let dataset: Dataset
 ///         var typeName: String { "dataset" }
-///         var fieldNames: [String] { ["count", "classes"] }
+///         var fieldNames: [String] { ["classes", "name"] }
 ///         func field(_ name: String) -> Value? {
 ///             switch name {
-///             case "count": return .number(Double(dataset.count))
-///             case "classes": return .number(Double(dataset.classes))
+///             case "classes": return .number(Double(dataset.classCount))
+///             case "name": return .string(dataset.name)
 ///             default: return nil
 ///             }
 ///         }
-///         var description: String { "dataset \(dataset.name), \(dataset.count) samples" }
+///         var description: String { "dataset \(dataset.name), \(dataset.classCount) classes" }
 ///     }
 ///
 /// A built-in parameter declared `.host("dataset")` accepts only objects with that type name.

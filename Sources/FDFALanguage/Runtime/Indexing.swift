@@ -16,7 +16,7 @@ enum Indexing {
 
     /// A number that must be a whole number (an index, a dimension, a count).
     static func integer(_ value: Value, _ what: String) throws -> Int {
-        guard case .number(let n) = value else { throw LanguageError.runtime("\(what) must be a number, got a \(value.typeName)") }
+        guard case .number(let n) = value else { throw LanguageError.mustBe(what, "a number", got: value) }
         guard n == n.rounded(), abs(n) < 1e15 else { throw LanguageError.runtime("\(what) must be a whole number, got \(Display.number(n))") }
         return Int(n)
     }
@@ -42,7 +42,7 @@ enum Indexing {
             for (i, offset) in selection.offsets.enumerated() { result[flat: i] = t[flat: offset] }
             return .tensor(result)
         default:
-            throw LanguageError.runtime("cannot index a \(container.typeName); only lists, tensors and records (by name) have elements")
+            throw LanguageError.runtime("cannot index \(withArticle(container.typeName)); only lists, tensors and records (by name) have elements")
         }
     }
 
@@ -77,7 +77,7 @@ enum Indexing {
                 throw LanguageError.runtime("cannot store a \(describe(value)) into a selection of shape \(selection.shape)")
             }
         default:
-            throw LanguageError.runtime("cannot assign into a \(container.typeName); only lists, tensors and records (by name) have elements")
+            throw LanguageError.runtime("cannot assign into \(withArticle(container.typeName)); only lists, tensors and records (by name) have elements")
         }
     }
 

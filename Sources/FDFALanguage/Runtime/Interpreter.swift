@@ -165,7 +165,7 @@ final class Interpreter {
     }
 
     private static func removeField(_ name: String, from value: inout Value) throws {
-        guard case .record(var record) = value else { throw LanguageError.runtime("only records have fields to delete, not a \(value.typeName)") }
+        guard case .record(var record) = value else { throw LanguageError.runtime("only records have fields to delete, not \(withArticle(value.typeName))") }
         guard record[name] != nil else { throw LanguageError.runtime("the record has no field \(Display.quoted(name))") }
         value = .none
         record[name] = nil
@@ -252,7 +252,7 @@ final class Interpreter {
         case .function(let function):
             return try call(function, arguments, at: location)
         default:
-            throw LanguageError.runtime("a \(callee.typeName) is not a function and cannot be called")
+            throw LanguageError.runtime("\(withArticle(callee.typeName)) is not a function and cannot be called")
         }
     }
 

@@ -16,7 +16,7 @@ enum Iteration {
         case .tensor(let t) where !t.shape.isEmpty:
             for i in 0 ..< t.shape[0] where try !body(try Indexing.get(sequence, [.single(i)])) { return }
         default:
-            throw LanguageError.runtime("cannot loop over a \(sequence.typeName); loop over a list, range, tensor or string")
+            throw LanguageError.runtime("cannot loop over \(withArticle(sequence.typeName)); loop over a list, range, tensor or string")
         }
     }
 }

@@ -33,6 +33,12 @@ public struct LanguageError: Error, CustomStringConvertible {
 
     static let interrupted = LanguageError(.interrupted, "interrupted", at: nil)
 
+    /// The one wording of a value of the wrong type: `'x' must be a tensor, got a list`. `subject` is
+    /// written as given (quote a parameter's name); `expected` carries its own article ("a dataset or split").
+    static func mustBe(_ subject: String, _ expected: String, got value: Value) -> LanguageError {
+        .runtime("\(subject) must be \(expected), got \(withArticle(value.typeName))")
+    }
+
     /// Throws `interrupted` after Ctrl-C: the interpreter calls it between statements, and long
     /// built-ins pass it to the engine as the `cancellation` to run between units of work.
     static func throwIfInterrupted() throws {
@@ -58,4 +64,9 @@ public struct LanguageError: Error, CustomStringConvertible {
             " \(pad) | \(indent)^",
         ] + notes).joined(separator: "\n")
     }
+}
+
+/// The noun with its indefinite article: "a list", "an integer", "an alignment".
+func withArticle(_ noun: String) -> String {
+    ("aeiou".contains(noun.first ?? "x") ? "an " : "a ") + noun
 }

@@ -4,8 +4,9 @@ import Foundation
 /// The meaning of `+ - * / % ^ @`, comparisons and unary `-` / `not` for each kind of value.
 ///
 /// Numbers follow IEEE arithmetic (1/0 is inf); `%` is the floored modulo (the result takes the
-/// divisor's sign). Tensors work elementwise with numbers and with tensors of matching shape (see
-/// `TensorMath.zip`); comparisons on tensors give tensors of 0 and 1.
+/// divisor's sign). Tensors work elementwise with numbers and with tensors whose shape equals theirs
+/// or is its trailing part, repeated along the leading dimensions (`[B, K] + [K]`; a one-element
+/// tensor goes with any shape; see `TensorMath.zip`); comparisons on tensors give tensors of 0 and 1.
 enum Operators {
     static func binary(_ op: BinaryOperator, _ a: Value, _ b: Value) throws -> Value {
         switch (a, b) {
@@ -31,7 +32,7 @@ enum Operators {
         default:
             if op == .equal { return .bool(equal(a, b)) }
             if op == .notEqual { return .bool(!equal(a, b)) }
-            throw LanguageError.runtime("cannot apply '\(op.rawValue)' to a \(a.typeName) and a \(b.typeName)")
+            throw LanguageError.runtime("cannot apply '\(op.rawValue)' to \(withArticle(a.typeName)) and \(withArticle(b.typeName))")
         }
     }
 
@@ -74,7 +75,7 @@ enum Operators {
         case .lessEqual: return { $0 <= $1 ? 1 : 0 }
         case .greater: return { $0 > $1 ? 1 : 0 }
         case .greaterEqual: return { $0 >= $1 ? 1 : 0 }
-        case .matmul: throw LanguageError.runtime("'@' needs two tensors, got a \(a.typeName) and a \(b.typeName)")
+        case .matmul: throw LanguageError.runtime("'@' needs two tensors, got \(withArticle(a.typeName)) and \(withArticle(b.typeName))")
         }
     }
 
@@ -83,7 +84,7 @@ enum Operators {
         case (.negate, .number(let x)): return .number(-x)
         case (.negate, .tensor(let t)): return .tensor(try TensorMath.map(t) { -$0 })
         case (.not, _): return .bool(!(try a.isTruthy()))
-        default: throw LanguageError.runtime("cannot negate a \(a.typeName)")
+        default: throw LanguageError.runtime("cannot negate \(withArticle(a.typeName))")
         }
     }
 

@@ -58,7 +58,7 @@ enum TensorMath {
         guard let axis else { return .number((0 ..< a.count).reduce(0.0) { $0 + Double(a.data[$1]) }) }
         let d = axis < 0 ? axis + a.shape.count : axis
         guard a.shape.indices.contains(d) else { throw LanguageError.runtime("axis \(axis) is out of range for shape \(a.shape)") }
-        let outer = a.shape[..<d].reduce(1, *), size = a.shape[d], inner = a.shape[(d + 1)...].reduce(1, *)
+        let outer = a.shape[..<d].elementCount, size = a.shape[d], inner = a.shape[(d + 1)...].elementCount
         var shape = a.shape
         shape.remove(at: d)
         let result = try MemoryBudget.zeros(shape)
@@ -91,7 +91,7 @@ enum TensorMath {
             try flatten(value, depth: 0, shape: &shape, into: &values)
             return Tensor(shape: shape, values: values)
         default:
-            throw LanguageError.runtime("cannot make a tensor from a \(value.typeName)")
+            throw LanguageError.runtime("cannot make a tensor from \(withArticle(value.typeName))")
         }
     }
 
@@ -113,7 +113,7 @@ enum TensorMath {
         case .tensor where depth > 0:
             throw LanguageError.runtime("this list holds tensors, and a tensor is made of numbers; give one tensor (e.g. params[0]), or handle each in a loop")
         default:
-            throw LanguageError.runtime("a tensor holds numbers, not a \(value.typeName)")
+            throw LanguageError.runtime("a tensor holds numbers, not \(withArticle(value.typeName))")
         }
     }
 }

@@ -2,10 +2,15 @@ import Foundation
 import XCTest
 
 /// The fdfa executable built beside the test bundle, run as a user's shell would.
-enum FDFABinary {
+public enum FDFABinary {
+    /// Where it is: beside the test bundle.
+    public static var url: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("fdfa")
+    }
+
     /// Its path; skips the calling test when it is not built.
-    static func path() throws -> String {
-        let path = Bundle.main.executableURL!.deletingLastPathComponent().appendingPathComponent("fdfa").path
+    public static func path() throws -> String {
+        let path = url.path
         guard FileManager.default.isExecutableFile(atPath: path) else {
             throw XCTSkip("the fdfa binary is not built next to the tests (\(path))")
         }
@@ -14,14 +19,14 @@ enum FDFABinary {
 
     /// Runs fdfa with `arguments`; stdout and stderr together. `environment` adds to (or replaces
     /// entries of) the test's own environment.
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
+    public static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
         try runProgram(try path(), arguments, environment: environment)
     }
 }
 
 /// Runs the executable at `path` with `arguments` and waits for it; stdout and stderr together.
 /// `environment` adds to (or replaces entries of) the test's own environment.
-func runProgram(_ path: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
+public func runProgram(_ path: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: path)
     process.arguments = arguments
