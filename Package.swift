@@ -5,7 +5,8 @@ import PackageDescription
 ///
 /// The targets follow the architecture, each depending only on layers below it:
 /// engine (tensors, layers, rules, the Ctrl-C flag) ← data, analysis ← training (runs over datasets,
-/// checkpoints) ← language ← REPL ← Jupyter kernel ← `fdfa` command line.
+/// checkpoints) ← language ← REPL ← Jupyter kernel ← `fdfa` command line; the benchmark (`fdfa
+/// bench`) sits on the engine alone.
 /// Every target lists exactly the modules it imports (FDFAPackageTests checks); a test target that
 /// runs the built `fdfa` binary also lists "fdfa", so that it is built beside the tests.
 ///
@@ -35,9 +36,14 @@ let package = Package(
         // finiteness check, Philox draws, im2col, max-pooling, BatchNorm's plane sums), the thread
         // pool and the FMA peak loop.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]),
+        // Convolutions on oneDNN's primitives, in the plain layouts the engine keeps its tensors in
+        // (dnnl.h is a system header; the engine's CDNNL links the library).
+        .target(name: "CConvolution"),
         // Starting `fdfa sweep`'s child trainings so that they die with the sweep.
         .target(name: "CProcess"),
-        .target(name: "FDFAEngine", dependencies: ["CBLAS", "CDNNL", "CKernels"]),
+        .target(name: "FDFAEngine", dependencies: ["CBLAS", "CDNNL", "CConvolution", "CKernels"]),
+        // `fdfa bench`: training steps against their library and physical floors.
+        .target(name: "FDFABench", dependencies: ["FDFAEngine", "CKernels"]),
         .target(name: "FDFAData", dependencies: ["FDFAEngine", "CDeflate"]),
         .target(name: "FDFAAnalysis", dependencies: ["FDFAEngine"]),
         .target(name: "FDFATraining", dependencies: ["FDFAEngine", "FDFAData", "FDFAAnalysis"]),
@@ -47,7 +53,7 @@ let package = Package(
         .executableTarget(
             name: "fdfa",
             dependencies: [
-                "FDFAEngine", "FDFAData", "FDFAAnalysis", "FDFATraining", "FDFALanguage", "FDFARepl", "FDFAKernel", "CProcess",
+                "FDFAEngine", "FDFABench", "FDFAData", "FDFAAnalysis", "FDFATraining", "FDFALanguage", "FDFARepl", "FDFAKernel", "CProcess",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
@@ -56,6 +62,7 @@ let package = Package(
         // What the test targets share: the built binary, scratch directories.
         .target(name: "FDFATestSupport", path: "Tests/FDFATestSupport"),
         .testTarget(name: "FDFAEngineTests", dependencies: ["FDFAEngine", "CKernels"], exclude: ["Fixtures"]),
+        .testTarget(name: "FDFABenchTests", dependencies: ["FDFAEngine", "FDFABench", "CKernels"]),
         .testTarget(name: "FDFADataTests", dependencies: ["FDFAEngine", "FDFAData", "CDeflate"]),
         .testTarget(name: "FDFAAnalysisTests", dependencies: ["FDFAEngine", "FDFAAnalysis", "FDFATestSupport"]),
         .testTarget(name: "FDFATrainingTests", dependencies: ["FDFAEngine", "FDFAData", "FDFATraining", "FDFATestSupport"], exclude: ["Fixtures"]),

@@ -1,6 +1,7 @@
-// oneDNN's C interface (Debian: libdnnl-dev, built on OpenMP). fdfa calls only its sgemm, from its
-// own thread pool, so each calling thread asks OpenMP for a team of one: libgomp keeps that
-// setting per thread, and oneDNN sizes its parallel regions by it.
+// oneDNN's C interface (Debian: libdnnl-dev, built on OpenMP). fdfa calls its sgemm here and its
+// convolution primitives in CConvolution, from its own thread pool, so each calling thread asks
+// OpenMP for a team of one: libgomp keeps that setting per thread, and oneDNN sizes its parallel
+// regions by it.
 #include <dnnl.h>
 
 void omp_set_num_threads(int num_threads);

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FDFABench
 import FDFAEngine
 import FDFATraining
 import Foundation
@@ -10,7 +11,7 @@ struct BenchCommand: ParsableCommand {
         abstract: "Time training steps against the sgemm calls they make (the GEMM floor) and their FLOPs at the machine's measured peak (the physical floor), in the same run.")
 
     @Option(help: "Architectures, comma separated: \(Benchmark.architectures.joined(separator: ", ")).")
-    var arch = Benchmark.architectures.joined(separator: ",")
+    var arch = Benchmark.defaultArchitectures.joined(separator: ",")
     @Option(help: "Rules, comma separated.")
     var rule = Rule.allCases.map(\.rawValue).joined(separator: ",")
     @Option(help: "Batch sizes, comma separated.")

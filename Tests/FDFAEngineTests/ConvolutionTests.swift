@@ -82,6 +82,59 @@ final class ConvolutionTests: XCTestCase {
         }
     }
 
+    /// The oneDNN path (primitives) against the im2col reference, on the same layer and operands:
+    /// forward, every combination of tangent terms, and the adjoint, for strides, paddings, channel
+    /// counts that are and are not multiples of oneDNN's 16-channel blocks, and a batch cut into
+    /// uneven blocks.
+    func testPrimitivesMatchTheIm2colReference() {
+        let saved = BLAS.library
+        defer { BLAS.library = saved }
+        var rng = Random(seed: 12)
+        var compared = 0
+        for (input, outputs, k, s, p) in [([1, 12, 12], 15, 5, 1, 0), ([15, 10, 10], 40, 5, 1, 0), ([3, 23, 23], 16, 11, 4, 2),
+                                          ([17, 9, 8], 5, 3, 1, 1), ([2, 6, 5], 3, 3, 2, 1)] {
+            let layer = conv(input, outputs: outputs, kernel: k, stride: s, padding: p)
+            let batch = 19
+            let x = LayerCheck.normal([batch] + input, &rng), dx = LayerCheck.normal([batch] + input, &rng)
+            let dW = LayerCheck.normal(layer.weight.value.shape, &rng), db = LayerCheck.normal([outputs], &rng)
+            let dy = LayerCheck.normal([batch] + layer.outputShape, &rng)
+            var results: [BLAS.GemmLibrary: [[Float]]] = [:]
+            for library in [BLAS.GemmLibrary.openblas, .onednn] {
+                BLAS.library = library
+                var values: [[Float]] = []
+                values.append(layer.forward(x, mode: .training).array)
+                for directions in [[dW, db], [nil, db], [dW, nil]] as [[Tensor?]] {
+                    values.append(layer.tangent(dx, along: directions)!.array)
+                    values.append(layer.tangent(nil, along: directions)!.array)
+                }
+                values.append(layer.tangent(dx, along: [nil, nil])!.array)
+                values.append(layer.adjoint(dy, needInputGradient: true)!.array)
+                values.append(layer.weight.grad.array)
+                values.append(layer.bias.grad.array)
+                XCTAssertEqual(layer.runsOnPrimitives, library == .onednn, "\(layer)")
+                results[library] = values
+            }
+            for (i, (reference, fast)) in zip(results[.openblas]!, results[.onednn]!).enumerated() {
+                XCTAssertEqual(reference.count, fast.count)
+                XCTAssertLessThan(LayerCheck.relativeError(fast, reference), 1e-5, "\(layer.description), result \(i)")
+                compared += 1
+            }
+        }
+        XCTAssertEqual(compared, 5 * 11)
+    }
+
+    /// The layer checks (finite differences, adjoint identity) on oneDNN's primitives and on the
+    /// reference, whichever FDFA_GEMM chose for the rest of the suite.
+    func testConvolutionChecksOnBothPaths() {
+        let saved = BLAS.library
+        defer { BLAS.library = saved }
+        for library in BLAS.GemmLibrary.allCases {
+            BLAS.library = library
+            LayerCheck.check(conv([2, 6, 5], outputs: 3, kernel: 3), batch: 3, mode: .training)
+            LayerCheck.check(conv([3, 7, 7], outputs: 17, kernel: 3, stride: 2, padding: 1), batch: 5, mode: .training)
+        }
+    }
+
     func testConvolutionWorkedByHand() {
         let layer = conv([1, 3, 3], outputs: 1, kernel: 2)
         layer.weight.value.assign(Tensor(shape: [1, 1, 2, 2], values: [1, 2, 3, 4]))

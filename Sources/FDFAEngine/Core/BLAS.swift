@@ -19,7 +19,8 @@ public enum BLAS {
         /// OpenBLAS, with the kernels it picks for the CPU (or OPENBLAS_CORETYPE's).
         case openblas
         /// oneDNN's sgemm, which generates its kernels for the CPU at hand (AVX-512 where there is
-        /// one, which the environment may keep OpenBLAS from using).
+        /// one, which the environment may keep OpenBLAS from using); convolutions then run on
+        /// oneDNN's convolution primitives instead of im2col and sgemm (Conv2d).
         case onednn
 
         /// `FDFA_GEMM` when set to a library's name; otherwise oneDNN on CPUs with AVX-512, where its
@@ -105,8 +106,8 @@ public enum BLAS {
             precondition(status == dnnl_success, "dnnl_sgemm failed (status \(status.rawValue)) on \(m)×\(n)×\(k)")
             return
         }
-        // OpenBLAS's own beta = 0 pass over C is slower than a memset: for a weight gradient
-        // (800 × 784) it cost 0.1–0.2 ms of the product's 0.75 ms. So C is cleared here and the
+        // OpenBLAS's own beta = 0 pass over C is slower than a memset (a noticeable share of a
+        // weight gradient's product, in `fdfa bench`). So C is cleared here and the
         // product accumulates into it, with the same result.
         var beta = beta
         if beta == 0 {

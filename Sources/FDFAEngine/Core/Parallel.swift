@@ -32,7 +32,7 @@ public func parallelFor(_ n: Int, minimumPerThread: Int = 1, _ body: (Range<Int>
 
 /// The `part`-th of `parts` contiguous, nearly equal chunks of `0..<n`: how `parallelFor` splits.
 @inline(__always)
-func chunk(_ part: Int, of parts: Int, count n: Int) -> Range<Int> { n * part / parts ..< n * (part + 1) / parts }
+public func chunk(_ part: Int, of parts: Int, count n: Int) -> Range<Int> { n * part / parts ..< n * (part + 1) / parts }
 
 /// Runs `body(part, parts)` once for every part in `0..<parts`, on the caller and the pool's workers
 /// (whoever claims a part first runs it), and returns when all have finished.

@@ -10,15 +10,14 @@ import CKernels
 /// Tangent:  dy = W · cols(dx) + dW · cols(x) + db     (dW, db: the directions given for the parameters)
 /// Adjoint:  dW = Σ dy · cols(x)ᵀ,  db = Σ dy,  dx = col2im(Wᵀ · dy)
 ///
-/// How it runs: the batch is cut into `sampleBlocks` contiguous blocks of samples, which fdfa's
-/// threads claim. A thread builds one sample's columns at a time into its own buffer and
-/// multiplies them at once with a single-threaded GEMM, so the columns (600 KB for the shallow
-/// CNN's second convolution) stay in the core's cache, and W · cols(x_s) lands in y_s's own layout
-/// with nothing to reshuffle. Each block adds up its own share of dW and db; the shares are then
-/// added in block order, so the numbers do not depend on the number of threads. (This replaced
-/// chunks of several samples' columns side by side in one GEMM split over the threads: on the
-/// shallow CNN at batch 64 the FDFA step went from 46–58 to 40–46 ms and BP's from 41–52 to 36–38,
-/// side by side in `fdfa bench`.)
+/// How it runs: on oneDNN's convolution primitives when `BLAS.library` is oneDNN (forward,
+/// backward-data, backward-weights; ConvolutionPrimitives.swift), otherwise on the reference
+/// below: im2col and one GEMM per sample, on the same library as every other product. Both cut
+/// the batch into `sampleBlocks` contiguous blocks of samples, which fdfa's threads claim, and
+/// handle one sample at a time on one thread, so the sample's operands stay in the core's cache.
+/// In the reference a thread builds a sample's columns into its own buffer and W · cols(x_s) lands
+/// in y_s's own layout with nothing to reshuffle. Each block adds up its own share of dW and db; the
+/// shares are then added in block order, so the numbers do not depend on the number of threads.
 public final class Conv2d: Layer {
     public let outputs: Int
     public let weight: Parameter
@@ -35,6 +34,13 @@ public final class Conv2d: Layer {
     private var columns = Workspace()
     /// Each block's share of the weight and bias gradients.
     private var blockGradients = Workspace()
+    /// Each thread's weight and bias gradients of one sample (the oneDNN path).
+    private var sampleGradients = Workspace()
+    /// oneDNN's primitives, made on the first step that runs on oneDNN (and again if the threads
+    /// change); nil where oneDNN cannot make them, and the layer runs the reference.
+    private var primitives: ConvolutionPrimitives?
+    /// The thread count `primitives` were made (or refused) for; 0 before the first try.
+    private var primitivesThreads = 0
     /// Blocks a batch is cut into (fixed, so that the gradients' sums do not depend on the threads).
     static let sampleBlocks = 16
 
@@ -76,6 +82,15 @@ public final class Conv2d: Layer {
     public func forward(_ x: Tensor, mode: Mode) -> Tensor {
         input = x
         let y = output.tensor([x.batch] + outputShape)
+        if let p = oneDNN() {
+            recordProducts(x.batch, [(false, false)])
+            p.setWeights(.layer, weight.value.data)
+            let g = geometry, b = bias.value.data, count = outputs * g.outputArea
+            forEachBlock(x.batch) { samples, _, _, _ in
+                for s in samples { p.forward(x.data + s * g.inputCount, .layer, bias: b, into: y.data + s * count) }
+            }
+            return y
+        }
         let g = geometry, o = outputs, area = g.outputArea, w = weight.value.data, b = bias.value.data
         forEachBlock(x.batch) { samples, _, cols, _ in
             for s in samples {
@@ -93,6 +108,11 @@ public final class Conv2d: Layer {
         let dW = directions.direction(0), db = directions.direction(1)
         guard dx != nil || dW != nil || db != nil else { return nil }
         let dy = outputTangent.tensor([x.batch] + outputShape)
+        if let p = oneDNN(), dx != nil || dW != nil {
+            recordProducts(x.batch, Array(repeating: (false, false), count: (dx == nil ? 0 : 1) + (dW == nil ? 0 : 1)))
+            tangentOnPrimitives(p, x: x, dx: dx, dW: dW, db: db, into: dy)
+            return dy
+        }
         let g = geometry, o = outputs, area = g.outputArea, w = weight.value.data
         forEachBlock(x.batch) { samples, _, cols, spare in
             for s in samples {
@@ -117,10 +137,32 @@ public final class Conv2d: Layer {
 
     public func adjoint(_ dy: Tensor, needInputGradient: Bool) -> Tensor? {
         let x = input!
-        let g = geometry, o = outputs, area = g.outputArea, patch = g.patchSize, w = weight.value.data
+        let o = outputs, patch = geometry.patchSize
         let dx = needInputGradient ? inputGradient.tensor(x.shape) : nil
         let blocks = blockCount(x.batch), shareSize = o * patch + o
         let shares = blockGradients.tensor([blocks, shareSize]).data
+        if let p = oneDNN() {
+            recordProducts(x.batch, [(false, true)] + (dx == nil ? [] : [(true, false)]))
+            adjointOnPrimitives(p, x: x, dy: dy, dx: dx, shares: shares)
+        } else {
+            adjointOnColumns(x: x, dy: dy, dx: dx, shares: shares)
+        }
+        // The blocks' shares, added in block order: the same sums whatever thread ran which block.
+        let grad = weight.grad.data, biasGrad = bias.grad.data
+        grad.update(from: shares, count: o * patch)
+        biasGrad.update(from: shares + o * patch, count: o)
+        for block in 1 ..< blocks {
+            let share = shares + block * shareSize
+            BLAS.axpy(1, share, grad, count: o * patch)
+            BLAS.axpy(1, share + o * patch, biasGrad, count: o)
+        }
+        return dx
+    }
+
+    /// The reference adjoint: each block's dW and db into its share of `shares`, dx by col2im.
+    private func adjointOnColumns(x: Tensor, dy: Tensor, dx: Tensor?, shares: UnsafeMutablePointer<Float>) {
+        let g = geometry, o = outputs, area = g.outputArea, patch = g.patchSize, w = weight.value.data
+        let shareSize = o * patch + o
         forEachBlock(x.batch) { samples, block, cols, spare in
             let gw = shares + block * shareSize, gb = gw + o * patch
             gb.update(repeating: 0, count: o)
@@ -138,16 +180,74 @@ public final class Conv2d: Layer {
                 }
             }
         }
-        // The blocks' shares, added in block order: the same sums whatever thread ran which block.
-        let grad = weight.grad.data, biasGrad = bias.grad.data
-        grad.update(from: shares, count: o * patch)
-        biasGrad.update(from: shares + o * patch, count: o)
-        for block in 1 ..< blocks {
-            let share = shares + block * shareSize
-            BLAS.axpy(1, share, grad, count: o * patch)
-            BLAS.axpy(1, share + o * patch, biasGrad, count: o)
+    }
+
+    // MARK: On oneDNN's primitives
+
+    /// The layer's primitives when products run on oneDNN and it can make them; nil otherwise.
+    private func oneDNN() -> ConvolutionPrimitives? {
+        guard BLAS.library == .onednn else { return nil }
+        if primitivesThreads != Threads.count {
+            primitives = ConvolutionPrimitives(geometry, outputs: outputs, threads: Threads.count)
+            primitivesThreads = Threads.count
         }
-        return dx
+        return primitives
+    }
+
+    /// Whether the last call ran on oneDNN's primitives (for the tests).
+    var runsOnPrimitives: Bool { BLAS.library == .onednn && primitives != nil }
+
+    /// dy = conv(dx, W) + conv(x, dW) + db, the terms whose directions are given (dx or dW is).
+    private func tangentOnPrimitives(_ p: ConvolutionPrimitives, x: Tensor, dx: Tensor?, dW: Tensor?, db: Tensor?,
+                                     into dy: Tensor) {
+        if dx != nil { p.setWeights(.layer, weight.value.data) }
+        if let dW { p.setWeights(.direction, dW.data) }
+        let g = geometry, count = outputs * g.outputArea, bias = db.map { UnsafePointer($0.data) }
+        forEachBlock(x.batch) { samples, _, _, _ in
+            for s in samples {
+                let xs = x.data + s * g.inputCount, ys = dy.data + s * count
+                if let dx {
+                    let dxs = dx.data + s * g.inputCount
+                    p.forward(dxs, .layer, plus: dW == nil ? nil : xs, .direction, bias: bias, into: ys)
+                } else {
+                    p.forward(xs, .direction, bias: bias, into: ys)
+                }
+            }
+        }
+    }
+
+    /// The adjoint on the primitives: each block's dW and db into its share, dx by backward-data.
+    private func adjointOnPrimitives(_ p: ConvolutionPrimitives, x: Tensor, dy: Tensor, dx: Tensor?,
+                                     shares: UnsafeMutablePointer<Float>) {
+        if dx != nil { p.setWeights(.layer, weight.value.data) }
+        let g = geometry, o = outputs, count = o * g.outputArea, weights = o * g.patchSize, shareSize = weights + o
+        let sampleShares = sampleGradients.tensor([Threads.count, shareSize]).data
+        forEachBlock(x.batch) { samples, block, _, _ in
+            let share = shares + block * shareSize, mine = sampleShares + Threads.current * shareSize
+            for s in samples {
+                let xs = x.data + s * g.inputCount, dys = dy.data + s * count
+                // The block's first sample writes its share; the others add theirs onto it.
+                let into = s == samples.lowerBound ? share : mine
+                p.backwardWeights(xs, dys, into: into, into + weights)
+                if into == mine { BLAS.axpy(1, mine, share, count: shareSize) }
+                if let dx { p.backwardData(dys, into: dx.data + s * g.inputCount) }
+            }
+        }
+    }
+
+    /// Reports the GEMMs the primitives' work amounts to (per sample, as the reference runs them) to
+    /// `BLAS.recorder`, as the reference's own GEMMs report themselves: a step's FLOPs and the
+    /// benchmark's library floor are counted from them.
+    private func recordProducts(_ batch: Int, _ transposes: [(a: Bool, b: Bool)]) {
+        guard let recorder = BLAS.recorder else { return }
+        let g = geometry
+        for (a, b) in transposes {
+            let (m, n, k) = a ? (g.patchSize, g.outputArea, outputs)
+                : b ? (outputs, g.patchSize, g.outputArea) : (outputs, g.outputArea, g.patchSize)
+            for _ in 0 ..< batch {
+                recorder(BLAS.GemmShape(transposeA: a, transposeB: b, m: m, n: n, k: k, sideBySide: true))
+            }
+        }
     }
 
     // MARK: Blocks of samples

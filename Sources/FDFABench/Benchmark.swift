@@ -1,5 +1,6 @@
 import CKernels
 import Dispatch
+import FDFAEngine
 import Foundation
 
 /// `fdfa bench`: median training-step times for architecture × rule × batch, each against two
@@ -10,8 +11,11 @@ import Foundation
 ///   measured by a register-only FMA loop on every thread (how far the step is from the hardware).
 public enum Benchmark {
     /// The benchmarked architectures: "fc2" is 784-800-800-10 (BN, taps), "conv" the shallow CNN on
-    /// 1×28×28. FG-W runs on its own network of the same widths (no BatchNorm, no taps).
-    public static let architectures = ["fc2", "conv"]
+    /// 1×28×28, "alexnet" AlexNet on CIFAR-100 at 3×224×224. FG-W runs on its own network of fc2's
+    /// widths (no BatchNorm, no taps), and on the same convolutional networks as the other rules.
+    public static let architectures = ["fc2", "conv", "alexnet"]
+    /// What `fdfa bench` runs unless told: AlexNet's steps take seconds.
+    public static let defaultArchitectures = ["fc2", "conv"]
 
     public struct Case: Hashable {
         public let arch: String
@@ -80,6 +84,7 @@ public enum Benchmark {
         case ("fc2", .fgw): return try .fgw(input: [1, 28, 28], hidden: [800, 800], classes: 10, seed: seed)
         case ("fc2", _): return try .fc(input: [1, 28, 28], hidden: [800, 800], classes: 10, seed: seed)
         case ("conv", _): return try .shallowCNN(input: [1, 28, 28], classes: 10, seed: seed)
+        case ("alexnet", _): return try .alexNet(classes: 100, seed: seed)
         default: throw ShapeError("unknown architecture '\(arch)' (known: \(architectures.joined(separator: ", ")))")
         }
     }
