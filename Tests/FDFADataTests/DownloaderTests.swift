@@ -50,18 +50,25 @@ final class DownloaderTests: XCTestCase {
         let files = Array(mnistFiles().prefix(2))
         let server = try TestHTTPServer(routes: [
             "/" + files[0].0: .ok(files[0].1),
-            "/" + files[1].0: .stalled(files[1].1, sent: 10, seconds: 15),
+            "/" + files[1].0: .stalled(files[1].1, sent: 10, seconds: 30),
         ])
         defer { server.stop(); Interrupt.clear() }
         let target = Fixtures()
         var lines: [String] = []
-        let downloader = Downloader(root: target.root, timeout: 10) { lines.append($0) }
-        DispatchQueue.global().asyncAfter(deadline: .now() + 0.5) { Interrupt.request() }
+        let downloader = Downloader(root: target.root, timeout: 20) { lines.append($0) }
+        // Ctrl-C once the server has the second request (its transfer has begun).
+        DispatchQueue.global().async {
+            let giveUp = Date().addingTimeInterval(10)
+            while server.requestCount < 2, Date() < giveUp { usleep(10_000) }
+            usleep(200_000)
+            Interrupt.request()
+        }
         let start = Date()
         XCTAssertThrowsError(try downloader.download(plan(files, mirrors: [server.base()]), name: "MNIST")) { error in
             XCTAssertEqual(error as? DataError, .interrupted, "\(error)")
         }
-        XCTAssertLessThan(Date().timeIntervalSince(start), 3, "the transfer did not stop soon after Ctrl-C")
+        // Waiting for the server instead would take the 20 s timeout.
+        XCTAssertLessThan(Date().timeIntervalSince(start), 8, "the transfer did not stop soon after Ctrl-C")
         Interrupt.clear()
         XCTAssertEqual(server.requests.count, 2, "the second file was being fetched: \(lines)")
         let directory = target.root + "/MNIST/raw"

@@ -26,6 +26,8 @@ final class TestHTTPServer {
     private let stopped = NSLock()
     private var isStopped = false
     private(set) var requests: [String] = []
+    /// How many requests arrived so far (safe to read while the server runs).
+    var requestCount: Int { stopped.lock(); defer { stopped.unlock() }; return requests.count }
 
     init(routes: [String: Reply], lifetime: TimeInterval = 20) throws {
         self.routes = routes
