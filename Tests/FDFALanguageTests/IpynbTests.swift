@@ -80,6 +80,28 @@ final class IpynbTests: XCTestCase {
         XCTAssertNotEqual(try python(validate, bad).status, 0, "the validator rejects a broken notebook")
     }
 
+    /// Jupyter re-saving a notebook fdfa wrote changes no byte (nbformat's layout: indent 1, sorted
+    /// keys, unescaped non-ASCII, lines split as Python splits them), whatever the text holds.
+    func testJupyterResavesAWrittenNotebookByteForByte() throws {
+        let directory = try temporaryDirectory(self)
+        var notebook = try record(plotting + "\n\nprint(\"tab\\there \\\"quoted\\\" a/b \\\\ é ∇ 🙂\")\n\nnope", seed: 4, allowErrors: true)
+        XCTAssertNotNil(notebook.cells.last?.error)
+        notebook.cells.append(.markdown("# Prose é\r\nCRLF line\rCR line\u{0B}vertical tab\u{2028}separator\u{1F}unit\u{7F}"))
+        notebook.cells.append(Cell(input: "x", executed: false))
+        notebook.cells.append(Cell(input: "y", outputs: [.display([CellOutput.plainText: "a\nb", "image/png": "iVBORw0K\nGgo="])],
+                                   executed: true))
+        let written = directory.appendingPathComponent("fdfa.ipynb").path
+        let resaved = directory.appendingPathComponent("jupyter.ipynb").path
+        try notebook.write(to: written)
+        let resave = "nb = nbformat.read(sys.argv[1], 4); nbformat.validate(nb); nbformat.write(nb, sys.argv[2])"
+        let result = try python(resave, written, resaved)
+        XCTAssertEqual(result.status, 0, result.output)
+        let ours = try String(contentsOfFile: written, encoding: .utf8), theirs = try String(contentsOfFile: resaved, encoding: .utf8)
+        XCTAssertTrue(ours.contains("\"separator\\u001funit\u{7F}\""), "control characters escaped as Python does")
+        XCTAssertEqual(ours, theirs)
+        XCTAssertEqual(try Notebook(ipynb: ours, path: "fdfa.ipynb"), notebook)
+    }
+
     /// A notebook written by nbformat itself, as Jupyter saves one after running it on the fdfa
     /// kernel, replays; the same with a changed result does not.
     func testANotebookNbformatWroteReplays() throws {

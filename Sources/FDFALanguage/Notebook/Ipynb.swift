@@ -14,7 +14,7 @@ extension Notebook {
     public var ipynb: String {
         var executionCount = 0
         let jsonCells: [[String: Any]] = cells.enumerated().map { index, cell in
-            var json: [String: Any] = ["id": "cell-\(index + 1)", "metadata": [String: Any](), "source": Notebook.lines(cell.input)]
+            var json: [String: Any] = ["id": "cell-\(index + 1)", "metadata": [String: Any](), "source": JupyterJSON.lines(cell.input)]
             guard cell.kind == .code else {
                 json["cell_type"] = "markdown"
                 return json
@@ -36,16 +36,15 @@ extension Notebook {
             "nbformat": 4,
             "nbformat_minor": 5,
         ]
-        let data = try! JSONSerialization.data(withJSONObject: notebook, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-        return String(decoding: data, as: UTF8.self) + "\n"
+        return JupyterJSON.text(notebook) + "\n"
     }
 
     private static func json(_ output: CellOutput, interrupted: Bool) -> [String: Any] {
         switch output {
         case .text(let text):
-            return ["output_type": "stream", "name": "stdout", "text": lines(text)]
+            return ["output_type": "stream", "name": "stdout", "text": JupyterJSON.lines(text)]
         case .display(let data):
-            return ["output_type": "display_data", "metadata": [String: Any](), "data": data.mapValues(lines)]
+            return ["output_type": "display_data", "metadata": [String: Any](), "data": mimeBundle(data)]
         case .error(let text):
             let first = text.split(separator: "\n").first.map(String.init) ?? text
             return ["output_type": "error", "ename": interrupted ? "KeyboardInterrupt" : "error", "evalue": first,
@@ -53,19 +52,15 @@ extension Notebook {
         }
     }
 
-    /// Jupyter's multiline strings: a list of lines, each but the last keeping its "\n".
-    private static func lines(_ text: String) -> [String] {
-        var result: [String] = []
-        var line = ""
-        for c in text {
-            line.append(c)
-            if c == "\n" {
-                result.append(line)
-                line = ""
-            }
+    /// A display's data as nbformat writes it: text (text/*, SVG, JavaScript) as a list of lines,
+    /// anything else (a base64 PNG) as one string.
+    private static func mimeBundle(_ data: [String: String]) -> [String: Any] {
+        var bundle: [String: Any] = [:]
+        for (type, value) in data {
+            let split = type.hasPrefix("text/") || type == CellOutput.svg || type == "application/javascript"
+            bundle[type] = split ? JupyterJSON.lines(value) : value
         }
-        if !line.isEmpty { result.append(line) }
-        return result
+        return bundle
     }
 
     /// Reads an nbformat 4 notebook; `path` names it in errors.
