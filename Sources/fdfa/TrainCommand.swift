@@ -23,27 +23,30 @@ struct TrainCommand: ParsableCommand {
 
     // MARK: The reference's flags
 
-    @Option(help: "Input batch size for training (and testing, as in the reference).")
+    // Numbers are parsed `.unconditional`ly so that a negative one reads as argparse reads it
+    // (`--seed -1`, `--lr -1` refused by its range check) and not as an unknown flag.
+
+    @Option(parsing: .unconditional, help: "Input batch size for training (and testing, as in the reference).")
     var batchSize = 64
-    @Option(help: "Accepted for compatibility; the reference defines it but tests with --batch-size.")
+    @Option(parsing: .unconditional, help: "Accepted for compatibility; the reference defines it but tests with --batch-size.")
     var testBatchSize = 1000
-    @Option(help: "Number of epochs to train.")
+    @Option(parsing: .unconditional, help: "Number of epochs to train.")
     var epochs = 100
-    @Option(help: "Learning rate of the forward parameters (default: the rule's, 1e-4; 1e-3 for FG-W).")
+    @Option(parsing: .unconditional, help: "Learning rate of the forward parameters (default: the rule's, 1e-4; 1e-3 for FG-W).")
     var lr: Double?
-    @Option(name: .customLong("b-lr"), help: "Learning rate of the feedback matrices (DKP, FDFA).")
+    @Option(name: .customLong("b-lr"), parsing: .unconditional, help: "Learning rate of the feedback matrices (DKP, FDFA).")
     var bLR = Hyperparameters.Reference.feedbackLearningRate
-    @Option(help: "Learning-rate step gamma, applied after every epoch.")
+    @Option(parsing: .unconditional, help: "Learning-rate step gamma, applied after every epoch.")
     var gamma = Hyperparameters.Reference.gamma
-    @Option(help: "L2 weight decay of the forward parameters.")
+    @Option(parsing: .unconditional, help: "L2 weight decay of the forward parameters.")
     var weightDecay = Hyperparameters.Reference.weightDecay
-    @Option(help: "L2 weight decay of the feedback matrices (1e-6 recommended for DKP).")
+    @Option(parsing: .unconditional, help: "L2 weight decay of the feedback matrices (1e-6 recommended for DKP).")
     var feedbackDecay = Hyperparameters.Reference.feedbackDecay
     @Flag(help: "Accepted for compatibility; fdfa always runs on the CPU.")
     var noCuda = false
     @Flag(help: "One batch per epoch, to check a set-up quickly.")
     var dryRun = false
-    @Option(help: "Batches between console lines.")
+    @Option(parsing: .unconditional, help: "Batches between console lines.")
     var logInterval = 100
     @Option(help: "Learning rule (FDFA-EMA: FDFA with the moving-average feedback update).")
     var trainMode = TrainMode(Rule.referenceDefault)
@@ -53,9 +56,9 @@ struct TrainCommand: ParsableCommand {
     var dataset = DatasetName.mnist
     @Flag(help: "Train the shallow CNN instead of the fully connected network.")
     var conv = false
-    @Option(help: "Hidden layers of the fully connected network (default: the rule's, 2; 1 for FG-W).")
+    @Option(parsing: .unconditional, help: "Hidden layers of the fully connected network (default: the rule's, 2; 1 for FG-W).")
     var nLayers: Int?
-    @Option(help: "Random seed; negative for an unseeded run.")
+    @Option(parsing: .unconditional, help: "Random seed; negative for an unseeded run.")
     var seed = -1
 
     // MARK: Beyond the reference
@@ -63,7 +66,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Root of the datasets (PyTorch's layouts; Fashion-MNIST falls back to Debian's copy).")
     var dataDir = DatasetLoader.defaultRoot
     @OptionGroup var threadOptions: ThreadOptions
-    @Option(help: "FDFA-EMA's momentum β in B ← βB + (1−β) mean(d ⊗ u).")
+    @Option(parsing: .unconditional, help: "FDFA-EMA's momentum β in B ← βB + (1−β) mean(d ⊗ u).")
     var feedbackMomentum: Float = 0.99
     @Option(help: "Write the full training state to DIR/checkpoint.safetensors after every epoch.")
     var checkpoint: String?
@@ -75,7 +78,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Quantities to track beside the log, comma separated: cos (δ and gradient cosines), align (cos(B, J)), var (estimator variance).",
             transform: TrackGroups.init(parsing:))
     var track: TrackGroups?
-    @Option(help: "Steps between tracked measurements (on a fixed probe batch of the first 32 test samples).")
+    @Option(parsing: .unconditional, help: "Steps between tracked measurements (on a fixed probe batch of the first 32 test samples).")
     var trackEvery = 100
     @Flag(help: "At the end, print where the time went (loading, evaluations, steps, batches) to standard error.")
     var timing = false

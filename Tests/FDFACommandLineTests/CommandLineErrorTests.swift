@@ -29,6 +29,27 @@ final class CommandLineErrorTests: CommandLineTestCase {
         }
     }
 
+    /// A negative number is a value, as argparse reads it: `--seed -1` is the documented unseeded
+    /// run, and `--lr -1` is refused by its range check, not as an unknown flag or a missing value.
+    func testNegativeNumbersAreValues() throws {
+        let train = ["train", "--dataset", "synthetic", "--n-layers", "1", "--epochs", "1", "--dry-run",
+                     "--log-dir", directory.appendingPathComponent("r").path]
+        let unseeded = try FDFAProcess.run(train + ["--seed", "-1"], in: directory)
+        XCTAssertEqual(unseeded.status, 0, unseeded.stderr)
+        XCTAssertTrue(unseeded.stdout.hasPrefix("FDFA\n"), "no 'Using seed' line for a negative seed: \(unseeded.stdout)")
+        for (option, expected) in [("--lr", "--lr must be a finite number at least 0, got -1"),
+                                   ("--epochs", "--epochs must be between 0 and 10000, got -1"),
+                                   ("--threads", "--threads must be at least 1, got -1")] {
+            let output = try FDFAProcess.run(train + [option, "-1"], in: directory)
+            XCTAssertEqual(output.status, 64, output.stderr)
+            XCTAssertTrue(output.stderr.contains(expected), "\(option): \(output.stderr)")
+        }
+        let sweep = try FDFAProcess.run(["sweep", "--out", directory.appendingPathComponent("s").path, "--dataset", "synthetic",
+                                         "--n-layers", "1", "--epochs", "1", "--dry-run", "--seed", "-1,0"], in: directory)
+        XCTAssertEqual(sweep.status, 0, sweep.stderr)
+        XCTAssertTrue(sweep.stdout.contains("all 2 runs finished"), sweep.stdout)
+    }
+
     func testVersionAndRuntimeErrorsWithoutTheUsageLine() throws {
         let version = try FDFAProcess.run(["--version"])
         XCTAssertEqual(version.status, 0)
