@@ -106,8 +106,7 @@ public final class CSVLog {
     /// Creates the log at `path`, or, when that file exists (another run started in the same second
     /// with the same log directory), at `{name}-2.csv`, `{name}-3.csv`, …: a log is never overwritten.
     public init(path: String, argumentsLine: String) throws {
-        try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(),
-                                                withIntermediateDirectories: true)
+        try createDirectory(URL(fileURLWithPath: path).deletingLastPathComponent().path)
         let created = try Self.createExclusively(path)
         try created.append(argumentsLine)
         file = CSVFile(created, terminator: Self.rowEnd)

@@ -57,7 +57,7 @@ struct SweepRunCommand: ParsableCommand {
         var grid = try SweepGrid(arguments: trainFlags)
         if let file { try SweepFile.read(file, into: &grid) }
         let manifest = try grid.manifest(threads: threadsPerRun)
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try createDirectory(directory)
         try Self.settle(manifest, in: directory)
         if let script = slurm.script {
             let text = slurm.script(manifest: manifest, directory: directory, sweepArguments: sweepArgumentsForTasks())

@@ -116,7 +116,7 @@ final class SweepRunner {
     /// Prepares the run's folder and starts its training; nil when another process holds the run.
     private func start(_ run: SweepManifest.Run) throws -> Active? {
         let folder = folder(run)
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try createDirectory(folder)
         let lock = open(folder + "/.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard lock >= 0 else { throw SweepError("cannot create \(folder)/.lock: \(String(cString: strerror(errno)))") }
         guard flock(lock, LOCK_EX | LOCK_NB) == 0 else {

@@ -149,7 +149,11 @@ struct TrainCommand: ParsableCommand {
     /// The CSV log: with --resume the run's own, after restoring the run from its checkpoint;
     /// otherwise a new one, after the evaluation before training and the parameter counts.
     func openLog(_ run: TrainingRun, spent: inout RunTiming) throws -> CSVLog {
-        if let checkpoint { AtomicFile.removeStaleTemporaries(beside: checkpointPath(in: checkpoint)) }
+        if let checkpoint {
+            // Here and not after the first epoch, so that a --checkpoint that cannot be written costs no training.
+            try createDirectory(checkpoint)
+            AtomicFile.removeStaleTemporaries(beside: checkpointPath(in: checkpoint))
+        }
         if let resume { return try resumeRun(run, from: resume) }
         let log = try CSVLog(path: ReferenceLog.csvPath(logDir: logDir, mode: trainMode.description), argumentsLine: argumentsLine())
         emit(ReferenceLog.testLines(try spent.timeEvaluation { try run.evaluate() }))

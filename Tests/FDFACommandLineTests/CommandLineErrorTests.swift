@@ -50,6 +50,37 @@ final class CommandLineErrorTests: CommandLineTestCase {
         XCTAssertTrue(sweep.stdout.contains("all 2 runs finished"), sweep.stdout)
     }
 
+    /// A log or checkpoint directory that cannot be made says which and why, and a checkpoint
+    /// directory is checked before any training, so no epoch is spent for nothing.
+    func testUnwritableDirectoriesAreNamedBeforeTraining() throws {
+        let file = directory.appendingPathComponent("file").path
+        try Data("x".utf8).write(to: URL(fileURLWithPath: file))
+        let train = ["train", "--dataset", "synthetic", "--n-layers", "1", "--epochs", "1", "--dry-run"]
+        let cases: [([String], String)] = [
+            (["--log-dir", file], "cannot create the directory \(file)/FDFA: Not a directory"),
+            (["--log-dir", directory.appendingPathComponent("r").path, "--checkpoint", file],
+             "cannot create the directory \(file): a file of that name is in the way"),
+            (["--log-dir", directory.appendingPathComponent("r").path, "--checkpoint", file + "/c"],
+             "cannot create the directory \(file)/c: Not a directory"),
+        ]
+        for (arguments, expected) in cases {
+            let output = try FDFAProcess.run(train + arguments, in: directory)
+            XCTAssertEqual(output.status, 1, "\(arguments): \(output.stderr)")
+            XCTAssertTrue(output.stderr.contains(expected), "\(arguments): \(output.stderr)")
+            XCTAssertFalse(output.stdout.contains("Train Epoch"), "\(arguments): it trained before failing: \(output.stdout)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory.appendingPathComponent("r").path),
+                       "no log is left by a run that could not start")
+        let sweepFile = try FDFAProcess.run(["sweep", "--out", directory.appendingPathComponent("s").path, "--file", directory.path])
+        XCTAssertEqual(sweepFile.status, 64, sweepFile.stderr)
+        XCTAssertTrue(sweepFile.stderr.contains("cannot read \(directory.path): it is a directory"), sweepFile.stderr)
+        let sweepOut = try FDFAProcess.run(["sweep", "--out", file, "--dataset", "synthetic", "--dry-run"])
+        XCTAssertTrue(sweepOut.stderr.contains("cannot create the directory \(file): a file of that name is in the way"), sweepOut.stderr)
+        let study = try FDFAProcess.run(["study", "--output", file, "--dataset", "synthetic", "--steps", "1", "--widths", "8", "--draws", "1"])
+        XCTAssertEqual(study.status, 1, study.stderr)
+        XCTAssertTrue(study.stderr.contains("cannot create the directory \(file): a file of that name is in the way"), study.stderr)
+    }
+
     func testVersionAndRuntimeErrorsWithoutTheUsageLine() throws {
         let version = try FDFAProcess.run(["--version"])
         XCTAssertEqual(version.status, 0)
