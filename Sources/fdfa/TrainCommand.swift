@@ -168,7 +168,8 @@ struct TrainCommand: ParsableCommand {
         let metadata = try Checkpoint.restore(trainer, from: checkpoint)
         try Checkpoint.requireDataset(dataset.rawValue, in: metadata, path: checkpoint)
         try run.restoreData(from: metadata, checkpoint: checkpoint)
-        let log = try CSVLog(resuming: try resumedLogPath(metadata, checkpoint: checkpoint), afterEpoch: trainer.epochs)
+        let log = try CSVLog(resuming: try resumedLogPath(metadata, checkpoint: checkpoint), afterEpoch: trainer.epochs,
+                             sameRunAs: identifyingFields())
         emit("Resumed from \(checkpoint) after epoch \(trainer.epochs) (step \(trainer.steps)).")
         return log
     }
@@ -269,14 +270,24 @@ struct TrainCommand: ParsableCommand {
 
     /// Line 1 of the CSV: the run's arguments, as Python prints the reference's argparse Namespace.
     func argumentsLine() -> String {
+        "Namespace(" + argumentFields().joined(separator: ", ") + ")"
+    }
+
+    /// The fields of the arguments line that fix the network and its data: the log a resumed run
+    /// continues must have them.
+    func identifyingFields() -> [String] {
+        argumentFields().filter { field in ["train_mode", "dataset", "conv", "n_layers"].contains { field.hasPrefix($0 + "=") } }
+    }
+
+    /// The fields of the arguments line, `name=value` as Python prints them.
+    func argumentFields() -> [String] {
         let float = ReferenceLog.python as (Double) -> String, bool = ReferenceLog.python as (Bool) -> String
-        let fields = [
+        return [
             "batch_size=\(batchSize)", "test_batch_size=\(testBatchSize)", "epochs=\(epochs)",
             "lr=\(float(learningRate))", "b_lr=\(float(bLR))", "gamma=\(float(gamma))",
             "weight_decay=\(float(weightDecay))", "feedback_decay=\(float(feedbackDecay))", "no_cuda=\(bool(noCuda))",
             "dry_run=\(bool(dryRun))", "log_interval=\(logInterval)", "train_mode='\(trainMode)'", "log_dir='\(logDir)'",
             "dataset='\(dataset.rawValue)'", "conv=\(bool(conv))", "n_layers=\(hiddenLayers)", "seed=\(self.seed)",
         ]
-        return "Namespace(" + fields.joined(separator: ", ") + ")"
     }
 }
