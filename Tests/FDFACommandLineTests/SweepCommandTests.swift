@@ -193,6 +193,17 @@ final class SweepCommandTests: CommandLineTestCase {
         XCTAssertTrue(report.stderr.isEmpty, report.stderr)
     }
 
+    /// A run's line says "after 1 epoch", not "after 1 epochs".
+    func testAFinishedRunsLineCountsItsEpochsInWords() throws {
+        let output = try FDFAProcess.run(["sweep", "--out", out, "--threads", "1", "--dataset", "synthetic", "--n-layers", "1",
+                                          "--epochs", "1", "--dry-run", "--seed", "0,1"])
+        XCTAssertEqual(output.status, 0, output.stderr)
+        for seed in 0 ... 1 {
+            XCTAssertNotNil(output.stdout.range(of: "seed=\(seed): finished, test accuracy [0-9.]+ % after 1 epoch\n",
+                                                options: .regularExpression), output.stdout)
+        }
+    }
+
     func testBadGridsAreClearErrorsBeforeAnythingRuns() throws {
         let reserved = try FDFAProcess.run(["sweep", "--out", out, "--dataset", "synthetic", "--log-dir", "x"])
         XCTAssertNotEqual(reserved.status, 0)
