@@ -214,7 +214,13 @@ final class SweepCommandTests: CommandLineTestCase {
         XCTAssertTrue(mode.stderr.contains("The value 'SGD' is invalid for '--train-mode <train-mode>'"), mode.stderr)
         let range = try FDFAProcess.run(["sweep", "--out", out, "--seed", "3..1"])
         XCTAssertTrue(range.stderr.contains("'3..1' is not a range"), range.stderr)
+        for output in [reserved, mode, range] {
+            XCTAssertTrue(output.stderr.contains("Usage: fdfa sweep run "), "the sweep's usage, not fdfa's: \(output.stderr)")
+        }
         XCTAssertFalse(exists(out + "/sweep.json"), "nothing is written for a bad grid")
+        let compare = try FDFAProcess.run(["sweep", "report", out, "--compare", "FDFA"])
+        XCTAssertTrue(compare.stderr.contains("--compare takes two values A,B, got 'FDFA'"), compare.stderr)
+        XCTAssertTrue(compare.stderr.contains("Usage: fdfa sweep report "), compare.stderr)
 
         let first = try FDFAProcess.run(["sweep", "--out", out, "--slurm", directory.appendingPathComponent("a.sh").path,
                                          "--dataset", "synthetic", "--seed", "0..1"])
