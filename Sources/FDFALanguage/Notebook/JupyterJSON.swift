@@ -5,7 +5,8 @@ import Foundation
 /// `json.dumps(indent=1, sort_keys=True, separators=(",", ": "), ensure_ascii=False)`, with the
 /// multiline strings split as nbformat splits them (`str.splitlines(keepends=True)`).
 enum JupyterJSON {
-    /// `value` (dictionaries with String keys, arrays, String, Bool, Int, UInt64 and NSNull) as text.
+    /// `value` (dictionaries with String keys, arrays, String, Bool, Int, UInt64, NSNull and
+    /// `JSONValue`) as text.
     static func text(_ value: Any) -> String {
         var out = ""
         write(value, level: 0, to: &out)
@@ -45,6 +46,17 @@ enum JupyterJSON {
             out += String(int)
         case is NSNull:
             out += "null"
+        case let json as JSONValue:
+            switch json {
+            case .null: out += "null"
+            case .bool(let value): write(value, level: level, to: &out)
+            case .int(let value): write(value, level: level, to: &out)
+            // Python's repr of a float, for the finite values JSON holds: Swift's shortest round-trip form.
+            case .double(let value): out += "\(value)"
+            case .string(let value): quote(value, to: &out)
+            case .array(let values): write(values as [Any], level: level, to: &out)
+            case .object(let members): write(members as [String: Any], level: level, to: &out)
+            }
         default:
             preconditionFailure("JupyterJSON: unsupported value \(type(of: value))")
         }

@@ -9,6 +9,9 @@ public struct Notebook: Equatable {
     public var cells: [Cell]
     /// The session's starting seed when the outputs were recorded; replay starts with the same.
     public var seed: UInt64
+    /// A Jupyter notebook's metadata beyond fdfa's own (kernelspec, language_info, fdfa), by key,
+    /// written back as it was.
+    public var jupyterMetadata: [String: JSONValue] = [:]
 
     public init(cells: [Cell], seed: UInt64 = 0) {
         self.cells = cells

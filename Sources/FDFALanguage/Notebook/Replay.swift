@@ -54,6 +54,7 @@ public enum Replay {
         let session = session ?? Session(seed: notebook.seed, output: { _ in })
         session.showsFigures = session.showsFigures || notebook.cells.contains { !svgs($0).isEmpty }
         var report = Report(rerun: Notebook(cells: [], seed: session.seed))
+        report.rerun.jupyterMetadata = notebook.jupyterMetadata
         var number = 0
         for cell in notebook.cells {
             guard cell.kind == .code else {
