@@ -20,6 +20,8 @@ final class CommandLineErrorTests: CommandLineTestCase {
             (["bench", "--warmup=-1"], "--warmup must be between 0 and 100000, got -1"),
             (["bench", "--repeats", "0"], "--repeats must be between 1 and 100000, got 0"),
             (["bench", "--arch", "fc3"], "--arch: 'fc3' is not one of fc2, conv"),
+            (["replay", "n.md", "--tolerance", "-1"], "--tolerance must be a finite number at least 0, got -1.0"),
+            (["replay", "n.md", "--tolerance", "nan"], "--tolerance must be a finite number at least 0, got nan"),
         ]
         for (arguments, expected) in cases {
             let output = try FDFAProcess.run(arguments, in: directory)
