@@ -214,7 +214,9 @@ final class SweepCommandTests: CommandLineTestCase {
         XCTAssertTrue(mode.stderr.contains("The value 'SGD' is invalid for '--train-mode <train-mode>'"), mode.stderr)
         let range = try FDFAProcess.run(["sweep", "--out", out, "--seed", "3..1"])
         XCTAssertTrue(range.stderr.contains("'3..1' is not a range"), range.stderr)
-        for output in [reserved, mode, range] {
+        let noEpoch = try FDFAProcess.run(["sweep", "--out", out, "--dataset", "synthetic", "--epochs", "0,1"])
+        XCTAssertNotNil(noEpoch.stderr.range(of: "--epochs 0 --threads [0-9]+: a sweep.s runs train at least one epoch", options: .regularExpression), noEpoch.stderr)
+        for output in [reserved, mode, range, noEpoch] {
             XCTAssertTrue(output.stderr.contains("Usage: fdfa sweep run "), "the sweep's usage, not fdfa's: \(output.stderr)")
         }
         XCTAssertFalse(exists(out + "/sweep.json"), "nothing is written for a bad grid")
