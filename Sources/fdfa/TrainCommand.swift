@@ -153,6 +153,10 @@ struct TrainCommand: ParsableCommand {
             // Here and not after the first epoch, so that a --checkpoint that cannot be written costs no training.
             try createDirectory(checkpoint)
             AtomicFile.removeStaleTemporaries(beside: checkpointPath(in: checkpoint))
+            // A fresh run would overwrite another run's state after its first epoch.
+            if resume == nil, FileManager.default.fileExists(atPath: checkpointPath(in: checkpoint)) {
+                throw CommandFailure("\(checkpointPath(in: checkpoint)) holds the state of an earlier run: continue it with --resume \(checkpointPath(in: checkpoint)), or give another --checkpoint")
+            }
         }
         if let resume { return try resumeRun(run, from: resume) }
         let log = try CSVLog(path: ReferenceLog.csvPath(logDir: logDir, mode: trainMode.description), argumentsLine: argumentsLine())
