@@ -6,7 +6,9 @@ import Foundation
 /// with image/svg+xml and text/plain, the error as an error output), prose as Markdown cells, the
 /// kernelspec of the fdfa Jupyter kernel and the seed in the notebook's metadata. Read: the same,
 /// and notebooks Jupyter wrote after running them on the fdfa kernel (execute_result and
-/// display_data count by their data, stdout and stderr streams as text).
+/// display_data count by their data, stdout and stderr streams as text). What fdfa does not read (cell
+/// ids, metadata, attachments, the notebook's metadata) is kept and written back; the layout is
+/// Jupyter's own (`JupyterJSON`).
 extension Notebook {
     static let kernelspec: [String: Any] = ["name": "fdfa", "display_name": "fdfa", "language": "fdfa"]
     static let languageInfo: [String: Any] = ["name": "fdfa", "file_extension": ".fdfa", "mimetype": "text/x-fdfa"]
