@@ -106,8 +106,7 @@ public final class CSVLog {
     /// Creates the log at `path`, or, when that file exists (another run started in the same second
     /// with the same log directory), at `{name}-2.csv`, `{name}-3.csv`, …: a log is never overwritten.
     public init(path: String, argumentsLine: String) throws {
-        try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(),
-                                                withIntermediateDirectories: true)
+        try createDirectory(URL(fileURLWithPath: path).deletingLastPathComponent().path)
         let created = try Self.createExclusively(path)
         try created.append(argumentsLine)
         file = CSVFile(created, terminator: Self.rowEnd)
@@ -129,11 +128,17 @@ public final class CSVLog {
     /// Reopens the log of a run resumed after `epochs` epochs to append the next rows. Rows past
     /// that epoch (written just before a kill that came ahead of the checkpoint) are cut off, so
     /// that every epoch appears once; a log that is not fdfa's, or lacks one of those epochs, is refused.
-    public init(resuming path: String, afterEpoch epochs: Int) throws {
+    /// So is a log whose arguments line lacks one of `sameRunAs` (fields such as `dataset='MNIST'`):
+    /// another run's log that happens to bear the name, which must not be appended to.
+    public init(resuming path: String, afterEpoch epochs: Int, sameRunAs fields: [String] = []) throws {
         let opened = try LineFile(appendingTo: path) { lines in
             func refuse(_ reason: String) -> Error { FileError(path: path, operation: "resume the log", reason: reason) }
             guard lines.count >= 2, lines[0].hasPrefix("Namespace("), lines[1].hasPrefix(CSVFile.line(ReferenceLog.csvHeader)) else {
                 throw refuse("it does not begin with the arguments line and the header of a log of fdfa train")
+            }
+            let arguments = lines[0].trimmingCharacters(in: .newlines)
+            for field in fields where !arguments.contains(", \(field), ") && !arguments.hasSuffix(", \(field))") {
+                throw refuse("it is the log of another run (this run has \(field)): \(arguments)")
             }
             let rows = lines.dropFirst(2)
             guard rows.count >= epochs else {

@@ -143,7 +143,6 @@ public enum SafeTensors {
 
 /// Writes `data` to `path` all or nothing (see `AtomicFile`), creating its directory if missing.
 public func writeAtomically(_ data: Data, to path: String) throws {
-    try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(),
-                                            withIntermediateDirectories: true)
+    try createDirectory(URL(fileURLWithPath: path).deletingLastPathComponent().path)
     try data.withUnsafeBytes { try AtomicFile.write($0, to: path) }
 }

@@ -15,13 +15,17 @@ struct ReplayCommand: ParsableCommand {
     @Argument(help: "The notebook to check (.md or .ipynb, as written by run --record, save or Jupyter).")
     var path: String
 
-    @Option(help: "Relative tolerance for numbers: |a - b| <= tolerance * max(|a|, |b|).")
+    @Option(parsing: .unconditional, help: "Relative tolerance for numbers: |a - b| <= tolerance * max(|a|, |b|).")
     var tolerance: Double = 1e-4
 
     @Flag(help: "Re-record the outputs in place (after editing the inputs); fails, writing nothing, if a cell fails.")
     var update = false
 
     @OptionGroup var options: SessionOptions
+
+    func validate() throws {
+        guard tolerance.isFinite, tolerance >= 0 else { throw ValidationError("--tolerance must be a finite number at least 0, got \(tolerance)") }
+    }
 
     func run() throws {
         try reportingNotebookErrors(replay)

@@ -2,6 +2,7 @@ import ArgumentParser
 import FDFAAnalysis
 import FDFAData
 import FDFAEngine
+import FDFATraining
 import Foundation
 
 /// `fdfa study`: regenerates the paper's qualitative findings on Fashion-MNIST and a small net
@@ -43,6 +44,7 @@ struct StudyCommand: ParsableCommand {
     }
 
     func run() throws {
+        try createDirectory(output)
         let data = try DatasetCache.shared.dataset(dataset, root: dataDir)
         var c = Study.Configuration()
         c.inputShape = data.sampleShape

@@ -50,14 +50,21 @@ struct SweepRunCommand: ParsableCommand {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
         if let task, task < 0 { throw ValidationError("--task must not be negative, got \(task)") }
         if slurm.script != nil, task != nil { throw ValidationError("--slurm writes a script for every task; leave out --task") }
+        // Here, so that a bad grid is reported with this command's usage.
+        _ = try manifest()
+    }
+
+    /// The runs of the grid the train flags and --file give, each checked by fdfa train's parser.
+    func manifest() throws -> SweepManifest {
+        var grid = try SweepGrid(arguments: trainFlags)
+        if let file { try SweepFile.read(file, into: &grid) }
+        return try grid.manifest(threads: threadsPerRun)
     }
 
     func run() throws {
         let directory = URL(fileURLWithPath: out).standardizedFileURL.path
-        var grid = try SweepGrid(arguments: trainFlags)
-        if let file { try SweepFile.read(file, into: &grid) }
-        let manifest = try grid.manifest(threads: threadsPerRun)
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let manifest = try manifest()
+        try createDirectory(directory)
         try Self.settle(manifest, in: directory)
         if let script = slurm.script {
             let text = slurm.script(manifest: manifest, directory: directory, sweepArguments: sweepArgumentsForTasks())

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FDFATraining
 import Foundation
 import TOMLKit
 
@@ -16,7 +17,7 @@ import TOMLKit
 enum SweepFile {
     static func read(_ path: String, into grid: inout SweepGrid) throws {
         let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch { throw ValidationError("cannot read \(path): \(error.localizedDescription)") }
+        do { text = try readText(path) } catch { throw ValidationError("\(error)") }
         let table: TOMLTable
         do { table = try TOMLTable(string: text) } catch { throw ValidationError("\(path): \(error)") }
         for (key, value) in table.sorted(by: { $0.0 < $1.0 }) {

@@ -104,10 +104,15 @@ struct SweepGrid {
                 }
             }
             arguments += ["--threads", String(threads)]
+            let train: TrainCommand
             do {
-                _ = try TrainCommand.parse(arguments)
+                train = try TrainCommand.parse(arguments)
             } catch {
                 throw ValidationError("fdfa train \(arguments.joined(separator: " ")): \(TrainCommand.message(for: error))")
+            }
+            // A run of no epoch has no accuracy to report.
+            guard train.epochs >= 1 else {
+                throw ValidationError("fdfa train \(arguments.joined(separator: " ")): a sweep's runs train at least one epoch (--epochs 0 leaves nothing to report)")
             }
             let settings = combination.filter { $0.0.values.count > 1 }.map { SweepManifest.Setting(name: $0.0.name, value: $0.1) }
             return SweepManifest.Run(index: index, name: Self.folderName(settings), settings: settings, arguments: arguments)

@@ -36,12 +36,15 @@ struct SweepReportCommand: ParsableCommand {
     @Option(help: "The curve to plot: accuracy or loss (test).")
     var metric: Metric = .accuracy
 
+    func validate() throws {
+        if let compare, CommaList.items(compare).count != 2 { throw ValidationError("--compare takes two values A,B, got '\(compare)'") }
+    }
+
     func run() throws {
         let sweep = try SweepDirectory(path: directory)
         let table: SweepTable
         if let compare {
             let values = CommaList.items(compare)
-            guard values.count == 2 else { throw ValidationError("--compare takes two values A,B, got '\(compare)'") }
             table = try .comparison(sweep, values[0], values[1])
         } else {
             table = epochs ? .perEpoch(sweep) : .summary(sweep)

@@ -116,7 +116,7 @@ final class SweepRunner {
     /// Prepares the run's folder and starts its training; nil when another process holds the run.
     private func start(_ run: SweepManifest.Run) throws -> Active? {
         let folder = folder(run)
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try createDirectory(folder)
         let lock = open(folder + "/.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard lock >= 0 else { throw SweepError("cannot create \(folder)/.lock: \(String(cString: strerror(errno)))") }
         guard flock(lock, LOCK_EX | LOCK_NB) == 0 else {
@@ -187,7 +187,7 @@ final class SweepRunner {
             let relative = String(logs[0].dropFirst(folder.count + 1))
             let result = SweepResult(run: ended.run, csv: relative, rows: rows)
             try result.write(runDirectory: folder)
-            say("\(ended.run.name): finished, test accuracy \(String(format: "%.2f", result.finalTestAccuracy)) % after \(rows.count) epochs")
+            say("\(ended.run.name): finished, test accuracy \(String(format: "%.2f", result.finalTestAccuracy)) % after \(rows.count) epoch\(rows.count == 1 ? "" : "s")")
             return .finished
         } catch {
             return .failed("\(ended.run.name): \(error)")

@@ -3,7 +3,7 @@ import FDFAEngine
 
 /// `--threads`, shared by the commands that run training steps.
 struct ThreadOptions: ParsableArguments {
-    @Option(help: "Threads for training (fdfa's loops and its split GEMMs; default: all cores).")
+    @Option(parsing: .unconditional, help: "Threads for training (fdfa's loops and its split GEMMs; default: all cores).")
     var threads: Int?
 
     func validate() throws {

@@ -23,27 +23,30 @@ struct TrainCommand: ParsableCommand {
 
     // MARK: The reference's flags
 
-    @Option(help: "Input batch size for training (and testing, as in the reference).")
+    // Numbers are parsed `.unconditional`ly so that a negative one reads as argparse reads it
+    // (`--seed -1`, `--lr -1` refused by its range check) and not as an unknown flag.
+
+    @Option(parsing: .unconditional, help: "Input batch size for training (and testing, as in the reference).")
     var batchSize = 64
-    @Option(help: "Accepted for compatibility; the reference defines it but tests with --batch-size.")
+    @Option(parsing: .unconditional, help: "Accepted for compatibility; the reference defines it but tests with --batch-size.")
     var testBatchSize = 1000
-    @Option(help: "Number of epochs to train.")
+    @Option(parsing: .unconditional, help: "Number of epochs to train.")
     var epochs = 100
-    @Option(help: "Learning rate of the forward parameters (default: the rule's, 1e-4; 1e-3 for FG-W).")
+    @Option(parsing: .unconditional, help: "Learning rate of the forward parameters (default: the rule's, 1e-4; 1e-3 for FG-W).")
     var lr: Double?
-    @Option(name: .customLong("b-lr"), help: "Learning rate of the feedback matrices (DKP, FDFA).")
+    @Option(name: .customLong("b-lr"), parsing: .unconditional, help: "Learning rate of the feedback matrices (DKP, FDFA).")
     var bLR = Hyperparameters.Reference.feedbackLearningRate
-    @Option(help: "Learning-rate step gamma, applied after every epoch.")
+    @Option(parsing: .unconditional, help: "Learning-rate step gamma, applied after every epoch.")
     var gamma = Hyperparameters.Reference.gamma
-    @Option(help: "L2 weight decay of the forward parameters.")
+    @Option(parsing: .unconditional, help: "L2 weight decay of the forward parameters.")
     var weightDecay = Hyperparameters.Reference.weightDecay
-    @Option(help: "L2 weight decay of the feedback matrices (1e-6 recommended for DKP).")
+    @Option(parsing: .unconditional, help: "L2 weight decay of the feedback matrices (1e-6 recommended for DKP).")
     var feedbackDecay = Hyperparameters.Reference.feedbackDecay
     @Flag(help: "Accepted for compatibility; fdfa always runs on the CPU.")
     var noCuda = false
     @Flag(help: "One batch per epoch, to check a set-up quickly.")
     var dryRun = false
-    @Option(help: "Batches between console lines.")
+    @Option(parsing: .unconditional, help: "Batches between console lines.")
     var logInterval = 100
     @Option(help: "Learning rule (FDFA-EMA: FDFA with the moving-average feedback update).")
     var trainMode = TrainMode(Rule.referenceDefault)
@@ -53,9 +56,9 @@ struct TrainCommand: ParsableCommand {
     var dataset = DatasetName.mnist
     @Flag(help: "Train the shallow CNN instead of the fully connected network.")
     var conv = false
-    @Option(help: "Hidden layers of the fully connected network (default: the rule's, 2; 1 for FG-W).")
+    @Option(parsing: .unconditional, help: "Hidden layers of the fully connected network (default: the rule's, 2; 1 for FG-W).")
     var nLayers: Int?
-    @Option(help: "Random seed; negative for an unseeded run.")
+    @Option(parsing: .unconditional, help: "Random seed; negative for an unseeded run.")
     var seed = -1
 
     // MARK: Beyond the reference
@@ -63,7 +66,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Root of the datasets (PyTorch's layouts; Fashion-MNIST falls back to Debian's copy).")
     var dataDir = DatasetLoader.defaultRoot
     @OptionGroup var threadOptions: ThreadOptions
-    @Option(help: "FDFA-EMA's momentum β in B ← βB + (1−β) mean(d ⊗ u).")
+    @Option(parsing: .unconditional, help: "FDFA-EMA's momentum β in B ← βB + (1−β) mean(d ⊗ u).")
     var feedbackMomentum: Float = 0.99
     @Option(help: "Write the full training state to DIR/checkpoint.safetensors after every epoch.")
     var checkpoint: String?
@@ -75,7 +78,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Quantities to track beside the log, comma separated: cos (δ and gradient cosines), align (cos(B, J)), var (estimator variance).",
             transform: TrackGroups.init(parsing:))
     var track: TrackGroups?
-    @Option(help: "Steps between tracked measurements (on a fixed probe batch of the first 32 test samples).")
+    @Option(parsing: .unconditional, help: "Steps between tracked measurements (on a fixed probe batch of the first 32 test samples).")
     var trackEvery = 100
     @Flag(help: "At the end, print where the time went (loading, evaluations, steps, batches) to standard error.")
     var timing = false
@@ -146,7 +149,15 @@ struct TrainCommand: ParsableCommand {
     /// The CSV log: with --resume the run's own, after restoring the run from its checkpoint;
     /// otherwise a new one, after the evaluation before training and the parameter counts.
     func openLog(_ run: TrainingRun, spent: inout RunTiming) throws -> CSVLog {
-        if let checkpoint { AtomicFile.removeStaleTemporaries(beside: checkpointPath(in: checkpoint)) }
+        if let checkpoint {
+            // Here and not after the first epoch, so that a --checkpoint that cannot be written costs no training.
+            try createDirectory(checkpoint)
+            AtomicFile.removeStaleTemporaries(beside: checkpointPath(in: checkpoint))
+            // A fresh run would overwrite another run's state after its first epoch.
+            if resume == nil, FileManager.default.fileExists(atPath: checkpointPath(in: checkpoint)) {
+                throw CommandFailure("\(checkpointPath(in: checkpoint)) holds the state of an earlier run: continue it with --resume \(checkpointPath(in: checkpoint)), or give another --checkpoint")
+            }
+        }
         if let resume { return try resumeRun(run, from: resume) }
         let log = try CSVLog(path: ReferenceLog.csvPath(logDir: logDir, mode: trainMode.description), argumentsLine: argumentsLine())
         emit(ReferenceLog.testLines(try spent.timeEvaluation { try run.evaluate() }))
@@ -161,7 +172,8 @@ struct TrainCommand: ParsableCommand {
         let metadata = try Checkpoint.restore(trainer, from: checkpoint)
         try Checkpoint.requireDataset(dataset.rawValue, in: metadata, path: checkpoint)
         try run.restoreData(from: metadata, checkpoint: checkpoint)
-        let log = try CSVLog(resuming: try resumedLogPath(metadata, checkpoint: checkpoint), afterEpoch: trainer.epochs)
+        let log = try CSVLog(resuming: try resumedLogPath(metadata, checkpoint: checkpoint), afterEpoch: trainer.epochs,
+                             sameRunAs: identifyingFields())
         emit("Resumed from \(checkpoint) after epoch \(trainer.epochs) (step \(trainer.steps)).")
         return log
     }
@@ -262,14 +274,24 @@ struct TrainCommand: ParsableCommand {
 
     /// Line 1 of the CSV: the run's arguments, as Python prints the reference's argparse Namespace.
     func argumentsLine() -> String {
+        "Namespace(" + argumentFields().joined(separator: ", ") + ")"
+    }
+
+    /// The fields of the arguments line that fix the network and its data: the log a resumed run
+    /// continues must have them.
+    func identifyingFields() -> [String] {
+        argumentFields().filter { field in ["train_mode", "dataset", "conv", "n_layers"].contains { field.hasPrefix($0 + "=") } }
+    }
+
+    /// The fields of the arguments line, `name=value` as Python prints them.
+    func argumentFields() -> [String] {
         let float = ReferenceLog.python as (Double) -> String, bool = ReferenceLog.python as (Bool) -> String
-        let fields = [
+        return [
             "batch_size=\(batchSize)", "test_batch_size=\(testBatchSize)", "epochs=\(epochs)",
             "lr=\(float(learningRate))", "b_lr=\(float(bLR))", "gamma=\(float(gamma))",
             "weight_decay=\(float(weightDecay))", "feedback_decay=\(float(feedbackDecay))", "no_cuda=\(bool(noCuda))",
             "dry_run=\(bool(dryRun))", "log_interval=\(logInterval)", "train_mode='\(trainMode)'", "log_dir='\(logDir)'",
             "dataset='\(dataset.rawValue)'", "conv=\(bool(conv))", "n_layers=\(hiddenLayers)", "seed=\(self.seed)",
         ]
-        return "Namespace(" + fields.joined(separator: ", ") + ")"
     }
 }

@@ -20,6 +20,8 @@ final class CommandLineErrorTests: CommandLineTestCase {
             (["bench", "--warmup=-1"], "--warmup must be between 0 and 100000, got -1"),
             (["bench", "--repeats", "0"], "--repeats must be between 1 and 100000, got 0"),
             (["bench", "--arch", "fc3"], "--arch: 'fc3' is not one of fc2, conv"),
+            (["replay", "n.md", "--tolerance", "-1"], "--tolerance must be a finite number at least 0, got -1.0"),
+            (["replay", "n.md", "--tolerance", "nan"], "--tolerance must be a finite number at least 0, got nan"),
         ]
         for (arguments, expected) in cases {
             let output = try FDFAProcess.run(arguments, in: directory)
@@ -27,6 +29,85 @@ final class CommandLineErrorTests: CommandLineTestCase {
             XCTAssertTrue(output.stderr.contains(expected), "\(arguments): \(output.stderr)")
             XCTAssertEqual(output.stdout, "", "\(arguments): it began before refusing")
         }
+    }
+
+    /// A negative number is a value, as argparse reads it: `--seed -1` is the documented unseeded
+    /// run, and `--lr -1` is refused by its range check, not as an unknown flag or a missing value.
+    func testNegativeNumbersAreValues() throws {
+        let train = ["train", "--dataset", "synthetic", "--n-layers", "1", "--epochs", "1", "--dry-run",
+                     "--log-dir", directory.appendingPathComponent("r").path]
+        let unseeded = try FDFAProcess.run(train + ["--seed", "-1"], in: directory)
+        XCTAssertEqual(unseeded.status, 0, unseeded.stderr)
+        XCTAssertTrue(unseeded.stdout.hasPrefix("FDFA\n"), "no 'Using seed' line for a negative seed: \(unseeded.stdout)")
+        for (option, expected) in [("--lr", "--lr must be a finite number at least 0, got -1"),
+                                   ("--epochs", "--epochs must be between 0 and 10000, got -1"),
+                                   ("--threads", "--threads must be at least 1, got -1")] {
+            let output = try FDFAProcess.run(train + [option, "-1"], in: directory)
+            XCTAssertEqual(output.status, 64, output.stderr)
+            XCTAssertTrue(output.stderr.contains(expected), "\(option): \(output.stderr)")
+        }
+        let sweep = try FDFAProcess.run(["sweep", "--out", directory.appendingPathComponent("s").path, "--dataset", "synthetic",
+                                         "--n-layers", "1", "--epochs", "1", "--dry-run", "--seed", "-1,0"], in: directory)
+        XCTAssertEqual(sweep.status, 0, sweep.stderr)
+        XCTAssertTrue(sweep.stdout.contains("all 2 runs finished"), sweep.stdout)
+    }
+
+    /// A log or checkpoint directory that cannot be made says which and why, and a checkpoint
+    /// directory is checked before any training, so no epoch is spent for nothing.
+    func testUnwritableDirectoriesAreNamedBeforeTraining() throws {
+        let file = directory.appendingPathComponent("file").path
+        try Data("x".utf8).write(to: URL(fileURLWithPath: file))
+        let train = ["train", "--dataset", "synthetic", "--n-layers", "1", "--epochs", "1", "--dry-run"]
+        let cases: [([String], String)] = [
+            (["--log-dir", file], "cannot create the directory \(file)/FDFA: Not a directory"),
+            (["--log-dir", directory.appendingPathComponent("r").path, "--checkpoint", file],
+             "cannot create the directory \(file): a file of that name is in the way"),
+            (["--log-dir", directory.appendingPathComponent("r").path, "--checkpoint", file + "/c"],
+             "cannot create the directory \(file)/c: Not a directory"),
+        ]
+        for (arguments, expected) in cases {
+            let output = try FDFAProcess.run(train + arguments, in: directory)
+            XCTAssertEqual(output.status, 1, "\(arguments): \(output.stderr)")
+            XCTAssertTrue(output.stderr.contains(expected), "\(arguments): \(output.stderr)")
+            XCTAssertFalse(output.stdout.contains("Train Epoch"), "\(arguments): it trained before failing: \(output.stdout)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory.appendingPathComponent("r").path),
+                       "no log is left by a run that could not start")
+        let sweepFile = try FDFAProcess.run(["sweep", "--out", directory.appendingPathComponent("s").path, "--file", directory.path])
+        XCTAssertEqual(sweepFile.status, 64, sweepFile.stderr)
+        XCTAssertTrue(sweepFile.stderr.contains("cannot read \(directory.path): it is a directory"), sweepFile.stderr)
+        let sweepOut = try FDFAProcess.run(["sweep", "--out", file, "--dataset", "synthetic", "--dry-run"])
+        XCTAssertTrue(sweepOut.stderr.contains("cannot create the directory \(file): a file of that name is in the way"), sweepOut.stderr)
+        let study = try FDFAProcess.run(["study", "--output", file, "--dataset", "synthetic", "--steps", "1", "--widths", "8", "--draws", "1"])
+        XCTAssertEqual(study.status, 1, study.stderr)
+        XCTAssertTrue(study.stderr.contains("cannot create the directory \(file): a file of that name is in the way"), study.stderr)
+    }
+
+    /// The help says synthetic is never downloaded; asking for it says so instead of "0 file(s) ready".
+    func testDownloadingTheSyntheticDataSaysThereIsNothingToDownload() throws {
+        let output = try FDFAProcess.run(["download", "synthetic", "--data-dir", directory.path])
+        XCTAssertEqual(output.status, 0, output.stderr)
+        XCTAssertEqual(output.stdout, "synthetic is generated by fdfa itself: there is nothing to download\n")
+    }
+
+    /// A fresh run never overwrites the checkpoint of an earlier run in its --checkpoint directory.
+    func testAFreshRunLeavesAnEarlierRunsCheckpointAlone() throws {
+        let checkpoint = directory.appendingPathComponent("c/checkpoint.safetensors")
+        func train(epochs: Int, seed: Int) -> [String] {
+            ["train", "--dataset", "synthetic", "--n-layers", "1", "--epochs", String(epochs), "--dry-run", "--seed", String(seed),
+             "--log-dir", directory.appendingPathComponent("r").path, "--checkpoint", directory.appendingPathComponent("c").path]
+        }
+        let first = try FDFAProcess.run(train(epochs: 1, seed: 0), in: directory)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        let saved = try Data(contentsOf: checkpoint)
+        let again = try FDFAProcess.run(train(epochs: 1, seed: 1), in: directory)
+        XCTAssertEqual(again.status, 1, again.stderr)
+        XCTAssertTrue(again.stderr.contains("\(checkpoint.path) holds the state of an earlier run: continue it with --resume"), again.stderr)
+        XCTAssertFalse(again.stdout.contains("Train Epoch"), again.stdout)
+        XCTAssertEqual(try Data(contentsOf: checkpoint), saved)
+        let resumed = try FDFAProcess.run(train(epochs: 2, seed: 0) + ["--resume", checkpoint.path], in: directory)
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        XCTAssertTrue(resumed.stdout.contains("Train Epoch: 2 "), resumed.stdout)
     }
 
     func testVersionAndRuntimeErrorsWithoutTheUsageLine() throws {

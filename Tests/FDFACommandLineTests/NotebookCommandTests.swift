@@ -75,7 +75,7 @@ final class NotebookCommandTests: CommandLineTestCase {
         let allowed = try fdfa("run", "bad.fdfa", "--record", "bad.ipynb", "--allow-errors")
         XCTAssertEqual(allowed.status, 0, allowed.stderr)
         XCTAssertEqual(allowed.stdout, "2\n", "the cells after the error ran")
-        XCTAssertTrue(try read("bad.ipynb").contains("\"output_type\" : \"error\""))
+        XCTAssertTrue(try read("bad.ipynb").contains("\"output_type\": \"error\""))
         let replayed = try fdfa("replay", "bad.ipynb")
         XCTAssertEqual(replayed.stdout, "3 cells match bad.ipynb\n", replayed.stderr)
     }
@@ -147,7 +147,7 @@ final class NotebookCommandTests: CommandLineTestCase {
             XCTAssertEqual(converted.status, 0, converted.stderr)
         }
         XCTAssertEqual(try read("t.fdfa"), try read("s.fdfa"))
-        XCTAssertTrue(try read("s.ipynb").contains("\"cell_type\" : \"markdown\""), "the comment-only chunk is prose")
+        XCTAssertTrue(try read("s.ipynb").contains("\"cell_type\": \"markdown\""), "the comment-only chunk is prose")
         XCTAssertEqual(try fdfa("replay", "s.md").stdout, "3 cells match s.md\n")
         XCTAssertEqual(try fdfa("replay", "t.ipynb").stdout, "3 cells match t.ipynb\n")
         XCTAssertEqual(try fdfa("convert", "s.md", "x.txt").status, 1)

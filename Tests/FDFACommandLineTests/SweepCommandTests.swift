@@ -193,6 +193,17 @@ final class SweepCommandTests: CommandLineTestCase {
         XCTAssertTrue(report.stderr.isEmpty, report.stderr)
     }
 
+    /// A run's line says "after 1 epoch", not "after 1 epochs".
+    func testAFinishedRunsLineCountsItsEpochsInWords() throws {
+        let output = try FDFAProcess.run(["sweep", "--out", out, "--threads", "1", "--dataset", "synthetic", "--n-layers", "1",
+                                          "--epochs", "1", "--dry-run", "--seed", "0,1"])
+        XCTAssertEqual(output.status, 0, output.stderr)
+        for seed in 0 ... 1 {
+            XCTAssertNotNil(output.stdout.range(of: "seed=\(seed): finished, test accuracy [0-9.]+ % after 1 epoch\n",
+                                                options: .regularExpression), output.stdout)
+        }
+    }
+
     func testBadGridsAreClearErrorsBeforeAnythingRuns() throws {
         let reserved = try FDFAProcess.run(["sweep", "--out", out, "--dataset", "synthetic", "--log-dir", "x"])
         XCTAssertNotEqual(reserved.status, 0)
@@ -203,7 +214,15 @@ final class SweepCommandTests: CommandLineTestCase {
         XCTAssertTrue(mode.stderr.contains("The value 'SGD' is invalid for '--train-mode <train-mode>'"), mode.stderr)
         let range = try FDFAProcess.run(["sweep", "--out", out, "--seed", "3..1"])
         XCTAssertTrue(range.stderr.contains("'3..1' is not a range"), range.stderr)
+        let noEpoch = try FDFAProcess.run(["sweep", "--out", out, "--dataset", "synthetic", "--epochs", "0,1"])
+        XCTAssertNotNil(noEpoch.stderr.range(of: "--epochs 0 --threads [0-9]+: a sweep.s runs train at least one epoch", options: .regularExpression), noEpoch.stderr)
+        for output in [reserved, mode, range, noEpoch] {
+            XCTAssertTrue(output.stderr.contains("Usage: fdfa sweep run "), "the sweep's usage, not fdfa's: \(output.stderr)")
+        }
         XCTAssertFalse(exists(out + "/sweep.json"), "nothing is written for a bad grid")
+        let compare = try FDFAProcess.run(["sweep", "report", out, "--compare", "FDFA"])
+        XCTAssertTrue(compare.stderr.contains("--compare takes two values A,B, got 'FDFA'"), compare.stderr)
+        XCTAssertTrue(compare.stderr.contains("Usage: fdfa sweep report "), compare.stderr)
 
         let first = try FDFAProcess.run(["sweep", "--out", out, "--slurm", directory.appendingPathComponent("a.sh").path,
                                          "--dataset", "synthetic", "--seed", "0..1"])

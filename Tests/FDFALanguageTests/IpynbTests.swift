@@ -80,6 +80,64 @@ final class IpynbTests: XCTestCase {
         XCTAssertNotEqual(try python(validate, bad).status, 0, "the validator rejects a broken notebook")
     }
 
+    /// Jupyter re-saving a notebook fdfa wrote changes no byte (nbformat's layout: indent 1, sorted
+    /// keys, unescaped non-ASCII, lines split as Python splits them), whatever the text holds.
+    func testJupyterResavesAWrittenNotebookByteForByte() throws {
+        let directory = try temporaryDirectory(self)
+        var notebook = try record(plotting + "\n\nprint(\"tab\\there \\\"quoted\\\" a/b \\\\ é ∇ 🙂\")\n\nnope", seed: 4, allowErrors: true)
+        XCTAssertNotNil(notebook.cells.last?.error)
+        notebook.cells.append(.markdown("# Prose é\r\nCRLF line\rCR line\u{0B}vertical tab\u{2028}separator\u{1F}unit\u{7F}"))
+        notebook.cells.append(Cell(input: "x", executed: false))
+        notebook.cells.append(Cell(input: "y", outputs: [.display([CellOutput.plainText: "a\nb", "image/png": "iVBORw0K\nGgo="])],
+                                   executed: true))
+        let written = directory.appendingPathComponent("fdfa.ipynb").path
+        let resaved = directory.appendingPathComponent("jupyter.ipynb").path
+        try notebook.write(to: written)
+        let resave = "nb = nbformat.read(sys.argv[1], 4); nbformat.validate(nb); nbformat.write(nb, sys.argv[2])"
+        let result = try python(resave, written, resaved)
+        XCTAssertEqual(result.status, 0, result.output)
+        let ours = try String(contentsOfFile: written, encoding: .utf8), theirs = try String(contentsOfFile: resaved, encoding: .utf8)
+        XCTAssertTrue(ours.contains("\"separator\\u001funit\u{7F}\""), "control characters escaped as Python does")
+        XCTAssertEqual(ours, theirs)
+        XCTAssertEqual(try Notebook(ipynb: ours, path: "fdfa.ipynb"), notebook)
+    }
+
+    /// Re-recording a notebook Jupyter saved (`replay --update`) keeps what fdfa does not read: cell
+    /// ids, cell metadata (tags, nbgrader's), a Markdown cell's attachments, the notebook's metadata.
+    func testReRecordingKeepsJupytersIdsMetadataAndAttachments() throws {
+        let directory = try temporaryDirectory(self)
+        let original = directory.appendingPathComponent("j.ipynb").path, updated = directory.appendingPathComponent("u.ipynb").path
+        let write = #"""
+            from nbformat.v4 import new_notebook, new_code_cell, new_markdown_cell, new_output
+            nb = new_notebook(metadata={"kernelspec": {"name": "fdfa", "display_name": "fdfa", "language": "fdfa"},
+                                        "authors": [{"name": "Ada"}], "widgets": {"state": {"scale": 0.5, "n": 3, "on": True}}})
+            nb.cells = [
+                new_markdown_cell("![x](attachment:x.png)", id="intro", attachments={"x.png": {"image/png": "iVBORw0KGgo="}}),
+                new_code_cell("1 + 1", id="sum", execution_count=1, metadata={"tags": ["hide-input"], "nbgrader": {"grade": True, "points": 2.5}},
+                              outputs=[new_output("execute_result", data={"text/plain": "3"}, execution_count=1)]),
+            ]
+            nbformat.validate(nb)
+            nbformat.write(nb, sys.argv[1])
+            """#
+        let written = try python(write, original)
+        XCTAssertEqual(written.status, 0, written.output)
+        let report = Replay.run(try Notebook.read(original), tolerance: 1e-4)
+        XCTAssertEqual(report.mismatches.map(\.cellNumber), [1], "the recorded 3 is now 2")
+        try report.rerun.write(to: updated)
+        let compare = #"""
+            a, b = nbformat.read(sys.argv[1], 4), nbformat.read(sys.argv[2], 4)
+            nbformat.validate(b)
+            for key in ["authors", "widgets"]: assert a.metadata[key] == b.metadata[key], key
+            for x, y in zip(a.cells, b.cells):
+                assert (x.id, x.metadata, x.get("attachments")) == (y.id, y.metadata, y.get("attachments")), (x, y)
+            out = b.cells[1].outputs[0]
+            assert (out.get("text") or out["data"]["text/plain"]).strip() == "2", b.cells[1].outputs
+            print("kept")
+            """#
+        let compared = try python(compare, original, updated)
+        XCTAssertEqual(compared.output, "kept\n")
+    }
+
     /// A notebook written by nbformat itself, as Jupyter saves one after running it on the fdfa
     /// kernel, replays; the same with a changed result does not.
     func testANotebookNbformatWroteReplays() throws {

@@ -95,6 +95,16 @@ final class NotebookTests: XCTestCase {
         XCTAssertEqual(notebook.cells.prefix(2), [Cell(input: "x = 2", output: ""), Cell(input: "x * 21", output: "42\n")])
         XCTAssertEqual(notebook.cells.count, 2, "cells that saved are left out, so replaying writes no files")
     }
+
+    /// A cell recorded without running that fails now is a difference, and is counted among the
+    /// cells checked, so the report never says "1 of 0 cells differ".
+    func testACellThatNeverRanAndFailsNowCountsAsChecked() {
+        let notebook = Notebook(cells: [Cell(input: "1 + 1", output: "2\n"), Cell(input: "1 +", executed: false),
+                                        Cell(input: "2 + 2", executed: false)])
+        let report = Replay.run(notebook, tolerance: 1e-4)
+        XCTAssertEqual(report.mismatches.map(\.cellNumber), [2])
+        XCTAssertEqual(report.checked, 2)
+    }
 }
 
 /// The notebook defects of issue 14: each of these failed before its fix.

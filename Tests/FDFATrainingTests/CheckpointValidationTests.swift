@@ -86,6 +86,18 @@ final class CheckpointValidationTests: XCTestCase {
         XCTAssertThrowsError(try CSVLog(resuming: path, afterEpoch: 4)) { error in
             XCTAssertTrue("\(error)".contains("it has rows for 3 epochs, the checkpoint was saved after epoch 4"), "\(error)")
         }
+        // Another run's log under the same name (started in the same second, in another --log-dir):
+        // refused, and left as it was.
+        let before = try String(contentsOfFile: path, encoding: .utf8)
+        try Data(before.replacingOccurrences(of: "Namespace(epochs=3)", with: "Namespace(epochs=3, dataset='synthetic', conv=False)").utf8)
+            .write(to: URL(fileURLWithPath: path))
+        let foreign = try String(contentsOfFile: path, encoding: .utf8)
+        XCTAssertThrowsError(try CSVLog(resuming: path, afterEpoch: 2, sameRunAs: ["dataset='FashionMNIST'", "conv=False"])) { error in
+            XCTAssertTrue("\(error)".contains("it is the log of another run (this run has dataset='FashionMNIST')"), "\(error)")
+        }
+        XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), foreign)
+        XCTAssertNoThrow(try CSVLog(resuming: path, afterEpoch: 3, sameRunAs: ["dataset='synthetic'", "conv=False"]))
+
         try Data("a,b\n".utf8).write(to: URL(fileURLWithPath: path))
         XCTAssertThrowsError(try CSVLog(resuming: path, afterEpoch: 0)) { error in
             XCTAssertTrue("\(error)".contains("does not begin with the arguments line"), "\(error)")

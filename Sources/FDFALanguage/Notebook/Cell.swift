@@ -13,6 +13,9 @@ public struct Cell: Equatable {
     public var interrupted: Bool
     /// The cell called `save`: saved sessions leave it out, so replaying one rewrites no files.
     public var saves: Bool
+    /// What a Jupyter notebook holds for the cell beyond what fdfa reads (its id, metadata such as
+    /// tags, attachments), by key, written back as it was.
+    public var jupyter: [String: JSONValue] = [:]
 
     public init(kind: Kind = .code, input: String, outputs: [CellOutput] = [], executed: Bool = true,
                 interrupted: Bool = false, saves: Bool = false) {

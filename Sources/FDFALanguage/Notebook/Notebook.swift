@@ -1,4 +1,5 @@
 import FDFAEngine
+import FDFATraining
 import Foundation
 
 /// A notebook: code cells with what they showed, prose (Markdown) cells between them, and the seed
@@ -8,6 +9,9 @@ public struct Notebook: Equatable {
     public var cells: [Cell]
     /// The session's starting seed when the outputs were recorded; replay starts with the same.
     public var seed: UInt64
+    /// A Jupyter notebook's metadata beyond fdfa's own (kernelspec, language_info, fdfa), by key,
+    /// written back as it was.
+    public var jupyterMetadata: [String: JSONValue] = [:]
 
     public init(cells: [Cell], seed: UInt64 = 0) {
         self.cells = cells
@@ -79,13 +83,7 @@ extension Notebook {
 
     /// The contents of a text file, or an error saying why not.
     public static func text(of path: String) throws -> String {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw LanguageError.runtime("cannot read \(path)")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw LanguageError.runtime("\(path) is not UTF-8 text")
-        }
-        return text
+        do { return try readText(path) } catch { throw LanguageError.runtime("\(error)") }
     }
 
     /// Writes the notebook all or nothing (see `AtomicFile`: a reader never sees half a file) in the format of `path`.

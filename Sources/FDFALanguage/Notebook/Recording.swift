@@ -7,15 +7,18 @@ public enum Recording {
         public var description: String { "\(error)" }
     }
 
-    /// Runs one code cell; returns it as it ran now (a failure ends its outputs with the error).
-    /// `name` and `firstLine` place error messages.
+    /// Runs one code cell; returns it as it ran now (a failure ends its outputs with the error),
+    /// with what Jupyter kept for it. `name` and `firstLine` place error messages.
     public static func run(_ cell: Cell, in session: Session, name: String, firstLine: Int = 1) -> (cell: Cell, error: Error?) {
+        var failure: Error?
         do {
             try session.execute(cell.input, name: name, firstLine: firstLine)
         } catch {
-            return (session.transcript.last!, error)
+            failure = error
         }
-        return (session.transcript.last!, nil)
+        var ran = session.transcript.last!
+        ran.jupyter = cell.jupyter
+        return (ran, failure)
     }
 
     /// Runs every code cell of `notebook` in order in `session` and returns the notebook with this
@@ -42,6 +45,8 @@ public enum Recording {
             }
             cells.append(ran)
         }
-        return Notebook(cells: cells, seed: session.seed)
+        var recorded = Notebook(cells: cells, seed: session.seed)
+        recorded.jupyterMetadata = notebook.jupyterMetadata
+        return recorded
     }
 }

@@ -34,7 +34,8 @@ public enum Replay {
 
     public struct Report {
         public var mismatches: [Mismatch] = []
-        /// Code cells whose recorded outputs were compared.
+        /// Code cells compared: those with recorded outputs, and those recorded without running
+        /// that fail now.
         public var checked = 0
         /// The first code cell (from 1) recorded as interrupted: replay stops before it, since a
         /// run stopped part way cannot be redone; nil if there is none (or `throughInterrupted`).
@@ -53,6 +54,7 @@ public enum Replay {
         let session = session ?? Session(seed: notebook.seed, output: { _ in })
         session.showsFigures = session.showsFigures || notebook.cells.contains { !svgs($0).isEmpty }
         var report = Report(rerun: Notebook(cells: [], seed: session.seed))
+        report.rerun.jupyterMetadata = notebook.jupyterMetadata
         var number = 0
         for cell in notebook.cells {
             guard cell.kind == .code else {
@@ -67,7 +69,7 @@ public enum Replay {
             let (ran, error) = Recording.run(cell, in: session, name: "cell \(number)")
             report.rerun.cells.append(ran)
             report.failed = report.failed || error != nil
-            if cell.executed { report.checked += 1 }
+            if cell.executed || error != nil { report.checked += 1 }
             let expected = cell.executed ? comparable(cell) : "", actual = cell.executed || error != nil ? comparable(ran) : ""
             if !outputsMatch(expected, actual, tolerance: tolerance) {
                 report.mismatches.append(Mismatch(cellNumber: number, input: cell.input, expected: expected, actual: actual))
