@@ -65,10 +65,19 @@ extension AlignmentReport: CustomStringConvertible {
         }
     }
 
-    /// A small table for the REPL: one line per tap, then one per layer.
+    /// Why some signals are zero, when the reason is the rule's starting point: DKP and FDFA start
+    /// every B_l at zero, so before their first steps δ_l = e B_l has no direction to compare.
+    public var note: String? {
+        let zeroFeedback = taps.filter { $0.feedback?.estimateIsZero == true }.map { "B_\($0.index)" }
+        guard !zeroFeedback.isEmpty else { return nil }
+        return "(\(zeroFeedback.joined(separator: ", ")) = 0: \(rule) starts its feedback matrices at zero; "
+            + "after some training steps they take the direction of J_l)"
+    }
+
+    /// A small table for the REPL: one line per tap, then one per layer, then the note if any.
     public var description: String {
         ([title] + rows.map { row in
             "  " + row.entry + row.comparisons.map { "   \($0.label): " + ($0.comparison.map(String.init(describing:)) ?? "—") }.joined()
-        }).joined(separator: "\n")
+        } + (note.map { ["  " + $0] } ?? [])).joined(separator: "\n")
     }
 }

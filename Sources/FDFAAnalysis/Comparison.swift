@@ -16,6 +16,9 @@ public struct Comparison: Equatable, CustomStringConvertible {
     public let squaredDistance: Double
     /// ‖truth‖², the scale `squaredDistance` is relative to.
     public let truthNormSquared: Double
+    /// ‖estimate‖² = 0: the estimate has no direction, so `cosine` is 0 by convention, not because
+    /// the two are orthogonal.
+    public let estimateIsZero: Bool
 
     public init(estimate: [Tensor], truth: [Tensor]) {
         precondition(estimate.count == truth.count, "\(estimate.count) tensors against \(truth.count)")
@@ -34,6 +37,7 @@ public struct Comparison: Equatable, CustomStringConvertible {
         normRatio = tt > 0 ? (ee / tt).squareRoot() : (ee > 0 ? .infinity : 1)
         squaredDistance = max(ee - 2 * dot + tt, 0)
         truthNormSquared = tt
+        estimateIsZero = ee == 0
     }
 
     /// ‖estimate − truth‖² / ‖truth‖²: the error on a scale that compares across layers and widths.
@@ -41,8 +45,11 @@ public struct Comparison: Equatable, CustomStringConvertible {
 
     public init(estimate: Tensor, truth: Tensor) { self.init(estimate: [estimate], truth: [truth]) }
 
+    /// "cos 0.9876, norm ratio 1.01"; a zero estimate says so instead of printing a cosine of 0,
+    /// which would read as "orthogonal".
     public var description: String {
-        "cos \(cosine.formatted(digits: 4)), norm ratio \(normRatio.formatted(digits: 4))"
+        if estimateIsZero && truthNormSquared > 0 { return "zero (no direction), norm ratio 0" }
+        return "cos \(cosine.formatted(digits: 4)), norm ratio \(normRatio.formatted(digits: 4))"
     }
 }
 

@@ -44,6 +44,25 @@ final class AlignmentTests: XCTestCase {
         }
     }
 
+    /// FDFA starts B_l at zero: the report must say the signal is zero, not print "cos 0", which
+    /// reads as "orthogonal"; once B_l has moved, cosines are printed again.
+    func testAZeroFeedbackIsReportedAsZeroNotAsOrthogonal() throws {
+        let net = Fixtures.batchNormNet()
+        let (x, labels) = Fixtures.problem(samples: 8)
+        let trainer = try Trainer(network: net, rule: .fdfa, seed: 1)
+        let fresh = try Alignment.measure(trainer, images: x, labels: labels)
+        XCTAssertTrue(fresh.taps.allSatisfy { $0.feedback!.estimateIsZero && $0.delta!.estimateIsZero })
+        XCTAssertTrue(fresh.description.contains("B vs J: zero (no direction), norm ratio 0"), fresh.description)
+        XCTAssertFalse(fresh.description.contains("cos 0,"), fresh.description)
+        XCTAssertTrue(fresh.description.hasSuffix("(B_1, B_2 = 0: FDFA starts its feedback matrices at zero; after some training steps they take the direction of J_l)"), fresh.description)
+
+        _ = try trainer.step(images: x, labels: labels)
+        let trained = try Alignment.measure(trainer, images: x, labels: labels)
+        XCTAssertTrue(trained.taps.allSatisfy { !$0.feedback!.estimateIsZero })
+        XCTAssertNil(trained.note)
+        XCTAssertTrue(trained.description.contains("B vs J: cos "), trained.description)
+    }
+
     func testRandomFeedbackIsNotAligned() throws {
         let net = Fixtures.batchNormNet(hidden: [16, 16])
         let (x, labels) = Fixtures.problem(samples: 8)
