@@ -70,7 +70,7 @@ let package = Package(
                     exclude: ["Fixtures"]),
         .testTarget(name: "FDFAReplTests", dependencies: ["FDFALanguage", "FDFARepl", "FDFATestSupport", "fdfa"]),
         .testTarget(name: "FDFACommandLineTests", dependencies: ["FDFATestSupport", "fdfa"]),
-        .testTarget(name: "FDFAKernelTests", dependencies: ["FDFAKernel", "fdfa"], exclude: ["Python"]),
+        .testTarget(name: "FDFAKernelTests", dependencies: ["FDFAKernel", "FDFATestSupport", "fdfa"], exclude: ["Python"]),
         // That this graph lists what each target imports.
         .testTarget(name: "FDFAPackageTests"),
     ],

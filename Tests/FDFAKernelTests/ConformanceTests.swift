@@ -4,8 +4,8 @@ import XCTest
 /// for each of its tests: Python/test_fdfa_kernel.py.
 final class ConformanceTests: JupyterTestCase {
     func testJupyterKernelTestSuitePasses() throws {
-        let output = try python(["-m", "unittest", "-v", "test_fdfa_kernel"])
-        XCTAssertEqual(output.status, 0, output.text)
+        let run = try python(["-m", "unittest", "-v", "test_fdfa_kernel"])
+        XCTAssertEqual(run.status, 0, run.output)
         // Every test the suite has, except clear_output (fdfa has none), and fdfa's own checks must
         // run and pass: none may be skipped.
         let tests = ["kernel_info", "execute_stdout", "execute_stderr", "completion", "is_complete", "error",
@@ -13,7 +13,7 @@ final class ConformanceTests: JupyterTestCase {
                      "errors_read_as_in_the_repl_and_keep_the_session", "help_opens_the_pager_with_the_repls_text", "printed_lines_arrive_gathered_and_in_order", "training_progress_is_one_updating_display", "cells_queued_behind_an_error_are_aborted",
                      "wrongly_signed_requests_are_ignored"]
         for test in tests {
-            XCTAssertEqual(verdict(of: "test_\(test)", in: output.text), "ok", output.text)
+            XCTAssertEqual(verdict(of: "test_\(test)", in: run.output), "ok", run.output)
         }
     }
 

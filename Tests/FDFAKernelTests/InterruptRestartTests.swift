@@ -4,10 +4,10 @@ import XCTest
 /// while a cell trains: Python/interrupt_restart.py.
 final class InterruptRestartTests: JupyterTestCase {
     func testInterruptAndRestartMidTrain() throws {
-        let output = try python(["interrupt_restart.py"])
-        XCTAssertEqual(output.status, 0, output.text)
+        let run = try python(["interrupt_restart.py"])
+        XCTAssertEqual(run.status, 0, run.output)
         for check in ["while running", "SIGINT stopped train", "interrupt_request stopped train", "restart mid-train"] {
-            XCTAssertTrue(output.text.contains(check), "missing '\(check)':\n\(output.text)")
+            XCTAssertTrue(run.output.contains(check), "missing '\(check)':\n\(run.output)")
         }
     }
 }

@@ -1,5 +1,6 @@
 import FDFAKernel
 import Foundation
+import FDFATestSupport
 import XCTest
 
 final class KernelSpecTests: XCTestCase {
@@ -24,33 +25,20 @@ final class KernelSpecTests: XCTestCase {
 
     /// `fdfa kernel install --prefix` then `uninstall --prefix`, as a user runs them.
     func testInstallAndUninstallCommands() throws {
-        let fdfa = JupyterTestCase.fdfa
-        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: fdfa.path), "fdfa is not built beside the tests")
-        let prefix = FileManager.default.temporaryDirectory.appendingPathComponent("fdfa-spec-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: prefix) }
+        let fdfa = URL(fileURLWithPath: try FDFABinary.path())
+        let prefix = try temporaryDirectory(self)
         let spec = prefix.appendingPathComponent("share/jupyter/kernels/fdfa")
 
-        XCTAssertEqual(try run(fdfa, ["kernel", "install", "--prefix", prefix.path]), 0)
+        XCTAssertEqual(try runProgram(fdfa.path, ["kernel", "install", "--prefix", prefix.path]).status, 0)
         let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: spec.appendingPathComponent("kernel.json"))) as? [String: Any])
         let argv = try XCTUnwrap(json["argv"] as? [String])
         XCTAssertEqual(URL(fileURLWithPath: argv[0]).resolvingSymlinksInPath(), fdfa.resolvingSymlinksInPath())
         XCTAssertTrue(argv[0].hasPrefix("/"), argv[0])
         XCTAssertTrue(FileManager.default.fileExists(atPath: spec.appendingPathComponent("logo-svg.svg").path))
 
-        XCTAssertNotEqual(try run(fdfa, ["kernel", "install", "--user", "--prefix", prefix.path]), 0, "two locations at once")
-        XCTAssertEqual(try run(fdfa, ["kernel", "uninstall", "--prefix", prefix.path]), 0)
+        XCTAssertNotEqual(try runProgram(fdfa.path, ["kernel", "install", "--user", "--prefix", prefix.path]).status, 0, "two locations at once")
+        XCTAssertEqual(try runProgram(fdfa.path, ["kernel", "uninstall", "--prefix", prefix.path]).status, 0)
         XCTAssertFalse(FileManager.default.fileExists(atPath: spec.path))
-        XCTAssertNotEqual(try run(fdfa, ["kernel", "uninstall", "--prefix", prefix.path]), 0, "nothing left to remove")
-    }
-
-    private func run(_ program: URL, _ arguments: [String]) throws -> Int32 {
-        let process = Process()
-        process.executableURL = program
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
+        XCTAssertNotEqual(try runProgram(fdfa.path, ["kernel", "uninstall", "--prefix", prefix.path]).status, 0, "nothing left to remove")
     }
 }

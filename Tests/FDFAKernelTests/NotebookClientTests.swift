@@ -4,10 +4,10 @@ import XCTest
 /// Python/nbclient_run.py, and every lesson (Python/nbclient_lessons.py).
 final class NotebookClientTests: JupyterTestCase {
     func testNBClientRunsANotebookWithAnInlineFigure() throws {
-        let output = try python(["nbclient_run.py"])
-        XCTAssertEqual(output.status, 0, output.text)
+        let run = try python(["nbclient_run.py"])
+        XCTAssertEqual(run.status, 0, run.output)
         for check in ["the plot arrived as image/svg+xml", "eval's record came as a table"] {
-            XCTAssertTrue(output.text.contains(check), "missing '\(check)':\n\(output.text)")
+            XCTAssertTrue(run.output.contains(check), "missing '\(check)':\n\(run.output)")
         }
     }
 
@@ -17,11 +17,11 @@ final class NotebookClientTests: JupyterTestCase {
         let notebooks = try FileManager.default.contentsOfDirectory(atPath: lessons.path)
             .filter { $0.hasSuffix(".ipynb") }.sorted().map { lessons.appendingPathComponent($0).path }
         XCTAssertGreaterThanOrEqual(notebooks.count, 5, "the lessons' notebooks are missing from \(lessons.path)")
-        let output = try python(["nbclient_lessons.py"] + notebooks)
-        XCTAssertEqual(output.status, 0, output.text)
+        let run = try python(["nbclient_lessons.py"] + notebooks)
+        XCTAssertEqual(run.status, 0, run.output)
         for notebook in notebooks {
-            XCTAssertTrue(output.text.contains("ok: \(notebook) ran"), "missing \(notebook):\n\(output.text)")
+            XCTAssertTrue(run.output.contains("ok: \(notebook) ran"), "missing \(notebook):\n\(run.output)")
         }
-        XCTAssertTrue(output.text.contains("ok: \(notebooks.count) lessons ran on the fdfa kernel"), output.text)
+        XCTAssertTrue(run.output.contains("ok: \(notebooks.count) lessons ran on the fdfa kernel"), run.output)
     }
 }

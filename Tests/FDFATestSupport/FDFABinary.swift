@@ -24,12 +24,14 @@ public enum FDFABinary {
     }
 }
 
-/// Runs the executable at `path` with `arguments` and waits for it; stdout and stderr together.
-/// `environment` adds to (or replaces entries of) the test's own environment.
-public func runProgram(_ path: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
+/// Runs the executable at `path` with `arguments` (in `workingDirectory`, if given) and waits for
+/// it; stdout and stderr together. `environment` adds to (or replaces entries of) the test's own environment.
+public func runProgram(_ path: String, _ arguments: [String], environment: [String: String] = [:],
+                       in workingDirectory: URL? = nil) throws -> (status: Int32, output: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: path)
     process.arguments = arguments
+    if let workingDirectory { process.currentDirectoryURL = workingDirectory }
     if !environment.isEmpty {
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
     }
