@@ -125,36 +125,37 @@ public final class BatchNorm: Layer {
 
     public func adjoint(_ dy: Tensor, needInputGradient: Bool) -> Tensor? {
         let xhat = normalized!
-        channelSums(dy.data, xhat.data, batch: dy.batch, into: beta.grad.data, gamma.grad.data)
-        guard needInputGradient else { return nil }
-        return project(dy, xhat: xhat, scale: gamma.value.data, addScale: nil, addShift: nil,
-                       sums: (UnsafePointer(beta.grad.data), UnsafePointer(gamma.grad.data)), into: &inputGradient)
+        // dβ = Σ dy and dγ = Σ dy ⊙ x̂ are also the projection's two sums: `project` computes them
+        // channel by channel, just before it uses them, while the channel's values are in cache.
+        let sums = (beta.grad.data, gamma.grad.data)
+        guard needInputGradient else {
+            channelSums(dy.data, xhat.data, batch: dy.batch, into: sums.0, sums.1)
+            return nil
+        }
+        return project(dy, xhat: xhat, scale: gamma.value.data, addScale: nil, addShift: nil, sums: sums, into: &inputGradient)
     }
 
     /// out = γ/σ · P(v) + a ⊙ x̂ + c, where P(v) = v − mean(v) − x̂ · mean(v ⊙ x̂) in training mode
     /// and P(v) = v in evaluation mode (v = nil: zero). The tangent and the adjoint share it.
+    /// With `sums`, Σ v and Σ v ⊙ x̂ per channel are also written there (in either mode).
     private func project(
         _ v: Tensor?, xhat: Tensor, scale: UnsafePointer<Float>,
         addScale: UnsafePointer<Float>?, addShift: UnsafePointer<Float>?,
-        sums known: (first: UnsafePointer<Float>, second: UnsafePointer<Float>)? = nil, into buffer: inout Workspace
+        sums keep: (first: UnsafeMutablePointer<Float>, second: UnsafeMutablePointer<Float>)? = nil,
+        into buffer: inout Workspace
     ) -> Tensor {
         let out = buffer.tensor(xhat.shape)
         let batch = xhat.batch, c = channels, s = spatial, n = Float(batch * s)
         // The batch statistics' terms: only in training mode, and only for a non-zero v.
         let training = lastMode.isTraining && v != nil
-        // Σ v and Σ v ⊙ x̂ per channel: given (the adjoint has just computed them as dβ and dγ) or computed.
-        var sum = UnsafePointer(firstMoment.data), dot = UnsafePointer(secondMoment.data)
-        if let v, training {
-            if let known {
-                (sum, dot) = known
-            } else {
-                channelSums(v.data, xhat.data, batch: batch, into: firstMoment.data, secondMoment.data)
-            }
-        }
+        // Σ v and Σ v ⊙ x̂ per channel, where they are asked for or needed.
+        let needsSums = v != nil && (training || keep != nil)
+        let (sum, dot) = keep ?? (firstMoment.data, secondMoment.data)
         let src = v?.data, h = xhat.data, dst = out.data, inv = inverseDeviation.data
         if s == 1 {
             // Features: fold the per-feature terms into out = k·v + p·x̂ + q first (in the moments'
             // scratch storage), then one pass along each contiguous sample row, which vectorises.
+            if needsSums { channelSums(src!, h, batch: batch, into: sum, dot) }
             let p = secondMoment.data, q = firstMoment.data
             for f in 0 ..< c {
                 let k = scale[f] * inv[f]
@@ -173,8 +174,10 @@ public final class BatchNorm: Layer {
             }
             return out
         }
+        // Channels: each channel's sums, then its projection, while its planes are still in cache.
         parallelFor(c, valuesEach: batch * s) { range in
             for ch in range {
+                if needsSums { (sum[ch], dot[ch]) = channelSum(ch, src!, h, batch: batch) }
                 let k = scale[ch] * inv[ch]
                 let mean = training ? sum[ch] / n : 0, slope = training ? dot[ch] / n : 0
                 let a = addScale?[ch] ?? 0, b = addShift?[ch] ?? 0
@@ -191,7 +194,7 @@ public final class BatchNorm: Layer {
         return out
     }
 
-    /// Per channel: first[c] = Σ v, second[c] = Σ v ⊙ x̂ (float within a plane, double across).
+    /// Per channel: first[c] = Σ v, second[c] = Σ v ⊙ x̂.
     private func channelSums(
         _ v: UnsafePointer<Float>, _ xhat: UnsafePointer<Float>, batch: Int,
         into first: UnsafeMutablePointer<Float>, _ second: UnsafeMutablePointer<Float>
@@ -210,19 +213,22 @@ public final class BatchNorm: Layer {
             return
         }
         parallelFor(c, valuesEach: batch * s) { range in
-            for ch in range {
-                var a: Double = 0, b: Double = 0
-                for i in 0 ..< batch {
-                    let o = (i * c + ch) * s
-                    var pa: Float = 0, pb: Float = 0
-                    fdfa_plane_sum_and_dot(v + o, xhat + o, s, &pa, &pb)
-                    a += Double(pa)
-                    b += Double(pb)
-                }
-                first[ch] = Float(a)
-                second[ch] = Float(b)
-            }
+            for ch in range { (first[ch], second[ch]) = channelSum(ch, v, xhat, batch: batch) }
         }
+    }
+
+    /// (Σ v, Σ v ⊙ x̂) over channel `ch` of a [B, C, S] pair: float within a plane, double across.
+    private func channelSum(_ ch: Int, _ v: UnsafePointer<Float>, _ xhat: UnsafePointer<Float>, batch: Int) -> (Float, Float) {
+        let c = channels, s = spatial
+        var a: Double = 0, b: Double = 0
+        for i in 0 ..< batch {
+            let o = (i * c + ch) * s
+            var pa: Float = 0, pb: Float = 0
+            fdfa_plane_sum_and_dot(v + o, xhat + o, s, &pa, &pb)
+            a += Double(pa)
+            b += Double(pb)
+        }
+        return (Float(a), Float(b))
     }
 
     /// The forward pass over features (S = 1, BatchNorm1d): the same statistics as the per-channel

@@ -50,8 +50,8 @@ public final class Trainer {
     private let parameters: [Parameter]
     /// The tensors the optimisers update, gathered once so that a step builds no arrays.
     private let values: [Tensor], gradients: [Tensor]
-    /// BatchNorm's running statistics with a copy taken before each step's forward pass, to put
-    /// back when the step is refused.
+    /// BatchNorm's running statistics with a copy taken before each forward pass that updates them,
+    /// to put back when the step is refused.
     private let statistics: [(live: Tensor, saved: Tensor)]
     /// Whether a BatchNorm normalises features (its statistics then come from the batch alone).
     private let normalizesFeatures: Bool
@@ -104,13 +104,14 @@ public final class Trainer {
     @discardableResult
     public func computeGradients(images: Tensor, labels: [Int32], updateStatistics: Bool = true) throws -> StepResult {
         let drawn = rng
-        for (live, saved) in statistics { saved.assign(live) }
+        // Only a forward pass that updates the running statistics moves them, so only its step needs a copy.
+        if updateStatistics { for (live, saved) in statistics { saved.assign(live) } }
         do {
             return try gradients(images: images, labels: labels, updateStatistics: updateStatistics, drawing: &rng,
                                  perturb: drawsPerturbations)
         } catch {
             rng = drawn
-            for (live, saved) in statistics { live.assign(saved) }
+            if updateStatistics { for (live, saved) in statistics { live.assign(saved) } }
             throw error
         }
     }
