@@ -82,7 +82,9 @@ final class NotebookCommandTests: CommandLineTestCase {
 
     func testTheRecordDestinationIsCheckedBeforeRunning() throws {
         try write("dump(ones(2), \"ran.npy\")\n", "s.fdfa")
-        for destination in ["/nonexistent/x.md", "out.txt", "out.fdfa"] {
+        // s.fdfa/x.md: a folder that cannot exist, since a file has its name (an absolute path such
+        // as /nonexistent/x.md would depend on what other programs made on the machine).
+        for destination in ["s.fdfa/x.md", "out.txt", "out.fdfa"] {
             let run = try fdfa("run", "s.fdfa", "--record", destination)
             XCTAssertEqual(run.status, 1, destination)
             XCTAssertFalse(exists("ran.npy"), "\(destination): the script ran before failing")
