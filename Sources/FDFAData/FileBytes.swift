@@ -83,8 +83,8 @@ public enum FileBytes {
             throw DataError.unreadable(file: path, reason: systemReason(errno))
         }
         guard (info.st_mode & S_IFMT) == S_IFREG else {
-            let what = (info.st_mode & S_IFMT) == S_IFDIR ? "a directory" : "not a regular file"
-            throw DataError.unreadable(file: path, reason: "is \(what), expected a data file")
+            let what = (info.st_mode & S_IFMT) == S_IFDIR ? "a directory, not a file" : "not a regular file (a FIFO, socket or device)"
+            throw DataError.unreadable(file: path, reason: "is \(what)")
         }
         let size = Int(info.st_size)
         guard size > 0 else { throw DataError.malformed(file: path, reason: "empty file") }
