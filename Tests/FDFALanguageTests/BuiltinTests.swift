@@ -153,6 +153,12 @@ final class BuiltinTests: XCTestCase {
             let message = session.error("load_npy(\"\(path)\")")
             XCTAssertTrue(message.contains(expected), "\(path): \(message)")
         }
+        // Nor is a FIFO (or a device: as root, dump(t, "/dev/null") replaced /dev/null) renamed over.
+        for write in ["dump(ones(2), \"\(fifo)\")", "plot([1, 2], file=\"\(fifo)\")"] {
+            XCTAssertTrue(session.error(write).contains("cannot write \(fifo): it is a device, FIFO or socket, not a regular file; refusing to replace it"), write)
+            var info = stat()
+            XCTAssertTrue(stat(fifo, &info) == 0 && info.st_mode & S_IFMT == S_IFIFO, "\(write) replaced the FIFO")
+        }
         XCTAssertEqual(try session.run("1 + 1"), "2\n", "the session goes on")
     }
 

@@ -189,7 +189,7 @@ final class HugeSizeFuzzTests: XCTestCase {
         "fn f(a = f()) { return a }\nf()",
         "r = 0..<1e14\nr == r",
         "plot([1e308, -1e308])",
-        "plot([1e308, -1e308], file=\"/dev/null\")",
+        "plot([1e308, -1e308], file=\"wide.svg\")",
         "plot([inf, nan, -inf])",
         "load(\"synthetic\", shape=[4], classes=100000, train=100000, test=8)",
         "dataset(ones(4, 4), tensor([0, 1, 2, 1e400]))",
@@ -209,6 +209,7 @@ final class HugeSizeFuzzTests: XCTestCase {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", "ulimit -v 4000000 && exec \"$0\" < \"$1\"", executable, input.path]
+        process.currentDirectoryURL = input.deletingLastPathComponent() // where the figures go
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice
