@@ -146,10 +146,13 @@ public struct SweepLogRow: Equatable {
     }
 }
 
-/// The bytes of the sweep's file at `path`, or nil when nothing is there; a directory, a FIFO, an
-/// empty or unreadable file in its place is an error saying which.
+/// The bytes of the sweep's file at `path`, or nil when nothing is there; a directory, a FIFO or an
+/// unreadable file in its place is an error saying which. An empty file (a log a run has just
+/// created) has no bytes, as before.
 private func sweepFile(_ path: String) throws -> Data? {
     guard FileBytes.exists(path) else { return nil }
+    var info = stat()
+    if stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size == 0 { return Data() }
     do { return Data(try FileBytes.readRaw(path)) } catch { throw SweepError("\(error)") }
 }
 
