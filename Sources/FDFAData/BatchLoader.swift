@@ -55,8 +55,9 @@ public final class BatchLoader {
         sampleShape = flatten ? [shape.elementCount] : shape
         shuffleRandom = Random(seed: seed)
         augmentRandom = Random(seed: seed ^ 0x9E37_79B9_7F4A_7C15)
-        labelBuffer.reserveCapacity(batchSize)
-        crops.reserveCapacity(batchSize)
+        // No batch holds more than the split: a batch size beyond it (1e9 typed in the REPL) reserves no more.
+        labelBuffer.reserveCapacity(min(batchSize, split.count))
+        crops.reserveCapacity(min(batchSize, split.count))
     }
 
     /// Batches per epoch, the last one possibly partial (⌈N / batchSize⌉).

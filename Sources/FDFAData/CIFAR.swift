@@ -34,8 +34,14 @@ struct CIFARFormat {
             }
             labels.append(Int32(label))
         }
-        for r in 0 ..< n { pixels += bytes[r * size + labelBytes ..< (r + 1) * size] }
+        for r in 0 ..< n {
+            if r % Self.recordsBetweenInterruptChecks == 0 { try DataError.throwIfInterrupted() }
+            pixels += bytes[r * size + labelBytes ..< (r + 1) * size]
+        }
     }
+
+    /// Records copied between two looks at Ctrl-C (3 MB of pixels).
+    static let recordsBetweenInterruptChecks = 1024
 
     /// The key of the class labels in the Python version's dict: `labels` (CIFAR-10), `fine_labels` (CIFAR-100).
     var pickleLabelKey: String { labelBytes == 1 ? "labels" : "fine_labels" }

@@ -10,7 +10,7 @@ public enum DatasetLoader {
     public static func load(_ name: DatasetName, root: String = defaultRoot,
                             synthetic: SyntheticSpec = SyntheticSpec()) throws -> Dataset {
         let candidates = DatasetLayout.candidates(name)
-        guard let primary = candidates.first else { return synthetic.make() }
+        guard let primary = candidates.first else { return try synthetic.make() }
         let layout = candidates.first { $0.isPresent(root: root) } ?? primary
         let (files, paths) = try layout.contents(root: root, dataset: name)
         // Train and test decode concurrently: the train split dominates, but the test split then costs nothing.

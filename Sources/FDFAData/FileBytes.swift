@@ -4,8 +4,9 @@ import Glibc
 #endif
 
 /// Reads whole files into memory, transparently gunzipping `.gz` content (detected by its magic
-/// bytes, not its name), with errors that say which file and why.
-enum FileBytes {
+/// bytes, not its name), with errors that say which file and why (`DataError`): a missing file,
+/// a directory, a FIFO, an empty or unreadable file is refused in words, never a trap or a hang.
+public enum FileBytes {
     /// The largest decompressed size we accept: Fashion-MNIST's biggest file is 47 MB and the CIFAR
     /// archives are under 200 MB, so anything beyond this is a corrupt or malicious stream.
     static let defaultInflateLimit = 512 << 20
@@ -28,7 +29,7 @@ enum FileBytes {
     }
 
     /// The file's bytes exactly as stored.
-    static func readRaw(_ path: String) throws -> [UInt8] {
+    public static func readRaw(_ path: String) throws -> [UInt8] {
         let (fd, size) = try openRegularFile(path)
         defer { close(fd) }
         return try readArray(fd, size: size, path: path)
@@ -54,7 +55,7 @@ enum FileBytes {
             guard n > 0 else {
                 throw DataError.unreadable(file: path, reason: n == 0
                     ? "file shrank while reading (\(done) of \(buffer.count) bytes)"
-                    : String(cString: strerror(errno)))
+                    : systemReason(errno))
             }
             done += n
         }
@@ -66,7 +67,7 @@ enum FileBytes {
         // O_NONBLOCK so that a FIFO in a data file's place is refused (by the check below) instead
         // of waiting for a writer; it changes nothing for regular files.
         let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        guard fd >= 0 else { throw DataError.unreadable(file: path, reason: String(cString: strerror(errno))) }
+        guard fd >= 0 else { throw DataError.unreadable(file: path, reason: systemReason(errno)) }
         do {
             return (fd, try regularFileSize(fd, path: path))
         } catch {
@@ -79,20 +80,27 @@ enum FileBytes {
     private static func regularFileSize(_ fd: Int32, path: String) throws -> Int {
         var info = stat()
         guard fstat(fd, &info) == 0 else {
-            throw DataError.unreadable(file: path, reason: String(cString: strerror(errno)))
+            throw DataError.unreadable(file: path, reason: systemReason(errno))
         }
         guard (info.st_mode & S_IFMT) == S_IFREG else {
-            let what = (info.st_mode & S_IFMT) == S_IFDIR ? "a directory" : "not a regular file"
-            throw DataError.unreadable(file: path, reason: "is \(what), expected a data file")
+            let what = (info.st_mode & S_IFMT) == S_IFDIR ? "a directory, not a file" : "not a regular file (a FIFO, socket or device)"
+            throw DataError.unreadable(file: path, reason: "is \(what)")
         }
         let size = Int(info.st_size)
         guard size > 0 else { throw DataError.malformed(file: path, reason: "empty file") }
         return size
     }
 
+    /// What `code` (an errno) means, in lower case as it reads inside a sentence: "no such file or
+    /// directory", "permission denied", "is a directory".
+    static func systemReason(_ code: Int32) -> String {
+        let text = String(cString: strerror(code))
+        return text.prefix(1).lowercased() + text.dropFirst()
+    }
+
     /// Whether anything exists at `path`: a directory where a data file should be counts, so that
     /// it is reported as an error instead of being skipped over.
-    static func exists(_ path: String) -> Bool {
+    public static func exists(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0
     }

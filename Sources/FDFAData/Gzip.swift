@@ -23,10 +23,13 @@ enum Gzip {
         guard !input.isEmpty else { throw corrupt(file, memberAt: 0) }
         // The trailer's length field is the last member's size (mod 2³²), so for a valid file the
         // whole output is at least that large: a field beyond the limit is refused before anything
-        // is allocated or inflated (a truncated file's last bytes are no length field, so the
-        // message says where the number came from).
+        // is allocated or inflated. A truncated file's last bytes are no length field and usually
+        // read as a huge number, so the message puts truncation first.
         let claimed = trailerLength(input)
-        guard claimed <= limit else { throw tooLarge(file, limit: limit, claimed: claimed) }
+        guard claimed <= limit else {
+            throw DataError.malformed(file: file, reason: "corrupt or truncated gzip stream: its trailer claims \(claimed) bytes, "
+                + "more than the \(limit >> 20) MiB a data set file may hold; refusing")
+        }
         guard let decompressor = libdeflate_alloc_decompressor() else {
             throw DataError.malformed(file: file, reason: "libdeflate could not start (out of memory?)")
         }
@@ -52,6 +55,8 @@ enum Gzip {
                                        count: inout Int, _ decompressor: OpaquePointer, file: String) throws -> Bool {
         var consumed = 0
         while consumed < input.count {
+            // libdeflate inflates a member in one call, so Ctrl-C is looked at between members.
+            try DataError.throwIfInterrupted()
             var memberIn = 0, memberOut = 0
             let status = libdeflate_gzip_decompress_ex(decompressor, input.baseAddress! + consumed, input.count - consumed,
                                                        output.baseAddress! + count, output.count - count,
@@ -85,9 +90,8 @@ enum Gzip {
         bytes.suffix(4).reversed().reduce(0) { $0 << 8 | Int($1) }
     }
 
-    private static func tooLarge(_ file: String, limit: Int, claimed: Int? = nil) -> DataError {
-        let source = claimed.map { " according to its gzip trailer (\($0) bytes)" } ?? ""
-        return DataError.malformed(file: file, reason: "decompresses to more than \(limit >> 20) MiB\(source); refusing (corrupt or not a data set file)")
+    private static func tooLarge(_ file: String, limit: Int) -> DataError {
+        DataError.malformed(file: file, reason: "decompresses to more than \(limit >> 20) MiB; refusing (corrupt or not a data set file)")
     }
 
     /// libdeflate does not say what is wrong (a bad header, block, CRC or length, or input that ends

@@ -35,13 +35,18 @@ public struct SyntheticSpec: Hashable, Sendable, CustomStringConvertible {
         return draw(&random)
     }
 
-    /// Builds the data set.
-    public func make() -> Dataset {
+    /// Builds the data set. Ctrl-C stops it between chunks (`DataError.interrupted`), since a
+    /// large request takes seconds; the chunks draw exactly what one pass would.
+    public func make() throws -> Dataset {
         var random = Random(seed: seed)
         let w = draw(&random)
-        let train = split(trainCount, w, &random), test = split(testCount, w, &random)
+        let train = try split(trainCount, w, &random), test = try split(testCount, w, &random)
         return Dataset(name: "synthetic", classCount: classCount, train: train, test: test)
     }
+
+    /// The floats drawn or scored between two looks at Ctrl-C: a multiple of the generator's block
+    /// of 4, so that drawing chunk by chunk consumes the same stream as one draw.
+    static let chunkFloats = 1 << 22
 
     private func draw(_ random: inout Random) -> Tensor {
         let w = Tensor(zeros: [classCount, sampleShape.elementCount])
@@ -49,12 +54,20 @@ public struct SyntheticSpec: Hashable, Sendable, CustomStringConvertible {
         return w
     }
 
-    private func split(_ count: Int, _ w: Tensor, _ random: inout Random) -> Split {
+    private func split(_ count: Int, _ w: Tensor, _ random: inout Random) throws -> Split {
         let features = w.shape[1], k = classCount
         let images = Tensor(zeros: [count] + sampleShape)
-        random.fillUniform(images, low: -1, high: 1)
+        for start in stride(from: 0, to: images.count, by: Self.chunkFloats) {
+            try DataError.throwIfInterrupted()
+            random.fillUniform(images.data + start, count: min(Self.chunkFloats, images.count - start), low: -1, high: 1)
+        }
         let scores = Tensor(zeros: [count, k])
-        BLAS.gemm(images.data, w.data, transposeB: true, into: scores.data, m: count, n: k, k: features)
+        let rowsPerChunk = max(1, Self.chunkFloats / features)
+        for first in stride(from: 0, to: count, by: rowsPerChunk) {
+            try DataError.throwIfInterrupted()
+            let rows = min(rowsPerChunk, count - first)
+            BLAS.gemm(images.data + first * features, w.data, transposeB: true, into: scores.data + first * k, m: rows, n: k, k: features)
+        }
         let labels = (0 ..< count).map { i -> Int32 in
             let row = scores.data + i * k
             return Int32((0 ..< k).max { row[$0] < row[$1] }!)

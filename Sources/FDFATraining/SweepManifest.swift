@@ -1,3 +1,4 @@
+import FDFAData
 import Foundation
 
 /// The plan of a sweep, written as `sweep.json` at the top of its output folder: the grid's parameters
@@ -52,9 +53,7 @@ public struct SweepManifest: Codable, Equatable {
 
     public static func read(directory: String) throws -> SweepManifest {
         let path = URL(fileURLWithPath: directory).appendingPathComponent(fileName).path
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw SweepError("\(directory) is not a sweep: it has no \(fileName)")
-        }
+        guard let data = try sweepFile(path) else { throw SweepError("\(directory) is not a sweep: it has no \(fileName)") }
         do {
             return try JSONDecoder().decode(SweepManifest.self, from: data)
         } catch {
@@ -102,7 +101,7 @@ public struct SweepResult: Codable, Equatable {
     /// The result in `runDirectory`, or nil when there is none (the run is not finished).
     public static func read(runDirectory: String) throws -> SweepResult? {
         let path = URL(fileURLWithPath: runDirectory).appendingPathComponent(fileName).path
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        guard let data = try sweepFile(path) else { return nil }
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = nonFinite
         do {
@@ -135,7 +134,7 @@ public struct SweepLogRow: Equatable {
 
     /// The rows of a CSV log after its arguments line and header; throws on a garbled row.
     public static func read(csv path: String) throws -> [SweepLogRow] {
-        guard let data = FileManager.default.contents(atPath: path) else { throw SweepError("cannot read \(path)") }
+        guard let data = try sweepFile(path) else { throw SweepError("cannot read \(path): no such file") }
         let lines = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline)
         return try lines.dropFirst(2).enumerated().map { offset, line in
             let cells = line.split(separator: ",").map { Double($0) }
@@ -145,6 +144,16 @@ public struct SweepLogRow: Equatable {
             return SweepLogRow(epoch: Int(epoch), trainingLoss: train, testLoss: loss, testAccuracy: accuracy)
         }
     }
+}
+
+/// The bytes of the sweep's file at `path`, or nil when nothing is there; a directory, a FIFO or an
+/// unreadable file in its place is an error saying which. An empty file (a log a run has just
+/// created) has no bytes, as before.
+private func sweepFile(_ path: String) throws -> Data? {
+    guard FileBytes.exists(path) else { return nil }
+    var info = stat()
+    if stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size == 0 { return Data() }
+    do { return Data(try FileBytes.readRaw(path)) } catch { throw SweepError("\(error)") }
 }
 
 public struct SweepError: Error, CustomStringConvertible {

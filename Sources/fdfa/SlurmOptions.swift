@@ -7,13 +7,13 @@ import Foundation
 struct SlurmOptions: ParsableArguments {
     @Option(name: .customLong("slurm"), help: "Write a Slurm batch script (a job array, one task per run) to this file instead of running.")
     var script: String?
-    @Option(name: .customLong("slurm-cpus"), help: "CPUs per task (--cpus-per-task; each run's --threads).")
+    @Option(name: .customLong("slurm-cpus"), parsing: .unconditional, help: "CPUs per task (--cpus-per-task; each run's --threads).")
     var cpus = 2
     @Option(name: .customLong("slurm-mem"), help: "Memory per task (--mem).")
     var memory = "4G"
     @Option(name: .customLong("slurm-time"), help: "Time limit per task (--time), e.g. 02:00:00 or 1-00:00:00.")
     var time = "04:00:00"
-    @Option(name: .customLong("slurm-concurrent"), help: "Tasks running at once (the %K of --array=0-N%K).")
+    @Option(name: .customLong("slurm-concurrent"), parsing: .unconditional, help: "Tasks running at once (the %K of --array=0-N%K).")
     var concurrent = 16
     @Option(name: .customLong("slurm-partition"), help: "Partition (--partition); the cluster's default when left out.")
     var partition: String?
@@ -38,7 +38,7 @@ struct SlurmOptions: ParsableArguments {
                                                  withIntermediateDirectories: true)
         var lines = [
             "#!/bin/bash",
-            "# fdfa sweep of \(manifest.runs.count) runs in \(directory), one array task per run.",
+            "# fdfa sweep of \(counted(manifest.runs.count, "run")) in \(directory), one array task per run.",
             "# Submit with: sbatch \(Self.quote(script ?? "job.sh"))    Report with: fdfa sweep report \(Self.quote(directory))",
             "#SBATCH --job-name=\(jobName)",
             "#SBATCH --array=0-\(manifest.runs.count - 1)%\(concurrent)",

@@ -19,17 +19,18 @@ struct StudyCommand: ParsableCommand {
     var dataDir = DatasetLoader.defaultRoot
     @Option(help: "Directory for the CSV files and figures.")
     var output = "study"
-    @Option(help: "Training steps per rule (alignment) and per width (trained FDFA).")
+    // Numbers are parsed `.unconditional`ly so that a negative one meets its range check (see TrainCommand).
+    @Option(parsing: .unconditional, help: "Training steps per rule (alignment) and per width (trained FDFA).")
     var steps = 300
-    @Option(help: "Steps between alignment measurements.")
+    @Option(parsing: .unconditional, help: "Steps between alignment measurements.")
     var trackEvery = 10
     @Option(help: "Hidden widths of the variance sweep, comma separated.")
     var widths = "32,64,128,256,512"
-    @Option(help: "Perturbation draws per estimator and width.")
+    @Option(parsing: .unconditional, help: "Perturbation draws per estimator and width.")
     var draws = 32
-    @Option(help: "Samples in the fixed probe batch the quantities are measured on.")
+    @Option(parsing: .unconditional, help: "Samples in the fixed probe batch the quantities are measured on.")
     var probe = 32
-    @Option(help: "Seed of networks, trainers, data order and measurements.")
+    @Option(parsing: .unconditional, help: "Seed of networks, trainers, data order and measurements.")
     var seed: UInt64 = 1
 
     var widthList: [Int] { get throws { try CommaList.integers(widths, in: 1 ... 16384, option: "--widths") } }

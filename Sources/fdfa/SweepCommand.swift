@@ -35,11 +35,12 @@ struct SweepRunCommand: ParsableCommand {
     var out: String
     @Option(help: "A TOML sweep file: fdfa train flags (without dashes) as keys, lists or ranges (\"0..9\") to sweep.")
     var file: String?
-    @Option(help: "Trainings at a time; the threads are split between them.")
+    // Numbers are parsed `.unconditional`ly so that a negative one meets its range check (see TrainCommand).
+    @Option(parsing: .unconditional, help: "Trainings at a time; the threads are split between them.")
     var jobs = 1
-    @Option(help: "Threads in all (default: all cores); each run gets threads / jobs, given to it as --threads.")
+    @Option(parsing: .unconditional, help: "Threads in all (default: all cores); each run gets threads / jobs, given to it as --threads.")
     var threads: Int?
-    @Option(help: "Run only the run of this index (0-based): what each task of a Slurm job array does.")
+    @Option(parsing: .unconditional, help: "Run only the run of this index (0-based): what each task of a Slurm job array does.")
     var task: Int?
     @OptionGroup var slurm: SlurmOptions
     @Argument(parsing: .allUnrecognized, help: "fdfa train flags; any may be a comma list or a range a..b.")
@@ -70,7 +71,7 @@ struct SweepRunCommand: ParsableCommand {
             let text = slurm.script(manifest: manifest, directory: directory, sweepArguments: sweepArgumentsForTasks())
             try writeAtomically(Data(text.utf8), to: script)
             chmod(script, 0o755)
-            emit("Wrote \(script): a job array of \(manifest.runs.count) tasks. Submit it with: sbatch \(script)")
+            emit("Wrote \(script): a job array of \(counted(manifest.runs.count, "task")). Submit it with: sbatch \(script)")
             emit("Then: fdfa sweep report \(directory)")
             return
         }

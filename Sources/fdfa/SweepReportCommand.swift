@@ -49,7 +49,7 @@ struct SweepReportCommand: ParsableCommand {
         } else {
             table = epochs ? .perEpoch(sweep) : .summary(sweep)
         }
-        if !csv { emit("Sweep \(directory): \(sweep.finished.count) of \(sweep.runs.count) runs finished.\n") }
+        if !csv { emit("Sweep \(directory): \(sweep.finished.count) of \(counted(sweep.runs.count, "run")) finished.\n") }
         emit(csv ? table.csv : table.markdown)
         if !sweep.missing.isEmpty {
             let list = sweep.missing.map { $0.rows.isEmpty ? $0.run.name : "\($0.run.name) (epoch \($0.rows.count) logged)" }

@@ -40,7 +40,7 @@ final class SweepRunner {
         let runs = indices.map { manifest.runs[$0] }
         let done = try runs.filter { try SweepResult.read(runDirectory: folder($0)) != nil }
         var pending = runs.filter { run in !done.contains { $0.index == run.index } }
-        emit("Sweep \(directory): \(runs.count) run\(runs.count == 1 ? "" : "s")"
+        emit("Sweep \(directory): \(counted(runs.count, "run"))"
              + (done.isEmpty ? "" : ", \(done.count) finished before")
              + (pending.isEmpty ? ", nothing to run." : ", \(pending.count) to run, \(min(jobs, pending.count)) at a time."))
         var active: [pid_t: Active] = [:]
@@ -86,16 +86,16 @@ final class SweepRunner {
         }
         progress?.clear()
         if interrupted {
-            fputs("Sweep interrupted: \(done.count + finishedNow) of \(runs.count) runs finished. Run the same command again to continue.\n", stderr)
+            fputs("Sweep interrupted: \(done.count + finishedNow) of \(counted(runs.count, "run")) finished. Run the same command again to continue.\n", stderr)
             throw ExitCode(130)
         }
         if !skipped.isEmpty {
             throw CommandFailure("skipped, being trained by another process: \(skipped.joined(separator: ", "))")
         }
         if !failures.isEmpty {
-            throw CommandFailure("\(failures.count) run\(failures.count == 1 ? "" : "s") failed:\n  " + failures.joined(separator: "\n  "))
+            throw CommandFailure("\(counted(failures.count, "run")) failed:\n  " + failures.joined(separator: "\n  "))
         }
-        emit("Sweep \(directory): all \(runs.count) runs finished.")
+        emit("Sweep \(directory): " + (runs.count == 1 ? "its one run finished." : "all \(runs.count) runs finished."))
     }
 
     /// Prints a line in place of the progress line, which is drawn again on the next tick.

@@ -50,6 +50,32 @@ final class CommandLineErrorTests: CommandLineTestCase {
                                          "--n-layers", "1", "--epochs", "1", "--dry-run", "--seed", "-1,0"], in: directory)
         XCTAssertEqual(sweep.status, 0, sweep.stderr)
         XCTAssertTrue(sweep.stdout.contains("all 2 runs finished"), sweep.stdout)
+        let out = directory.appendingPathComponent("t").path
+        let refused: [([String], String)] = [
+            (["sweep", "--out", out, "--jobs", "-1"], "--jobs must be at least 1, got -1"),
+            (["sweep", "--out", out, "--threads", "-2"], "--threads must be at least 1, got -2"),
+            (["sweep", "--out", out, "--task", "-1"], "--task must not be negative, got -1"),
+            (["sweep", "--out", out, "--slurm-cpus", "-1"], "--slurm-cpus must be at least 1, got -1"),
+            (["download", "mnist", "--timeout", "-1"], "--timeout must be a number of seconds above 0 and at most 86400 (a day), got -1.0"),
+            (["download", "mnist", "--timeout", "nan"], "--timeout must be a number of seconds above 0 and at most 86400 (a day), got nan"),
+            (["study", "--seed", "-1"], "The value '-1' is invalid for '--seed <seed>'"),
+            (["study", "--draws", "-1"], "--draws must be between 1 and 100000, got -1"),
+            (["run", "x.fdfa", "--seed", "-1"], "The value '-1' is invalid for '--seed <seed>'"),
+        ]
+        for (arguments, expected) in refused {
+            let output = try FDFAProcess.run(arguments, in: directory)
+            XCTAssertEqual(output.status, 64, "\(arguments): \(output.stderr)")
+            XCTAssertTrue(output.stderr.contains(expected), "\(arguments): \(output.stderr)")
+        }
+    }
+
+    /// A sweep of one run says so in English.
+    func testASweepOfOneRun() throws {
+        let sweep = try FDFAProcess.run(["sweep", "--out", directory.appendingPathComponent("s").path, "--dataset", "synthetic",
+                                         "--n-layers", "1", "--epochs", "1", "--dry-run"], in: directory)
+        XCTAssertEqual(sweep.status, 0, sweep.stderr)
+        XCTAssertTrue(sweep.stdout.contains(": 1 run, 1 to run"), sweep.stdout)
+        XCTAssertTrue(sweep.stdout.contains(": its one run finished."), sweep.stdout)
     }
 
     /// A log or checkpoint directory that cannot be made says which and why, and a checkpoint

@@ -77,7 +77,7 @@ final class LoaderTests: XCTestCase {
     func testGzipBombIsRefusedNotExpanded() {
         let bomb = Fixtures.gzip([UInt8](repeating: 0, count: 3 << 20))
         XCTAssertThrowsError(try Gzip.decompress(bomb, file: "bomb.gz", limit: 1 << 20)) { error in
-            XCTAssertTrue("\(error)".hasPrefix("bomb.gz: decompresses to more than 1 MiB"), "\(error)")
+            XCTAssertTrue("\(error)".hasPrefix("bomb.gz: ") && "\(error)".contains("more than the 1 MiB a data set file may hold"), "\(error)")
         }
         XCTAssertEqual(try Gzip.decompress(bomb + Fixtures.gzip([7]), file: "two members", limit: 4 << 20).count, (3 << 20) + 1)
     }

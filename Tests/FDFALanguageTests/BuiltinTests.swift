@@ -136,7 +136,30 @@ final class BuiltinTests: XCTestCase {
             let message = session.error("load_npy(\"\(path)\")")
             XCTAssertTrue(message.contains("load_npy: \(path) is not a readable .npy file: \(expected)"), message)
         }
-        XCTAssertTrue(session.error("load_npy(\"/nonexistent.npy\")").contains("cannot read /nonexistent.npy"))
+        XCTAssertTrue(session.error("load_npy(\"/nonexistent.npy\")").contains("cannot read /nonexistent.npy: no such file or directory"))
+    }
+
+    /// What is not a file to read (a directory, a FIFO, an empty file) is refused in words, never
+    /// a trap (a directory killed the process) or a wait for a writer that never comes (a FIFO).
+    func testPathsThatAreNoFileSayWhy() throws {
+        let directory = try temporaryDirectory(self).path
+        let fifo = directory + "/fifo.npy", empty = directory + "/empty.npz"
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        FileManager.default.createFile(atPath: empty, contents: Data())
+        let session = Captured()
+        for (path, expected) in [(directory, "cannot read \(directory): is a directory"),
+                                 (fifo, "cannot read \(fifo): is not a regular file"),
+                                 (empty, "\(empty): empty file")] {
+            let message = session.error("load_npy(\"\(path)\")")
+            XCTAssertTrue(message.contains(expected), "\(path): \(message)")
+        }
+        // Nor is a FIFO (or a device: as root, dump(t, "/dev/null") replaced /dev/null) renamed over.
+        for write in ["dump(ones(2), \"\(fifo)\")", "plot([1, 2], file=\"\(fifo)\")"] {
+            XCTAssertTrue(session.error(write).contains("cannot write \(fifo): it is a device, FIFO or socket, not a regular file; refusing to replace it"), write)
+            var info = stat()
+            XCTAssertTrue(stat(fifo, &info) == 0 && info.st_mode & S_IFMT == S_IFIFO, "\(write) replaced the FIFO")
+        }
+        XCTAssertEqual(try session.run("1 + 1"), "2\n", "the session goes on")
     }
 
     private func replacing(_ old: String, with new: String, in data: Data) -> Data {

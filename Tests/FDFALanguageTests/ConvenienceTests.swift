@@ -94,5 +94,7 @@ final class ConvenienceTests: XCTestCase {
         let svg = try temporaryDirectory(self).appendingPathComponent("p.svg").path
         _ = try output("plot([1, 2], x=[5, 6], xlabel=\"epoch\", file=\"\(svg)\")")
         XCTAssertTrue(try String(contentsOfFile: svg, encoding: .utf8).contains(">epoch</text>"))
+        // Drawing 30 million points took minutes that Ctrl-C could not stop: refused at once.
+        XCTAssertTrue(Captured().error("plot({loss: zeros(1048577)})").contains("'loss' has 1048577 values; a plot draws at most 1048576 per series"))
     }
 }

@@ -100,6 +100,72 @@ final class FuzzTests: XCTestCase {
         XCTAssertGreaterThan(outcomes.values, 500, "the generator should make many valid programs")
         XCTAssertGreaterThan(outcomes.errors, 1000, "and many invalid ones")
     }
+
+    /// Every built-in of the registry, each of its parameters in turn given a hostile value (NaN,
+    /// infinities, huge and negative numbers, empty values, and paths that are a directory, a FIFO,
+    /// an empty or a garbage file), the others an ordinary one: each call ends in a value or a
+    /// language error, and the session goes on. A call running past the watchdog is stopped as
+    /// Ctrl-C would stop it.
+    func testEveryBuiltinWithHostileArgumentsEndsInAValueOrAnError() throws {
+        let directory = try temporaryDirectory(self).path
+        /// Lays out the hostile files again: a writing built-in (dump, save) given one replaces it.
+        func layOutFiles() {
+            for name in ["fifo", "empty", "garbage"] { try? FileManager.default.removeItem(atPath: directory + "/" + name) }
+            XCTAssertEqual(mkfifo(directory + "/fifo", 0o600), 0)
+            FileManager.default.createFile(atPath: directory + "/empty", contents: Data())
+            FileManager.default.createFile(atPath: directory + "/garbage", contents: Data((0 ..< 3000).map { UInt8(truncatingIfNeeded: $0 &* 151 &+ 7) }))
+        }
+        let hostile = ["0/0", "1e400", "-1e400", "-1", "0", "1e300", "1e14", "\"\"", "[]", "[[[]]]", "none", "zeros(0)", "zeros(0, 3)",
+                       "0..<0"] + ["", "/fifo", "/empty", "/garbage", "/missing/x"].map { "\"\(directory)\($0)\"" }
+        let session = Session(output: { _ in })
+        try session.execute("""
+            data = load("synthetic", shape=[16], classes=4, train=64, test=32)
+            net = fc(data, [8])
+            b = batch(data, 8)
+            t = ones(2, 3)
+            fn g(a) { return a }
+            """)
+        /// An ordinary value of `type`; a path lands in the test's directory.
+        func ordinary(_ parameter: BuiltinParameter) -> String {
+            if ["path", "file", "data_dir"].contains(parameter.name) { return "\"\(directory)/out.\(parameter.name == "file" ? "svg" : "npy")\"" }
+            switch parameter.type {
+            case .host("network"): return "net"
+            case .host("batch"): return "b"
+            case .host: return "data"
+            case .tensor, .tensorLike: return "t"
+            case .integer, .dimensions: return "2"
+            case .number: return "0.5"
+            case .string: return "\"s\""
+            case .bool: return "true"
+            case .list: return "[8]"
+            case .function: return "g"
+            case .any: return ["data", "input"].contains(parameter.name) ? "data" : "t"
+            }
+        }
+        let watchdog = Watchdog(limit: 1)
+        var calls = 0
+        for builtin in Registry.standard.groups.flatMap(\.builtins) where builtin.name != "lesson" {
+            for (position, _) in builtin.parameters.enumerated() {
+                for value in hostile {
+                    let arguments = builtin.parameters.enumerated().compactMap { i, parameter -> String? in
+                        let text = i == position ? value : ordinary(parameter)
+                        if parameter.defaultValue == nil || parameter.variadic { return text }
+                        return i == position ? "\(parameter.name)=\(text)" : nil
+                    }
+                    let program = "\(builtin.name)(\(arguments.joined(separator: ", ")))"
+                    if value.contains(directory) { layOutFiles() }
+                    watchdog.arm()
+                    do { try session.execute(program) } catch is LanguageError {} catch {
+                        XCTFail("\(program) failed outside the language: \(error)")
+                    }
+                    watchdog.disarm()
+                    calls += 1
+                    XCTAssertEqual(try session.execute("1 + 1"), "2\n", "the session goes on after \(program)")
+                }
+            }
+        }
+        XCTAssertGreaterThan(calls, 2000)
+    }
 }
 
 /// Programs that ask for impossible sizes, piped into the `fdfa` REPL running under a memory limit
@@ -112,6 +178,9 @@ final class HugeSizeFuzzTests: XCTestCase {
         "fc(data, [N])", "fc(N, [8])", "fc(data, [8, N, 8])", "stack([N], linear(N))", "stack([3, N, N], conv(8, 3), flatten(), linear(2))",
         "stack([1, 8, 8], conv(N, 3), flatten(), linear(2))", "load(\"synthetic\", shape=[N, N], train=64, test=8)",
         "load(\"synthetic\", shape=[4], train=N, test=8)", "batch(data, N)", "range(N)[N - 1]", "len(range(0, N))",
+        "load(\"synthetic\", shape=[4], classes=N, train=64, test=8)", "load(\"synthetic\", shape=[4], classes=N, train=N, test=8)",
+        "train(net, data, batch=N, steps=1, quiet=true)", "eval(net, data, batch=N)",
+        "dataset(ones(4, 4), tensor([0, 1, 2, N]))", "dataset(ones(4, 4), tensor([0, 1, 2, 3]), classes=N)",
     ]
     static let programs = [
         "s = \"ab\"\nfor i in 0..<40 { s = s + s }",
@@ -120,8 +189,10 @@ final class HugeSizeFuzzTests: XCTestCase {
         "fn f(a = f()) { return a }\nf()",
         "r = 0..<1e14\nr == r",
         "plot([1e308, -1e308])",
-        "plot([1e308, -1e308], file=\"/dev/null\")",
+        "plot([1e308, -1e308], file=\"wide.svg\")",
         "plot([inf, nan, -inf])",
+        "load(\"synthetic\", shape=[4], classes=100000, train=100000, test=8)",
+        "dataset(ones(4, 4), tensor([0, 1, 2, 1e400]))",
     ]
 
     func testHugeSizesUnderAMemoryLimitNeverEndTheSession() throws {
@@ -130,7 +201,7 @@ final class HugeSizeFuzzTests: XCTestCase {
         for allocation in HugeSizeFuzzTests.allocations {
             cases += HugeSizeFuzzTests.sizes.map { allocation.replacingOccurrences(of: "N", with: "(\($0))") }
         }
-        var script = "data = load(\"synthetic\", shape=[16], classes=4, train=64, test=32)\nkeep = ones(3)\n"
+        var script = "data = load(\"synthetic\", shape=[16], classes=4, train=64, test=32)\nnet = fc(data, [8])\nkeep = ones(3)\n"
         for (i, program) in cases.enumerated() { script += "\(program)\nprint(\"ok \(i)\", sum(keep))\n" }
         let input = try temporaryDirectory(self).appendingPathComponent("huge.fdfa")
         try script.write(to: input, atomically: true, encoding: .utf8)
@@ -138,6 +209,7 @@ final class HugeSizeFuzzTests: XCTestCase {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", "ulimit -v 4000000 && exec \"$0\" < \"$1\"", executable, input.path]
+        process.currentDirectoryURL = input.deletingLastPathComponent() // where the figures go
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice

@@ -62,4 +62,31 @@ final class InterruptTests: XCTestCase {
         }
         XCTAssertEqual(try session.execute("d = load(\"mnist\", data_dir=\"\(root)\")\nprint(d.train.count)"), "4\n")
     }
+
+    /// Turning a range into a tensor (0..<1e9 is a legal request taking minutes) stops on Ctrl-C.
+    func testRangeToTensorStopsOnCtrlC() throws {
+        defer { Interrupt.clear() }
+        let session = Session(output: { if $0.contains("Ctrl-C now") { Interrupt.request() } })
+        do {
+            try session.execute("r = [print(\"Ctrl-C now\"), tensor(0..<3000000)]")
+            XCTFail("the conversion finished after Ctrl-C")
+        } catch let error as LanguageError {
+            XCTAssertEqual(error.kind, .interrupted, "\(error)")
+        }
+        XCTAssertEqual(try session.execute("print(sum(tensor(0..<4)))"), "6\n")
+    }
+
+    /// Generating a large synthetic data set stops on Ctrl-C too (pressed inside the statement, as
+    /// above), and the next statement runs.
+    func testSyntheticLoadStopsOnCtrlC() throws {
+        defer { Interrupt.clear() }
+        let session = Session(output: { if $0.contains("Ctrl-C now") { Interrupt.request() } })
+        do {
+            try session.execute("r = [print(\"Ctrl-C now\"), load(\"synthetic\", shape=[1000], train=100000, test=10, seed=91)]")
+            XCTFail("load finished after Ctrl-C")
+        } catch let error as LanguageError {
+            XCTAssertEqual(error.kind, .interrupted, "\(error)")
+        }
+        XCTAssertEqual(try session.execute("print(1 + 1)"), "2\n")
+    }
 }

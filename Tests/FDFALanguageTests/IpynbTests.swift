@@ -103,18 +103,20 @@ final class IpynbTests: XCTestCase {
     }
 
     /// Re-recording a notebook Jupyter saved (`replay --update`) keeps what fdfa does not read: cell
-    /// ids, cell metadata (tags, nbgrader's), a Markdown cell's attachments, the notebook's metadata.
+    /// ids, cell metadata (tags, nbgrader's), a Markdown cell's attachments, the notebook's metadata,
+    /// and a raw cell as a raw cell.
     func testReRecordingKeepsJupytersIdsMetadataAndAttachments() throws {
         let directory = try temporaryDirectory(self)
         let original = directory.appendingPathComponent("j.ipynb").path, updated = directory.appendingPathComponent("u.ipynb").path
         let write = #"""
-            from nbformat.v4 import new_notebook, new_code_cell, new_markdown_cell, new_output
+            from nbformat.v4 import new_notebook, new_code_cell, new_markdown_cell, new_raw_cell, new_output
             nb = new_notebook(metadata={"kernelspec": {"name": "fdfa", "display_name": "fdfa", "language": "fdfa"},
                                         "authors": [{"name": "Ada"}], "widgets": {"state": {"scale": 0.5, "n": 3, "on": True}}})
             nb.cells = [
                 new_markdown_cell("![x](attachment:x.png)", id="intro", attachments={"x.png": {"image/png": "iVBORw0KGgo="}}),
                 new_code_cell("1 + 1", id="sum", execution_count=1, metadata={"tags": ["hide-input"], "nbgrader": {"grade": True, "points": 2.5}},
                               outputs=[new_output("execute_result", data={"text/plain": "3"}, execution_count=1)]),
+                new_raw_cell(".. note:: passed through", id="rst", metadata={"format": "text/x-rst"}),
             ]
             nbformat.validate(nb)
             nbformat.write(nb, sys.argv[1])
@@ -128,6 +130,8 @@ final class IpynbTests: XCTestCase {
             a, b = nbformat.read(sys.argv[1], 4), nbformat.read(sys.argv[2], 4)
             nbformat.validate(b)
             for key in ["authors", "widgets"]: assert a.metadata[key] == b.metadata[key], key
+            assert [c.cell_type for c in b.cells] == ["markdown", "code", "raw"], [c.cell_type for c in b.cells]
+            assert b.cells[2].source == ".. note:: passed through", b.cells[2].source
             for x, y in zip(a.cells, b.cells):
                 assert (x.id, x.metadata, x.get("attachments")) == (y.id, y.metadata, y.get("attachments")), (x, y)
             out = b.cells[1].outputs[0]
@@ -144,7 +148,7 @@ final class IpynbTests: XCTestCase {
         let directory = try temporaryDirectory(self)
         let path = directory.appendingPathComponent("j.ipynb").path
         let write = #"""
-            from nbformat.v4 import new_notebook, new_code_cell, new_markdown_cell, new_output
+            from nbformat.v4 import new_notebook, new_code_cell, new_markdown_cell, new_raw_cell, new_output
             nb = new_notebook(metadata={"kernelspec": {"name": "fdfa", "display_name": "fdfa", "language": "fdfa"}})
             nb.cells = [
                 new_markdown_cell("# Sums"),

@@ -47,6 +47,20 @@ final class LessonTests: XCTestCase {
         }
     }
 
+    /// A directory or a FIFO where a lesson file should be is named, not a raw Foundation error
+    /// ("NSCocoaErrorDomain Code=257") or a wait for a writer.
+    func testALessonThatIsNoFileSaysWhy() throws {
+        let directory = try temporaryDirectory(self).path
+        for (file, expected) in [("1-fifo.md", "is not a regular file"), ("1-dir.md", "is a directory")] {
+            let path = directory + "/" + file
+            if file.contains("fifo") { XCTAssertEqual(mkfifo(path, 0o600), 0) } else { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false) }
+            XCTAssertThrowsError(try LessonLibrary.lessons(in: directory)) { error in
+                XCTAssertEqual("\(error)", "error: lesson 1: cannot read \(path): \(expected)\(file.contains("fifo") ? " (a FIFO, socket or device)" : ", not a file")")
+            }
+            try FileManager.default.removeItem(atPath: path)
+        }
+    }
+
     /// Each lesson's .md and .ipynb come from one run of its script (scripts/lessons): the same
     /// cells (the script's chunks), the same text outputs, figures in the .ipynb where it plots,
     /// and each file is what writing its notebook again gives, byte for byte.

@@ -13,7 +13,7 @@ final class CheckpointTests: XCTestCase {
     }
 
 
-    static let data = SyntheticSpec(seed: 3, sampleShape: [1, 6, 6], classCount: 4, trainCount: 200, testCount: 50).make()
+    static let data = try! SyntheticSpec(seed: 3, sampleShape: [1, 6, 6], classCount: 4, trainCount: 200, testCount: 50).make()
 
     static func makeRun(rule: Rule, ema: Bool = false, augment: Bool = false) throws -> TrainingRun {
         let specs = LayerSpec.fc(hidden: [16, 12], classes: 4)

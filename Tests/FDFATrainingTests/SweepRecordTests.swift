@@ -74,3 +74,22 @@ final class SweepStatisticsTests: XCTestCase {
         XCTAssertThrowsError(try SweepStatistics.compare(sweep, "FDFA", "BP") { _ in 0 })
     }
 }
+
+/// A sweep's files that are no file say why: they said only "cannot read PATH" (or waited on a FIFO).
+final class SweepFileReasonTests: XCTestCase {
+    func testADirectoryAFIFOOrNothingInAFilesPlaceIsNamed() throws {
+        let directory = try temporaryDirectory(self).path
+        let fifo = directory + "/log.csv", folder = directory + "/sweep"
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        try FileManager.default.createDirectory(atPath: folder + "/" + SweepManifest.fileName, withIntermediateDirectories: true)
+        func message(_ body: () throws -> Any) -> String {
+            do { _ = try body(); return "no error" } catch { return "\(error)" }
+        }
+        XCTAssertEqual(message { try SweepLogRow.read(csv: fifo) }, "cannot read \(fifo): is not a regular file (a FIFO, socket or device)")
+        XCTAssertEqual(message { try SweepLogRow.read(csv: directory) }, "cannot read \(directory): is a directory, not a file")
+        XCTAssertEqual(message { try SweepLogRow.read(csv: directory + "/none.csv") }, "cannot read \(directory)/none.csv: no such file")
+        XCTAssertEqual(message { try SweepManifest.read(directory: folder) }, "cannot read \(folder)/sweep.json: is a directory, not a file")
+        FileManager.default.createFile(atPath: directory + "/empty.csv", contents: Data())
+        XCTAssertEqual(try SweepLogRow.read(csv: directory + "/empty.csv"), [], "a log just created has no rows yet")
+    }
+}

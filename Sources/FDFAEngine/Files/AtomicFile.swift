@@ -12,6 +12,12 @@ public enum AtomicFile {
     /// Writes `bytes` to `path` (whose directory must exist); throws `FileError` and leaves
     /// `path` as it was on failure.
     public static func write(_ bytes: UnsafeRawBufferPointer, to path: String) throws {
+        // A device, FIFO or socket at `path` is refused, not renamed over: run as root,
+        // `dump(t, "/dev/null")` replaced /dev/null with a regular file for every process.
+        var info = stat()
+        if lstat(path, &info) == 0, ![S_IFREG, S_IFLNK, S_IFDIR].contains(info.st_mode & S_IFMT) {
+            throw FileError(path: path, reason: "it is a device, FIFO or socket, not a regular file; refusing to replace it")
+        }
         let temporary = temporaryPath(for: path, pid: getpid())
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw FileError(path: path, errno: errno) }

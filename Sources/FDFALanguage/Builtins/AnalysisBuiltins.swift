@@ -155,12 +155,17 @@ extension BuiltinGroup {
         return [PlotSeries(name: "series \(number)", values: try numbers(value, "series #\(number)"))]
     }
 
+    /// The most points a series may have: far more than a terminal's columns or an SVG's pixels
+    /// show, and few enough that drawing them takes seconds, not minutes that Ctrl-C cannot stop.
+    static let maximumPlotPoints = 1 << 20
+
     /// The numbers of a list (none counts as a gap) or tensor.
     private static func numbers(_ value: Value, _ what: String) throws -> [Double] {
+        let values: [Double]
         switch value {
-        case .tensor(let t): return t.array.map(Double.init)
+        case .tensor(let t): values = t.array.map(Double.init)
         case .list(let items):
-            return try items.map {
+            values = try items.map {
                 switch $0 {
                 case .number(let n): return n
                 case .none: return .nan
@@ -169,5 +174,9 @@ extension BuiltinGroup {
             }
         default: throw LanguageError.mustBe(what, "a list or tensor of numbers, or a record of them", got: value)
         }
+        guard values.count <= maximumPlotPoints else {
+            throw LanguageError.runtime("\(what) has \(values.count) values; a plot draws at most \(maximumPlotPoints) per series (thin it out first)")
+        }
+        return values
     }
 }

@@ -112,9 +112,10 @@ extension BuiltinGroup {
             guard seed >= 0 else { throw LanguageError.runtime("'seed' must be 0 or more, got \(seed)") }
             spec.seed = UInt64(seed)
         }
-        // The samples of both splits and the labelling projection, all float32.
+        // The samples of both splits, their class scores and the labelling projection, all float32.
         let features = spec.sampleShape.reduce(1.0) { $0 * Double($1) }
-        try MemoryBudget.check(floats: Double(spec.trainCount + spec.testCount + spec.classCount) * features,
+        let samples = Double(spec.trainCount + spec.testCount), classes = Double(spec.classCount)
+        try MemoryBudget.check(floats: samples * (features + classes) + classes * features,
                                "synthetic data of shape \(spec.sampleShape) (\(spec.trainCount) + \(spec.testCount) samples)")
         return spec
     }

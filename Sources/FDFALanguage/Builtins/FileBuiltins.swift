@@ -30,11 +30,9 @@ extension BuiltinGroup {
                     np.savez(path, *arrays) (or dump of a list) gives a list; one with named arrays, a record.
                     """) { args, _ in
             let path = try args.string("path")
-            guard let head = FileHandle(forReadingAtPath: path).map({ h in defer { try? h.close() }; return h.readData(ofLength: 2) }),
-                  head == Data("PK".utf8) else {
-                return .tensor(try Npy.read(path))
-            }
-            let arrays = try Npz.read(path)
+            let bytes = try Npy.readBytes(path)
+            guard bytes.starts(with: "PK".utf8) else { return .tensor(try Npy.decode(bytes, path: path)) }
+            let arrays = try Npz.decode(bytes, path: path)
             if arrays.enumerated().allSatisfy({ $0.element.name == "arr_\($0.offset)" }) { return .list(arrays.map { .tensor($0.tensor) }) }
             return .record(Record(arrays.map { ($0.name, Value.tensor($0.tensor)) }))
         },

@@ -43,11 +43,14 @@ extension BuiltinGroup {
             let testImages = args.isNone("test_images") ? images : try array(args, "test_images")
             let testLabels = args.isNone("test_labels") ? labels : try array(args, "test_labels")
             let all = labels.array + testLabels.array
-            guard let top = all.max(), all.allSatisfy({ $0 >= 0 && $0 == $0.rounded() }) else {
-                throw LanguageError.runtime("labels must be class indices 0, 1, 2, … (whole numbers from 0)")
+            guard let top = all.max(), all.allSatisfy({ $0 >= 0 && $0 == $0.rounded() && $0 < Float(maximumClasses) }) else {
+                throw LanguageError.runtime("labels must be class indices 0, 1, 2, … (whole numbers from 0 below \(maximumClasses))")
             }
             let classes = args.isNone("classes") ? Int(top) + 1 : try args.integer("classes")
-            guard classes >= 1, Int(top) < classes else { throw LanguageError.runtime("label \(Int(top)) but only \(classes) classes") }
+            guard (1 ... maximumClasses).contains(classes) else {
+                throw LanguageError.runtime("'classes' must be between 1 and \(maximumClasses), got \(classes)")
+            }
+            guard Int(top) < classes else { throw LanguageError.runtime("label \(Int(top)) but only \(classes) classes") }
             let train = try split(images, labels, "images"), test = try split(testImages, testLabels, "test_images")
             guard train.sampleShape == test.sampleShape else {
                 throw LanguageError.runtime("test samples are \(format(test.sampleShape)), training samples \(format(train.sampleShape))")
@@ -56,6 +59,10 @@ extension BuiltinGroup {
                                               classNames: (0 ..< classes).map(String.init), train: train, test: test)))
         },
     ])
+
+    /// The most classes a data set of one's own may have: each class gets a name, and a label
+    /// beyond any sensible count (1e9, inf) is a typo to report, not a table to allocate.
+    static let maximumClasses = 1 << 20
 
     /// `x` as the network's input: a batch's images, every sample of a split (of a data set: its test
     /// split), or a tensor of samples (one sample alone becomes a batch of one).

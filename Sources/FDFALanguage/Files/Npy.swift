@@ -1,3 +1,4 @@
+import FDFAData
 import FDFAEngine
 import Foundation
 
@@ -26,8 +27,13 @@ enum Npy {
     }
 
     static func read(_ path: String) throws -> Tensor {
-        guard let data = FileManager.default.contents(atPath: path) else { throw LanguageError.runtime("cannot read \(path)") }
-        return try decode([UInt8](data), path: path)
+        return try decode(try readBytes(path), path: path)
+    }
+
+    /// The bytes of the file at `path`; a missing file, a directory, a FIFO or an empty file is an
+    /// error saying which (shared with `Npz`).
+    static func readBytes(_ path: String) throws -> [UInt8] {
+        do { return try FileBytes.readRaw(path) } catch let error as DataError { throw LanguageError.runtime("\(error)") }
     }
 
     /// The tensor in .npy `bytes`; `path` names the file (or the .npz member) in errors.

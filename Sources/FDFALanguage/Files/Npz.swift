@@ -25,8 +25,11 @@ enum Npz {
 
     /// The arrays of the archive at `path`, by name without `.npy`.
     static func read(_ path: String) throws -> [(name: String, tensor: Tensor)] {
-        guard let data = FileManager.default.contents(atPath: path) else { throw LanguageError.runtime("cannot read \(path)") }
-        let bytes = [UInt8](data)
+        try decode(try Npy.readBytes(path), path: path)
+    }
+
+    /// The arrays of the archive `bytes`; `path` names it in errors.
+    static func decode(_ bytes: [UInt8], path: String) throws -> [(name: String, tensor: Tensor)] {
         func fail(_ why: String) -> LanguageError { LanguageError.runtime("\(path) is not a readable .npz file: \(why)") }
         func check(_ at: Int, _ n: Int) throws {
             guard at >= 0, n >= 0, n <= bytes.count, at <= bytes.count - n else { throw fail("a record runs past the end (truncated?)") }

@@ -25,7 +25,7 @@ public struct Lesson: Equatable {
     }
 
     private static func step(_ cell: Cell) -> Step {
-        if cell.kind == .markdown { return Step(explanation: cell.input, code: "", recordedOutput: "") }
+        if cell.kind != .code { return Step(explanation: cell.input, code: "", recordedOutput: "") }
         let lines = cell.input.split(separator: "\n", omittingEmptySubsequences: false)
         let prose = lines.prefix { $0.hasPrefix("#") }
         let text = prose.map { $0.dropFirst($0.hasPrefix("# ") ? 2 : 1) }.joined(separator: "\n")

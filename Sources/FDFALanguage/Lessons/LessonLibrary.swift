@@ -1,3 +1,4 @@
+import FDFAData
 import Foundation
 
 /// Where the lessons live and how they are listed. Lessons are the recorded notebooks
@@ -19,7 +20,10 @@ public enum LessonLibrary {
     /// The lessons in `directory`, by number.
     public static func lessons(in directory: String) throws -> [Lesson] {
         try lessonFiles(in: directory).map { number, path in
-            Lesson(number: number, notebook: Notebook(markdown: try String(contentsOfFile: path, encoding: .utf8)))
+            // A FIFO, a directory or an unreadable file in the lesson's place is named, not a raw Foundation error or a wait.
+            let bytes: [UInt8]
+            do { bytes = try FileBytes.readRaw(path) } catch { throw LanguageError.runtime("lesson \(number): \(error)") }
+            return Lesson(number: number, notebook: Notebook(markdown: String(decoding: bytes, as: UTF8.self)))
         }
     }
 

@@ -1,7 +1,9 @@
 /// One cell of a session or notebook: its input and what it showed, the unit of the transcript,
 /// of `save` and of notebooks. Prose cells (Markdown) have no outputs and never run.
 public struct Cell: Equatable {
-    public enum Kind: Equatable { case code, markdown }
+    /// `raw` is Jupyter's raw cell: text that is neither run nor rendered, kept as prose and written
+    /// back to an .ipynb as a raw cell.
+    public enum Kind: Equatable { case code, markdown, raw }
 
     public var kind: Kind
     public var input: String

@@ -3,8 +3,9 @@ import Foundation
 /// Jupyter notebooks, nbformat 4.5 (https://nbformat.readthedocs.io/en/latest/format_description.html).
 ///
 /// Written: code cells with their outputs (printed text as a stdout stream, plots as display_data
-/// with image/svg+xml and text/plain, the error as an error output), prose as Markdown cells, the
-/// kernelspec of the fdfa Jupyter kernel and the seed in the notebook's metadata. Read: the same,
+/// with image/svg+xml and text/plain, the error as an error output), prose as Markdown cells (a raw
+/// cell read stays raw), the kernelspec of the fdfa Jupyter kernel and the seed in the notebook's
+/// metadata. Read: the same,
 /// and notebooks Jupyter wrote after running them on the fdfa kernel (execute_result and
 /// display_data count by their data, stdout and stderr streams as text). What fdfa does not read (cell
 /// ids, metadata, attachments, the notebook's metadata) is kept and written back; the layout is
@@ -21,7 +22,7 @@ extension Notebook {
             json["metadata"] = json["metadata"] ?? [String: Any]()
             json["source"] = JupyterJSON.lines(cell.input)
             guard cell.kind == .code else {
-                json["cell_type"] = "markdown"
+                json["cell_type"] = cell.kind == .raw ? "raw" : "markdown"
                 return json
             }
             json["cell_type"] = "code"
@@ -96,8 +97,10 @@ extension Notebook {
                 let interrupted = ((json["metadata"] as? [String: Any])?["fdfa"] as? [String: Any])?["interrupted"] as? Bool ?? false
                 let executed = json["execution_count"] is Int || !outputs.isEmpty
                 cell = Cell(input: source, outputs: outputs, executed: executed, interrupted: interrupted)
-            case "markdown", "raw":
+            case "markdown":
                 cell = .markdown(source)
+            case "raw":
+                cell = Cell(kind: .raw, input: source)
             case let other:
                 throw fail("cell \(index + 1) has cell_type \(other.map { "'\($0)'" } ?? "missing")")
             }

@@ -34,7 +34,7 @@ public struct Notebook: Equatable {
     /// way). Prose becomes comment lines.
     public var script: String {
         cells.map { cell in
-            guard cell.kind == .markdown else { return cell.input }
+            guard cell.kind != .code else { return cell.input }
             return cell.input.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "#" : "# " + $0 }
                 .joined(separator: "\n")
         }.joined(separator: "\n\n") + "\n"

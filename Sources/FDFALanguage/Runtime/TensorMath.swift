@@ -83,7 +83,11 @@ enum TensorMath {
             return Tensor(shape: [], values: [Float(n)])
         case .range(let r):
             let t = try MemoryBudget.zeros([r.count])
-            for (i, n) in r.enumerated() { t.data[i] = Float(n) }
+            // In chunks, looking at Ctrl-C between them: 0..<1e9 is a legal, minutes-long request.
+            for first in stride(from: 0, to: r.count, by: 1 << 20) {
+                try LanguageError.throwIfInterrupted()
+                for i in first ..< min(first + (1 << 20), r.count) { t.data[i] = Float(r.start + i * r.step) }
+            }
             return t
         case .list:
             var shape: [Int] = []
