@@ -49,7 +49,7 @@ let package = Package(
         .target(name: "FDFATraining", dependencies: ["FDFAEngine", "FDFAData", "FDFAAnalysis"]),
         .target(name: "FDFALanguage", dependencies: ["FDFAEngine", "FDFAData", "FDFAAnalysis", "FDFATraining", "CDeflate"]),
         .target(name: "FDFARepl", dependencies: ["FDFAEngine", "FDFALanguage", "CEditLine"]),
-        .target(name: "FDFAKernel", dependencies: ["FDFAEngine", "FDFATraining", "FDFALanguage", "FDFARepl", "CZeroMQ", "CCrypto"]),
+        .target(name: "FDFAKernel", dependencies: ["FDFAEngine", "FDFAData", "FDFATraining", "FDFALanguage", "FDFARepl", "CZeroMQ", "CCrypto"]),
         .executableTarget(
             name: "fdfa",
             dependencies: [

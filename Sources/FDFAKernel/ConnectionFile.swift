@@ -1,3 +1,4 @@
+import FDFAData
 import Foundation
 
 /// The connection file Jupyter writes before starting a kernel: where to bind the five sockets and
@@ -24,19 +25,37 @@ public struct ConnectionFile: Decodable {
     }
 
     public init(contentsOf path: String) throws {
-        let data: Data
+        let bytes: [UInt8]
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+            bytes = try FileBytes.readRaw(path)
         } catch {
-            throw Invalid(description: "cannot read the connection file \(path): \(error.localizedDescription)")
+            throw Invalid(description: "the connection file: \(error)")
         }
         do {
-            self = try JSONDecoder().decode(ConnectionFile.self, from: data)
-        } catch {
-            throw Invalid(description: "\(path) is not a Jupyter connection file: \(error)")
+            self = try JSONDecoder().decode(ConnectionFile.self, from: Data(bytes))
+        } catch let error as DecodingError {
+            throw Invalid(description: "\(path) is not a Jupyter connection file: \(Self.explain(error))")
         }
         guard key.isEmpty || signatureScheme == "hmac-sha256" else {
             throw Invalid(description: "\(path): signature scheme '\(signatureScheme)' is not supported (only hmac-sha256)")
+        }
+    }
+
+    /// What is wrong, in the connection file's own terms (field names as Jupyter writes them),
+    /// instead of the decoder's debugging text.
+    private static func explain(_ error: DecodingError) -> String {
+        switch error {
+        case .keyNotFound(let key, _):
+            return "it has no \"\(key.stringValue)\""
+        case .typeMismatch(_, let context), .valueNotFound(_, let context):
+            let field = context.codingPath.last?.stringValue ?? "its top level"
+            return "\"\(field)\" has the wrong type (ports are whole numbers, the other fields strings)"
+        case .dataCorrupted(let context) where context.codingPath.isEmpty:
+            return "it is not valid JSON"
+        case .dataCorrupted(let context):
+            return "\"\(context.codingPath.last?.stringValue ?? "")\" is not valid: \(context.debugDescription)"
+        @unknown default:
+            return "\(error)"
         }
     }
 

@@ -22,11 +22,7 @@ struct KernelCommand: ParsableCommand {
         @OptionGroup var options: SessionOptions
 
         func run() throws {
-            do {
-                try Kernel(connection: try ConnectionFile(contentsOf: connectionFile), session: options.makeSession()).run()
-            } catch let error as ConnectionFile.Invalid {
-                throw ValidationError(error.description)
-            }
+            try Kernel(connection: try ConnectionFile(contentsOf: connectionFile), session: options.makeSession()).run()
         }
     }
 

@@ -140,8 +140,9 @@ final class CommandLineErrorTests: CommandLineTestCase {
         let version = try FDFAProcess.run(["--version"])
         XCTAssertEqual(version.status, 0)
         XCTAssertNotNil(version.stdout.range(of: #"^\d+\.\d+\.\d+\n$"#, options: .regularExpression), version.stdout)
-        for (command, file) in [("run", "missing.fdfa"), ("replay", "missing.md")] {
-            let output = try FDFAProcess.run([command, directory.appendingPathComponent(file).path])
+        for arguments in [["run", "missing.fdfa"], ["replay", "missing.md"], ["kernel", "-f", "missing.json"]] {
+            let command = arguments[0]
+            let output = try FDFAProcess.run(arguments.dropLast() + [directory.appendingPathComponent(arguments.last!).path])
             XCTAssertEqual(output.status, 1, output.stderr)
             XCTAssertTrue(output.stderr.contains("cannot read"), output.stderr)
             XCTAssertFalse(output.stderr.contains("Usage"), "\(command): a runtime error is not a usage error: \(output.stderr)")

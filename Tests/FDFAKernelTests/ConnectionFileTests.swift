@@ -23,11 +23,24 @@ final class ConnectionFileTests: XCTestCase {
 
     func testBadFilesGiveClearErrors() throws {
         XCTAssertThrowsError(try ConnectionFile(contentsOf: "/nonexistent/kernel.json")) { error in
-            XCTAssertTrue("\(error)".contains("cannot read the connection file /nonexistent/kernel.json"), "\(error)")
+            XCTAssertEqual("\(error)", "the connection file: cannot read /nonexistent/kernel.json: no such file or directory")
+        }
+        XCTAssertThrowsError(try ConnectionFile(contentsOf: NSTemporaryDirectory())) { error in
+            XCTAssertTrue("\(error)".contains("is a directory"), "\(error)")
+            XCTAssertFalse("\(error)".contains("NSCocoaErrorDomain"), "\(error)")
         }
         let notJSON = try file("{ shell_port: ")
         XCTAssertThrowsError(try ConnectionFile(contentsOf: notJSON)) { error in
-            XCTAssertTrue("\(error)".contains("is not a Jupyter connection file"), "\(error)")
+            XCTAssertTrue("\(error)".hasSuffix("is not a Jupyter connection file: it is not valid JSON"), "\(error)")
+        }
+        let noPort = try file(#"{"iopub_port": 2, "stdin_port": 3, "control_port": 4, "hb_port": 5, "ip": "127.0.0.1", "key": "", "transport": "tcp", "signature_scheme": ""}"#)
+        XCTAssertThrowsError(try ConnectionFile(contentsOf: noPort)) { error in
+            XCTAssertTrue("\(error)".hasSuffix(#"is not a Jupyter connection file: it has no "shell_port""#), "\(error)")
+        }
+        let textPort = try file(#"{"shell_port": "1", "iopub_port": 2, "stdin_port": 3, "control_port": 4, "hb_port": 5, "ip": "127.0.0.1", "key": "", "transport": "tcp", "signature_scheme": ""}"#)
+        XCTAssertThrowsError(try ConnectionFile(contentsOf: textPort)) { error in
+            XCTAssertTrue("\(error)".contains(#""shell_port" has the wrong type"#), "\(error)")
+            XCTAssertFalse("\(error)".contains("Debug description"), "\(error)")
         }
         let md5 = try file("""
             {"shell_port": 1, "iopub_port": 2, "stdin_port": 3, "control_port": 4, "hb_port": 5,
