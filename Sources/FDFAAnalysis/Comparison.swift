@@ -45,11 +45,15 @@ public struct Comparison: Equatable, CustomStringConvertible {
 
     public init(estimate: Tensor, truth: Tensor) { self.init(estimate: [estimate], truth: [truth]) }
 
-    /// "cos 0.9876, norm ratio 1.01"; a zero estimate says so instead of printing a cosine of 0,
-    /// which would read as "orthogonal".
+    /// The cosine as reports show it: "0.9876", or "zero (no direction)" for a zero estimate of a
+    /// nonzero truth, whose cosine of 0 would read as "orthogonal".
+    public var cosineText: String {
+        estimateIsZero && truthNormSquared > 0 ? "zero (no direction)" : cosine.formatted(digits: 4)
+    }
+
+    /// "cos 0.9876, norm ratio 1.01", or "zero (no direction), norm ratio 0".
     public var description: String {
-        if estimateIsZero && truthNormSquared > 0 { return "zero (no direction), norm ratio 0" }
-        return "cos \(cosine.formatted(digits: 4)), norm ratio \(normRatio.formatted(digits: 4))"
+        (estimateIsZero && truthNormSquared > 0 ? "" : "cos ") + "\(cosineText), norm ratio \(normRatio.formatted(digits: 4))"
     }
 }
 

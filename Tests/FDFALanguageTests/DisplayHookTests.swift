@@ -75,6 +75,14 @@ final class DisplayHookTests: XCTestCase {
             }
         }
         XCTAssertEqual(alignment.components(separatedBy: "<tr>").count - 1, 1 + 2 + 2, "header, tap 1's δ and B vs J, two layers' grad")
+
+        // A fresh FDFA network's zero feedback: the table says "zero (no direction)" as the text
+        // does, not a cosine of 0, and its caption carries the text's note.
+        values = []
+        try session.execute("configure net, rule=\"FDFA\"\nalign(net, b)")
+        let fresh = try XCTUnwrap(values.first.flatMap(Display.html))
+        XCTAssertTrue(fresh.contains("<td style=\"text-align:left\">zero (no direction)</td><td style=\"text-align:left\">0</td>"), fresh)
+        XCTAssertTrue(fresh.contains("FDFA starts its feedback matrices at zero"), fresh)
     }
 
     func testShowDrawsAnImageOnlyForHostsThatShowFigures() throws {

@@ -44,9 +44,9 @@ extension AlignmentValue: Tabular {
     /// The report's rows, one per comparison: where, what, and the two numbers.
     var table: Table {
         let rows = report.rows.flatMap { row in
-            row.comparisons.map { [row.entry, $0.label, $0.comparison.map { $0.cosine.formatted(digits: 4) } ?? "—",
+            row.comparisons.map { [row.entry, $0.label, $0.comparison.map(\.cosineText) ?? "—",
                                    $0.comparison.map { $0.normRatio.formatted(digits: 4) } ?? "—"] }
         }
-        return Table(caption: report.title, columns: ["", "compared", "cos", "norm ratio"], rows: rows, rowHeaders: true)
+        return Table(caption: [report.title, report.note].compactMap { $0 }.joined(separator: " "), columns: ["", "compared", "cos", "norm ratio"], rows: rows, rowHeaders: true)
     }
 }
