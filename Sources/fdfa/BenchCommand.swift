@@ -23,6 +23,9 @@ struct BenchCommand: ParsableCommand {
     @OptionGroup var threadOptions: ThreadOptions
     @Flag(help: "One JSON object per line instead of a table.")
     var json = false
+    /// Where a step's time goes: each layer's forward, tangent and adjoint timed alone.
+    @Flag(help: "After each case, time every layer's forward, tangent and adjoint alone.")
+    var layers = false
 
     var archs: [String] { get throws {
         try CommaList.parse(arch, option: "--arch", expected: "one of " + Benchmark.architectures.joined(separator: ", ")) {
@@ -71,6 +74,13 @@ struct BenchCommand: ParsableCommand {
                             format: " %6d %9.2f %9.2f %7.2f %7.1f %8.3f %11.2f %8.1f", b,
                             result.stepMilliseconds, result.floorMilliseconds, result.ratio, result.flops / 1e6,
                             result.peakMilliseconds, result.peakRatio, result.residentMegabytes))
+                    if layers {
+                        let c = Benchmark.Case(arch: a, rule: r, batch: b)
+                        let profile = LayerProfile(try Benchmark.network(arch: a, rule: r), batch: b, warmup: warmup,
+                                                   repeats: repeats)
+                        let peak = result.flops / result.peakMilliseconds * 1e3
+                        for line in json ? profile.json(c) : profile.table(peakFlopsPerSecond: peak) { emit(line) }
+                    }
                 }
             }
         }

@@ -176,6 +176,25 @@ final class TrainCommandTests: CommandLineTestCase {
         }
     }
 
+    /// `--layers`: under each case, a row per layer of its network (fc2: flatten, then two blocks of
+    /// linear, BatchNorm, ReLU and tap, then the output layer), as JSON lines or a table.
+    func testBenchProfilesEveryLayer() throws {
+        let run = try FDFAProcess.run(["bench", "--arch", "fc2", "--rule", "BP", "--warmup", "0", "--repeats", "1", "--layers", "--json"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let objects = try run.stdout.split(separator: "\n").map {
+            try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
+        }
+        XCTAssertEqual(objects.count, 1 + 10)
+        XCTAssertNotNil(objects[0]["step_ms"])
+        XCTAssertEqual(objects.dropFirst().map { $0["layer"] as? Int }, Array(0 ..< 10))
+        XCTAssertEqual(objects[2]["name"] as? String, "Linear(784 → 800)")
+        XCTAssertGreaterThan(objects[2]["forward_ms"] as! Double, 0)
+        let table = try FDFAProcess.run(["bench", "--arch", "fc2", "--rule", "BP", "--warmup", "0", "--repeats", "1", "--layers"])
+        XCTAssertEqual(table.status, 0, table.stderr)
+        XCTAssertTrue(table.stdout.contains("1 Linear(784 → 800)"), table.stdout)
+        XCTAssertTrue(table.stdout.contains("all layers' maps"), table.stdout)
+    }
+
     /// The arguments line and the dry-run row as the original writes them (its own CSV in the fixtures).
     func testArgumentsAndDryRunRowAreLoggedAsTheOriginalLogsThem() throws {
         let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
