@@ -1,4 +1,5 @@
 import XCTest
+import CKernels
 @testable import FDFAEngine
 
 final class ConvolutionTests: XCTestCase {
@@ -84,47 +85,54 @@ final class ConvolutionTests: XCTestCase {
 
     /// The oneDNN path (primitives) against the im2col reference, on the same layer and operands:
     /// forward, every combination of tangent terms, and the adjoint, for strides, paddings, channel
-    /// counts that are and are not multiples of oneDNN's 16-channel blocks, and a batch cut into
-    /// uneven blocks.
+    /// counts that are and are not multiples of oneDNN's 16-channel blocks, and batches cut into
+    /// uneven blocks (19 into blocks of one or two samples, 150 into blocks of 9 and 10); 3×3 layers
+    /// of stride 1 run Winograd's algorithm where oneDNN has it.
     func testPrimitivesMatchTheIm2colReference() {
         let saved = BLAS.library
         defer { BLAS.library = saved }
         var rng = Random(seed: 12)
         var compared = 0
+        var winograd = 0
         for (input, outputs, k, s, p) in [([1, 12, 12], 15, 5, 1, 0), ([15, 10, 10], 40, 5, 1, 0), ([3, 23, 23], 16, 11, 4, 2),
-                                          ([17, 9, 8], 5, 3, 1, 1), ([2, 6, 5], 3, 3, 2, 1)] {
-            let layer = conv(input, outputs: outputs, kernel: k, stride: s, padding: p)
-            let batch = 19
-            let x = LayerCheck.normal([batch] + input, &rng), dx = LayerCheck.normal([batch] + input, &rng)
-            let dW = LayerCheck.normal(layer.weight.value.shape, &rng), db = LayerCheck.normal([outputs], &rng)
-            let dy = LayerCheck.normal([batch] + layer.outputShape, &rng)
-            var results: [BLAS.GemmLibrary: [[Float]]] = [:]
-            for library in [BLAS.GemmLibrary.openblas, .onednn] {
-                BLAS.library = library
-                var values: [[Float]] = []
-                values.append(layer.forward(x, mode: .training).array)
-                for directions in [[dW, db], [nil, db], [dW, nil]] as [[Tensor?]] {
-                    values.append(layer.tangent(dx, along: directions)!.array)
-                    values.append(layer.tangent(nil, along: directions)!.array)
+                                          ([17, 9, 8], 5, 3, 1, 1), ([2, 6, 5], 3, 3, 2, 1), ([32, 13, 13], 48, 3, 1, 1)] {
+            for batch in [19, 150] {
+                let layer = conv(input, outputs: outputs, kernel: k, stride: s, padding: p)
+                let x = LayerCheck.normal([batch] + input, &rng), dx = LayerCheck.normal([batch] + input, &rng)
+                let dW = LayerCheck.normal(layer.weight.value.shape, &rng), db = LayerCheck.normal([outputs], &rng)
+                let dy = LayerCheck.normal([batch] + layer.outputShape, &rng)
+                var results: [BLAS.GemmLibrary: [[Float]]] = [:]
+                for library in [BLAS.GemmLibrary.openblas, .onednn] {
+                    BLAS.library = library
+                    var values: [[Float]] = []
+                    values.append(layer.forward(x, mode: .training).array)
+                    for directions in [[dW, db], [nil, db], [dW, nil]] as [[Tensor?]] {
+                        values.append(layer.tangent(dx, along: directions)!.array)
+                        values.append(layer.tangent(nil, along: directions)!.array)
+                    }
+                    values.append(layer.tangent(dx, along: [nil, nil])!.array)
+                    values.append(layer.adjoint(dy, needInputGradient: true)!.array)
+                    values.append(layer.weight.grad.array)
+                    values.append(layer.bias.grad.array)
+                    XCTAssertEqual(layer.runsOnPrimitives, library == .onednn, "\(layer)")
+                    if layer.runsWinograd { winograd += 1 }
+                    results[library] = values
                 }
-                values.append(layer.tangent(dx, along: [nil, nil])!.array)
-                values.append(layer.adjoint(dy, needInputGradient: true)!.array)
-                values.append(layer.weight.grad.array)
-                values.append(layer.bias.grad.array)
-                XCTAssertEqual(layer.runsOnPrimitives, library == .onednn, "\(layer)")
-                results[library] = values
-            }
-            for (i, (reference, fast)) in zip(results[.openblas]!, results[.onednn]!).enumerated() {
-                XCTAssertEqual(reference.count, fast.count)
-                XCTAssertLessThan(LayerCheck.relativeError(fast, reference), 1e-5, "\(layer.description), result \(i)")
-                compared += 1
+                for (i, (reference, fast)) in zip(results[.openblas]!, results[.onednn]!).enumerated() {
+                    XCTAssertEqual(reference.count, fast.count)
+                    XCTAssertLessThan(LayerCheck.relativeError(fast, reference), 1e-5, "\(layer.description), batch \(batch), result \(i)")
+                    compared += 1
+                }
             }
         }
-        XCTAssertEqual(compared, 5 * 11)
+        XCTAssertEqual(compared, 2 * 6 * 11)
+        // Winograd's algorithm where oneDNN has it: 3×3 layers of stride 1, on a CPU with AVX-512.
+        if fdfa_cpu_vector_bits() >= 512 { XCTAssertEqual(winograd, 2 * 2, "both 3×3 layers of stride 1, at both batches") }
     }
 
-    /// The layer checks (finite differences, adjoint identity) on oneDNN's primitives and on the
-    /// reference, whichever FDFA_GEMM chose for the rest of the suite.
+    /// The layer checks (finite differences, adjoint identity) on oneDNN's primitives (Winograd's
+    /// algorithm for the first layer, where oneDNN has it) and on the reference, whichever
+    /// FDFA_GEMM chose for the rest of the suite.
     func testConvolutionChecksOnBothPaths() {
         let saved = BLAS.library
         defer { BLAS.library = saved }

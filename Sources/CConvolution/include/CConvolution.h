@@ -19,6 +19,10 @@ fdfa_conv *fdfa_conv_create(int channels, int height, int width, int outputs, in
                             int threads);
 void fdfa_conv_destroy(fdfa_conv *conv);
 
+/// Whether the primitives run Winograd's algorithm (3×3 kernels of stride 1, where oneDNN has it for
+/// the CPU and the channel counts) rather than the direct one.
+int fdfa_conv_is_winograd(const fdfa_conv *conv);
+
 /// Copies weights (OIHW) into the primitives' layouts: `FDFA_CONV_WEIGHTS` for the forward and
 /// backward-data primitives, `FDFA_CONV_DIRECTION` for the forward's second term. Call it before
 /// the threads use them. Returns a dnnl_status_t (0 on success), as do the calls below.

@@ -11,8 +11,9 @@ import CKernels
 /// Adjoint:  dW = Σ dy · cols(x)ᵀ,  db = Σ dy,  dx = col2im(Wᵀ · dy)
 ///
 /// How it runs: on oneDNN's convolution primitives when `BLAS.library` is oneDNN (forward,
-/// backward-data, backward-weights; ConvolutionPrimitives.swift), otherwise on the reference
-/// below: im2col and one GEMM per sample, on the same library as every other product. Both cut
+/// backward-data, backward-weights; ConvolutionPrimitives.swift; Winograd's algorithm for 3×3
+/// kernels of stride 1 where oneDNN has it), otherwise on the reference below: im2col and one
+/// GEMM per sample, on the same library as every other product. Both cut
 /// the batch into `sampleBlocks` contiguous blocks of samples, which fdfa's threads claim, and
 /// handle one sample at a time on one thread, so the sample's operands stay in the core's cache.
 /// In the reference a thread builds a sample's columns into its own buffer and W · cols(x_s) lands
@@ -196,6 +197,8 @@ public final class Conv2d: Layer {
 
     /// Whether the last call ran on oneDNN's primitives (for the tests).
     var runsOnPrimitives: Bool { BLAS.library == .onednn && primitives != nil }
+    /// Whether those run Winograd's algorithm (for the tests).
+    var runsWinograd: Bool { runsOnPrimitives && primitives!.isWinograd }
 
     /// dy = conv(dx, W) + conv(x, dW) + db, the terms whose directions are given (dx or dW is).
     private func tangentOnPrimitives(_ p: ConvolutionPrimitives, x: Tensor, dx: Tensor?, dW: Tensor?, db: Tensor?,

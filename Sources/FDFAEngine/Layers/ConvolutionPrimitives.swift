@@ -17,6 +17,9 @@ final class ConvolutionPrimitives {
 
     deinit { fdfa_conv_destroy(handle) }
 
+    /// Whether they run Winograd's algorithm (3×3 kernels of stride 1, where oneDNN has it).
+    var isWinograd: Bool { fdfa_conv_is_winograd(handle) != 0 }
+
     /// The weights a forward call multiplies with: the layer's own, or a direction given for them.
     enum Weights {
         case layer, direction
