@@ -79,9 +79,20 @@ struct SweepTable {
     }
 
     /// A row: leading cells, then each summary as `mean ± std` with its decimals (Markdown) or as two cells (CSV).
+    /// A spread needs two values: for one, the Markdown cell is the value alone and the CSV's std cell is empty.
     mutating func add(_ leading: [String], _ summaries: [(SweepStatistics.Summary, decimals: Int)]) {
-        markdownRows.append(leading + summaries.map { String(format: "%.\($0.decimals)f ± %.\($0.decimals)f", $0.0.mean, $0.0.standardDeviation) })
-        csvRows.append(leading + summaries.flatMap { ["\($0.0.mean)", "\($0.0.standardDeviation)"] })
+        markdownRows.append(leading + summaries.map { Self.cell($0.0, decimals: $0.decimals) })
+        csvRows.append(leading + summaries.flatMap { ["\($0.0.mean)", Self.spread($0.0).map { "\($0)" } ?? ""] })
+    }
+
+    /// The sample standard deviation, or nil where it is undefined (fewer than two values).
+    static func spread(_ s: SweepStatistics.Summary) -> Double? { s.count > 1 ? s.standardDeviation : nil }
+
+    /// `mean ± std` rounded to `decimals` (`sign`: always signed), or the mean alone for one value.
+    static func cell(_ s: SweepStatistics.Summary, decimals: Int, sign: Bool = false) -> String {
+        let number = "%\(sign ? "+" : "").\(decimals)f"
+        guard let spread = spread(s) else { return String(format: number, s.mean) }
+        return String(format: "\(number) ± %.\(decimals)f", s.mean, spread)
     }
 
     private static func settingNames(_ sweep: SweepDirectory) -> [String] {
@@ -128,9 +139,9 @@ struct SweepTable {
                                csvHeader: names + ["pairs", "difference_mean", "difference_std", "interval_low", "interval_high"])
         for c in comparisons {
             let s = c.summary, interval = c.interval
-            table.markdownRows.append(c.settings.map(\.value) + ["\(s.count)", String(format: "%+.2f ± %.2f", s.mean, s.standardDeviation),
+            table.markdownRows.append(c.settings.map(\.value) + ["\(s.count)", cell(s, decimals: 2, sign: true),
                                                                  interval.map { String(format: "[%+.2f, %+.2f]", $0.lowerBound, $0.upperBound) } ?? "(needs 2 pairs)"])
-            table.csvRows.append(c.settings.map(\.value) + ["\(s.count)", "\(s.mean)", "\(s.standardDeviation)",
+            table.csvRows.append(c.settings.map(\.value) + ["\(s.count)", "\(s.mean)", spread(s).map { "\($0)" } ?? "",
                                                             interval.map { "\($0.lowerBound)" } ?? "", interval.map { "\($0.upperBound)" } ?? ""])
         }
         return table

@@ -191,6 +191,14 @@ final class SweepCommandTests: CommandLineTestCase {
         let report = try FDFAProcess.run(["sweep", "report", out])
         XCTAssertTrue(report.stdout.contains("2 of 2 runs finished"), report.stdout + report.stderr)
         XCTAssertTrue(report.stderr.isEmpty, report.stderr)
+        // One run per setting: its values alone, no spread (a "± 0.00" would claim one).
+        let rows = report.stdout.split(separator: "\n").filter { $0.hasPrefix("| FDFA |") || $0.hasPrefix("| DFA |") }
+        XCTAssertEqual(rows.count, 2, report.stdout)
+        XCTAssertTrue(rows.allSatisfy { !$0.contains("±") && $0.contains("| 1 |") }, report.stdout)
+        let csv = try FDFAProcess.run(["sweep", "report", out, "--csv"]).stdout.split(separator: "\n")
+        let cells = csv.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        XCTAssertEqual(cells.count, 2, csv.joined(separator: "\n"))
+        XCTAssertTrue(cells.allSatisfy { $0.count == 8 && $0[3].isEmpty && $0[5].isEmpty && $0[7].isEmpty }, csv.joined(separator: "\n"))
     }
 
     /// A run's line says "after 1 epoch", not "after 1 epochs".
