@@ -60,12 +60,14 @@ public struct LayerProfile {
     /// The table `fdfa bench --layers` prints under a case's row: each map's milliseconds, and for
     /// layers with products the rate its time amounts to against the machine's peak.
     public func table(peakFlopsPerSecond peak: Double) -> [String] {
-        var lines = ["      layer                        forward ms  tangent ms  adjoint ms   MFLOP  fwd/peak  tan/peak  adj/peak"]
-        for r in rows {
+        let names = rows.map { "\($0.index) \($0.layer)" }, width = max(names.map(\.count).max() ?? 0, 5) + 1
+        var lines = ["      " + "layer".padding(toLength: width, withPad: " ", startingAt: 0)
+            + "forward ms  tangent ms  adjoint ms   MFLOP  fwd/peak  tan/peak  adj/peak"]
+        for (r, name) in zip(rows, names) {
             func ofPeak(_ flops: Double, _ ms: Double) -> String {
                 flops == 0 ? "        -" : String(format: " %8.2f", ms / (flops / peak * 1e3))
             }
-            let name = "\(r.index) \(r.layer)".padding(toLength: 28, withPad: " ", startingAt: 0)
+            let name = name.padding(toLength: width - 1, withPad: " ", startingAt: 0)
             lines.append("      " + name + String(format: " %11.3f %11.3f %11.3f %7.1f", r.forward, r.tangent, r.adjoint,
                                                   r.forwardFlops / 1e6)
                 + ofPeak(r.forwardFlops, r.forward) + " " + ofPeak(r.forwardFlops, r.tangent) + " "
