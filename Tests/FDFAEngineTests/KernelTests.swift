@@ -104,4 +104,22 @@ final class KernelTests: XCTestCase {
             XCTAssertEqual(Double(p), dot, accuracy: tolerance, "n \(n)")
         }
     }
+
+    /// The masked sums are the plain sums of v ⊙ [mask > 0] (a ReLU's adjoint), bit for bit.
+    func testMaskedPlaneSumsAreTheSumsOfTheMaskedValues() {
+        var rng = Random(seed: 13)
+        for n in [1, 7, 8, 9, 17, 400, 577] {
+            let v = Tensor(zeros: [n]), mask = Tensor(zeros: [n]), h = Tensor(zeros: [n]), masked = Tensor(zeros: [n])
+            rng.fillNormal(v)
+            rng.fillNormal(mask)
+            rng.fillNormal(h)
+            mask.data[0] = .nan
+            for i in 0 ..< n { masked.data[i] = mask.data[i] > 0 ? v.data[i] : 0 }
+            var s: Float = .nan, p: Float = .nan, ms: Float = .nan, mp: Float = .nan
+            fdfa_plane_sum_and_dot(masked.data, h.data, n, &s, &p)
+            fdfa_plane_masked_sum_and_dot(v.data, mask.data, h.data, n, &ms, &mp)
+            XCTAssertEqual(ms.bitPattern, s.bitPattern, "n \(n)")
+            XCTAssertEqual(mp.bitPattern, p.bitPattern, "n \(n)")
+        }
+    }
 }
