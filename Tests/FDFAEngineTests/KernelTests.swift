@@ -43,6 +43,27 @@ final class KernelTests: XCTestCase {
         }
     }
 
+    /// The normal fill against Box–Muller on the block stream computed here, for lengths around
+    /// the fill's groups of 32 (stored whole) and their tails: block b's words (w0, w1) give
+    /// normals 4b and 4b + 1, (w2, w3) give 4b + 2 and 4b + 3. (Within float rounding: the fill's
+    /// polynomials may be compiled with fused multiply-adds, the exposed ones without.)
+    func testNormalFillIsBoxMullerOnTheBlockStream() {
+        for n in [1, 3, 4, 5, 31, 32, 33, 64, 100] {
+            let x = Tensor(zeros: [n])
+            fdfa_fill_normal(x.data, n, 5, 1000)
+            var w = [UInt32](repeating: 0, count: 4)
+            for i in 0 ..< n {
+                fdfa_philox(5, 1000 + UInt64(i / 4), &w)
+                let first = w[i % 4 / 2 * 2], second = w[i % 4 / 2 * 2 + 1]
+                let radius = (-2 * fdfa_log(Float((first >> 8) + 1) * 0x1p-24)).squareRoot()
+                var sine: Float = 0, cosine: Float = 0
+                fdfa_sincos_2pi(Float(second >> 8) * 0x1p-24, &sine, &cosine)
+                let z = radius * (i % 2 == 0 ? cosine : sine)
+                XCTAssertEqual(x.data[i], z, accuracy: 1e-5 * max(1, abs(z)), "n \(n), normal \(i)")
+            }
+        }
+    }
+
     func testPolynomialLogAndSinCosAgainstLibm() {
         var worstLog: Float = 0, worstSin: Float = 0, worstCos: Float = 0
         for i in 1 ... 20000 {
