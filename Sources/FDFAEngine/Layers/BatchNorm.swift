@@ -201,12 +201,12 @@ public final class BatchNorm: Layer {
                 q[f] = (addShift?[f] ?? 0) - mean
             }
             for i in 0 ..< batch {
-                let o = i * c, y = dst + o, x = h + o
+                let o = i * c, y = dst + o, x = h + o, read = input.advanced(by: o), write = output.advanced(by: o)
                 if let src {
                     let v = src + o
-                    for f in 0 ..< c { y[f] = output(scale[f] * inv[f] * input(v[f], at: o + f) + p[f] * x[f] + q[f], at: o + f) }
+                    for f in 0 ..< c { y[f] = write(scale[f] * inv[f] * read(v[f], at: f) + p[f] * x[f] + q[f], at: f) }
                 } else {
-                    for f in 0 ..< c { y[f] = output(p[f] * x[f] + q[f], at: o + f) }
+                    for f in 0 ..< c { y[f] = write(p[f] * x[f] + q[f], at: f) }
                 }
             }
             return out
@@ -241,9 +241,9 @@ public final class BatchNorm: Layer {
             first.update(repeating: 0, count: c)
             second.update(repeating: 0, count: c)
             for i in 0 ..< batch {
-                let o = i * c, vr = v + o, hr = xhat + o
+                let o = i * c, vr = v + o, hr = xhat + o, read = input.advanced(by: o)
                 for f in 0 ..< c {
-                    let value = input(vr[f], at: o + f)
+                    let value = read(vr[f], at: f)
                     first[f] += value
                     second[f] += value * hr[f]
                 }

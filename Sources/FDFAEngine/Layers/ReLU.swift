@@ -69,12 +69,14 @@ public final class ReLU: Layer {
         init(_ y: UnsafePointer<Float>) { self.y = y }
         // Both loads unconditional, so the choice is a select and a loop over it vectorises.
         @inline(__always) func callAsFunction(_ value: Float, at i: Int) -> Float { y[i] > 0 ? value : 0 }
+        @inline(__always) func advanced(by offset: Int) -> Mask { Mask(y + offset) }
         var mask: UnsafePointer<Float>? { y }
     }
 
     /// Every value as it is: where no ReLU is fused.
     struct Open: ElementGate {
         @inline(__always) func callAsFunction(_ value: Float, at _: Int) -> Float { value }
+        @inline(__always) func advanced(by _: Int) -> Open { self }
         var mask: UnsafePointer<Float>? { nil }
     }
 }
@@ -83,6 +85,9 @@ public final class ReLU: Layer {
 /// (`ReLU.Mask`). Loops generic over it are specialised for each, so the open form costs nothing.
 protocol ElementGate {
     func callAsFunction(_ value: Float, at i: Int) -> Float
+    /// The gate with element i + `offset` at i: for loops along a row, whose index then needs no
+    /// (overflow-checked) addition, which would keep them from vectorising.
+    func advanced(by offset: Int) -> Self
     /// The mask's values (y, masked where not > 0) for C kernels that apply it; nil when open.
     var mask: UnsafePointer<Float>? { get }
 }
