@@ -111,6 +111,33 @@ void fdfa_fill_uniform(float *restrict out, long n, uint64_t key, uint64_t count
     }
 }
 
+typedef float lane_floats __attribute__((vector_size(LANES * sizeof(float)), aligned(4)));
+
+/// out[4 l + k] = z[k][l] for every lane l (block l's four normals in order): the 4 × 8 transpose
+/// as shuffles and four vector stores, where element by element it took a tenth of the fill.
+static inline __attribute__((always_inline)) void store_interleaved(float *restrict out, float z[4][LANES]) {
+    _Static_assert(LANES == 8, "the shuffles below are written for eight lanes");
+    lane_floats z0, z1, z2, z3;
+    __builtin_memcpy(&z0, z[0], sizeof z0);
+    __builtin_memcpy(&z1, z[1], sizeof z1);
+    __builtin_memcpy(&z2, z[2], sizeof z2);
+    __builtin_memcpy(&z3, z[3], sizeof z3);
+    // Pairs (z0, z1) and (z2, z3) of lanes 0, 1, 4, 5 and of lanes 2, 3, 6, 7.
+    lane_floats a = __builtin_shufflevector(z0, z1, 0, 8, 1, 9, 4, 12, 5, 13);
+    lane_floats b = __builtin_shufflevector(z0, z1, 2, 10, 3, 11, 6, 14, 7, 15);
+    lane_floats c = __builtin_shufflevector(z2, z3, 0, 8, 1, 9, 4, 12, 5, 13);
+    lane_floats d = __builtin_shufflevector(z2, z3, 2, 10, 3, 11, 6, 14, 7, 15);
+    // Blocks (0, 1), (2, 3), (4, 5), (6, 7), each as z0 z1 z2 z3.
+    lane_floats e = __builtin_shufflevector(a, c, 0, 1, 8, 9, 2, 3, 10, 11);
+    lane_floats f = __builtin_shufflevector(b, d, 0, 1, 8, 9, 2, 3, 10, 11);
+    lane_floats g = __builtin_shufflevector(a, c, 4, 5, 12, 13, 6, 7, 14, 15);
+    lane_floats h = __builtin_shufflevector(b, d, 4, 5, 12, 13, 6, 7, 14, 15);
+    __builtin_memcpy(out, &e, sizeof e);
+    __builtin_memcpy(out + LANES, &f, sizeof f);
+    __builtin_memcpy(out + 2 * LANES, &g, sizeof g);
+    __builtin_memcpy(out + 3 * LANES, &h, sizeof h);
+}
+
 __attribute__((target_clones("arch=x86-64-v3", "default")))
 void fdfa_fill_normal(float *restrict out, long n, uint64_t key, uint64_t counter) {
     for (long b = 0; 4 * b < n; b += LANES) {
@@ -122,6 +149,10 @@ void fdfa_fill_normal(float *restrict out, long n, uint64_t key, uint64_t counte
             box_muller(w[2][l], w[3][l], &z[2][l], &z[3][l]);
         }
         long start = 4 * b, count = n - start < 4 * LANES ? n - start : 4 * LANES;
-        for (long i = 0; i < count; i++) out[start + i] = z[i % 4][i / 4];
+        if (count == 4 * LANES) {
+            store_interleaved(out + start, z);
+        } else {
+            for (long i = 0; i < count; i++) out[start + i] = z[i % 4][i / 4];
+        }
     }
 }

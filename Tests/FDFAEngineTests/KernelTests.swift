@@ -43,6 +43,27 @@ final class KernelTests: XCTestCase {
         }
     }
 
+    /// The normal fill against Box–Muller on the block stream computed here, for lengths around
+    /// the fill's groups of 32 (stored whole) and their tails: block b's words (w0, w1) give
+    /// normals 4b and 4b + 1, (w2, w3) give 4b + 2 and 4b + 3. (Within float rounding: the fill's
+    /// polynomials may be compiled with fused multiply-adds, the exposed ones without.)
+    func testNormalFillIsBoxMullerOnTheBlockStream() {
+        for n in [1, 3, 4, 5, 31, 32, 33, 64, 100] {
+            let x = Tensor(zeros: [n])
+            fdfa_fill_normal(x.data, n, 5, 1000)
+            var w = [UInt32](repeating: 0, count: 4)
+            for i in 0 ..< n {
+                fdfa_philox(5, 1000 + UInt64(i / 4), &w)
+                let first = w[i % 4 / 2 * 2], second = w[i % 4 / 2 * 2 + 1]
+                let radius = (-2 * fdfa_log(Float((first >> 8) + 1) * 0x1p-24)).squareRoot()
+                var sine: Float = 0, cosine: Float = 0
+                fdfa_sincos_2pi(Float(second >> 8) * 0x1p-24, &sine, &cosine)
+                let z = radius * (i % 2 == 0 ? cosine : sine)
+                XCTAssertEqual(x.data[i], z, accuracy: 1e-5 * max(1, abs(z)), "n \(n), normal \(i)")
+            }
+        }
+    }
+
     func testPolynomialLogAndSinCosAgainstLibm() {
         var worstLog: Float = 0, worstSin: Float = 0, worstCos: Float = 0
         for i in 1 ... 20000 {
@@ -102,6 +123,24 @@ final class KernelTests: XCTestCase {
             fdfa_plane_sum_and_dot(x.data, h.data, n, &s, &p)
             XCTAssertEqual(Double(s), sum, accuracy: tolerance, "n \(n)")
             XCTAssertEqual(Double(p), dot, accuracy: tolerance, "n \(n)")
+        }
+    }
+
+    /// The masked sums are the plain sums of v ⊙ [mask > 0] (a ReLU's adjoint), bit for bit.
+    func testMaskedPlaneSumsAreTheSumsOfTheMaskedValues() {
+        var rng = Random(seed: 13)
+        for n in [1, 7, 8, 9, 17, 400, 577] {
+            let v = Tensor(zeros: [n]), mask = Tensor(zeros: [n]), h = Tensor(zeros: [n]), masked = Tensor(zeros: [n])
+            rng.fillNormal(v)
+            rng.fillNormal(mask)
+            rng.fillNormal(h)
+            mask.data[0] = .nan
+            for i in 0 ..< n { masked.data[i] = mask.data[i] > 0 ? v.data[i] : 0 }
+            var s: Float = .nan, p: Float = .nan, ms: Float = .nan, mp: Float = .nan
+            fdfa_plane_sum_and_dot(masked.data, h.data, n, &s, &p)
+            fdfa_plane_masked_sum_and_dot(v.data, mask.data, h.data, n, &ms, &mp)
+            XCTAssertEqual(ms.bitPattern, s.bitPattern, "n \(n)")
+            XCTAssertEqual(mp.bitPattern, p.bitPattern, "n \(n)")
         }
     }
 }

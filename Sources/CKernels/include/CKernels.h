@@ -43,6 +43,8 @@ void fdfa_sincos_2pi(float t, float *s, float *c);
 float fdfa_plane_sum(const float *x, long n);
 float fdfa_plane_squared_deviation(const float *x, long n, float mean);
 void fdfa_plane_sum_and_dot(const float *v, const float *h, long n, float *sum, float *dot);
+/// The same sums of v ⊙ [mask > 0] (a ReLU's adjoint applied as the values are read; 0 where it masks).
+void fdfa_plane_masked_sum_and_dot(const float *v, const float *mask, const float *h, long n, float *sum, float *dot);
 
 /// Max-pooling of one plane (width `width`, no padding) into y and argmax (offsets into the plane),
 /// both out_height × out_width; the first maximum in row-major window order wins, NaN propagates.

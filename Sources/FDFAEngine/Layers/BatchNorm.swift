@@ -16,6 +16,10 @@ import Foundation
 /// Adjoint:  dβ = Σ dy,  dγ = Σ dy ⊙ x̂;
 ///           training: dx = γ/σ · (dy − dβ/n − x̂ · dγ/n);  evaluation: dx = γ/σ · dy.
 /// (In training mode ∂x̂/∂x is symmetric, so the adjoint has the tangent's form with γ·dy for dx.)
+///
+/// With a ReLU directly above, `Network` runs the two as one (`BatchNormReLU`): the same maps with
+/// the ReLU's applied in this layer's passes (its output written by the normalising pass, its mask
+/// applied as the projection writes the tangent and as it reads the gradient).
 public final class BatchNorm: Layer {
     public let inputShape: [Int]
     public let channels: Int
@@ -63,8 +67,35 @@ public final class BatchNorm: Layer {
     public var parameters: [Parameter] { [gamma, beta] }
 
     public func forward(_ x: Tensor, mode: Mode) -> Tensor {
+        let y = output.tensor(x.shape)
+        normalize(x, mode: mode, into: y, floor: -.infinity)
+        return y
+    }
+
+    /// The forward pass with the ReLU above applied as the values are written: max(y, 0) into `out`
+    /// (the ReLU's output); this layer's own y is not written.
+    func forward(_ x: Tensor, mode: Mode, rectifyingInto out: Tensor) {
+        normalize(x, mode: mode, into: out, floor: 0)
+    }
+
+    /// The tangent with the ReLU above applied as it is written: dy ⊙ `mask` into `out` (the ReLU's tangent).
+    func tangent(_ dx: Tensor?, along directions: [Tensor?], rectifiedBy mask: ReLU.Mask, into out: Tensor) -> Tensor? {
+        let dg = directions.direction(0), db = directions.direction(1)
+        guard dx != nil || dg != nil || db != nil else { return nil }
+        return project(dx, xhat: normalized!, scale: gamma.value.data, addScale: dg?.data, addShift: db?.data,
+                       reading: ReLU.Open(), writing: mask, into: out)
+    }
+
+    /// The adjoint of dy ⊙ `mask`, the ReLU above's adjoint applied as dy is read.
+    func adjoint(_ dy: Tensor, maskedBy mask: ReLU.Mask, needInputGradient: Bool) -> Tensor? {
+        adjoint(dy, reading: mask, needInputGradient: needInputGradient)
+    }
+
+    /// The forward pass into `y`, each value written as max(γ x̂ + β, floor): a floor of −∞ leaves
+    /// every value as it is (NaN too: `max` returns its first argument when unordered), 0 is a ReLU's.
+    private func normalize(_ x: Tensor, mode: Mode, into y: Tensor, floor: Float) {
         lastMode = mode
-        let y = output.tensor(x.shape), xhat = normalizedBuffer.tensor(x.shape)
+        let xhat = normalizedBuffer.tensor(x.shape)
         normalized = xhat
         let batch = x.batch, c = channels, s = spatial, n = batch * s
         let src = x.data, dst = y.data, nrm = xhat.data
@@ -73,8 +104,8 @@ public final class BatchNorm: Layer {
         let update = mode == .training(updateStatistics: true)
         let m = momentum, eps = epsilon
         if s == 1 {
-            forwardFeatures(src, batch: batch, mode: mode, into: dst, normalized: nrm)
-            return y
+            forwardFeatures(src, batch: batch, mode: mode, into: dst, normalized: nrm, floor: floor)
+            return
         }
         parallelFor(c, valuesEach: n) { range in
             for ch in range {
@@ -108,43 +139,49 @@ public final class BatchNorm: Layer {
                     for j in 0 ..< s {
                         let h = (x[j] - mean) * r
                         n[j] = h
-                        y[j] = scale * h + shift
+                        y[j] = max(scale * h + shift, floor)
                     }
                 }
             }
         }
-        return y
     }
 
     public func tangent(_ dx: Tensor?, along directions: [Tensor?]) -> Tensor? {
         let dg = directions.direction(0), db = directions.direction(1)
         guard dx != nil || dg != nil || db != nil else { return nil }
         return project(dx, xhat: normalized!, scale: gamma.value.data, addScale: dg?.data, addShift: db?.data,
-                       into: &outputTangent)
+                       reading: ReLU.Open(), writing: ReLU.Open(), into: outputTangent.tensor(normalized!.shape))
     }
 
     public func adjoint(_ dy: Tensor, needInputGradient: Bool) -> Tensor? {
+        adjoint(dy, reading: ReLU.Open(), needInputGradient: needInputGradient)
+    }
+
+    /// The adjoint of `input`(dy): dy as it is, or masked by the ReLU above.
+    private func adjoint<In: ElementGate>(_ dy: Tensor, reading input: In, needInputGradient: Bool) -> Tensor? {
         let xhat = normalized!
         // dβ = Σ dy and dγ = Σ dy ⊙ x̂ are also the projection's two sums: `project` computes them
         // channel by channel, just before it uses them, while the channel's values are in cache.
         let sums = (beta.grad.data, gamma.grad.data)
         guard needInputGradient else {
-            channelSums(dy.data, xhat.data, batch: dy.batch, into: sums.0, sums.1)
+            channelSums(dy.data, input, xhat.data, batch: dy.batch, into: sums.0, sums.1)
             return nil
         }
-        return project(dy, xhat: xhat, scale: gamma.value.data, addScale: nil, addShift: nil, sums: sums, into: &inputGradient)
+        return project(dy, xhat: xhat, scale: gamma.value.data, addScale: nil, addShift: nil, sums: sums,
+                       reading: input, writing: ReLU.Open(), into: inputGradient.tensor(xhat.shape))
     }
 
-    /// out = γ/σ · P(v) + a ⊙ x̂ + c, where P(v) = v − mean(v) − x̂ · mean(v ⊙ x̂) in training mode
-    /// and P(v) = v in evaluation mode (v = nil: zero). The tangent and the adjoint share it.
-    /// With `sums`, Σ v and Σ v ⊙ x̂ per channel are also written there (in either mode).
-    private func project(
+    /// out = output(γ/σ · P(v) + a ⊙ x̂ + c), where P(v) = v − mean(v) − x̂ · mean(v ⊙ x̂) in training
+    /// mode and P(v) = v in evaluation mode (v = nil: zero), each element of v read as input(v).
+    /// The tangent and the adjoint share it; `input` and `output` are a ReLU's mask when it is fused
+    /// with the ReLU above, `ReLU.Open` otherwise. With `sums`, Σ v and Σ v ⊙ x̂ per channel are also
+    /// written there (in either mode).
+    private func project<In: ElementGate, Out: ElementGate>(
         _ v: Tensor?, xhat: Tensor, scale: UnsafePointer<Float>,
         addScale: UnsafePointer<Float>?, addShift: UnsafePointer<Float>?,
         sums keep: (first: UnsafeMutablePointer<Float>, second: UnsafeMutablePointer<Float>)? = nil,
-        into buffer: inout Workspace
+        reading input: In, writing output: Out, into out: Tensor
     ) -> Tensor {
-        let out = buffer.tensor(xhat.shape)
         let batch = xhat.batch, c = channels, s = spatial, n = Float(batch * s)
         // The batch statistics' terms: only in training mode, and only for a non-zero v.
         let training = lastMode.isTraining && v != nil
@@ -155,7 +192,7 @@ public final class BatchNorm: Layer {
         if s == 1 {
             // Features: fold the per-feature terms into out = k·v + p·x̂ + q first (in the moments'
             // scratch storage), then one pass along each contiguous sample row, which vectorises.
-            if needsSums { channelSums(src!, h, batch: batch, into: sum, dot) }
+            if needsSums { channelSums(src!, input, h, batch: batch, into: sum, dot) }
             let p = secondMoment.data, q = firstMoment.data
             for f in 0 ..< c {
                 let k = scale[f] * inv[f]
@@ -164,12 +201,12 @@ public final class BatchNorm: Layer {
                 q[f] = (addShift?[f] ?? 0) - mean
             }
             for i in 0 ..< batch {
-                let o = i * c, y = dst + o, x = h + o
+                let o = i * c, y = dst + o, x = h + o, read = input.advanced(by: o), write = output.advanced(by: o)
                 if let src {
                     let v = src + o
-                    for f in 0 ..< c { y[f] = scale[f] * inv[f] * v[f] + p[f] * x[f] + q[f] }
+                    for f in 0 ..< c { y[f] = write(scale[f] * inv[f] * read(v[f], at: f) + p[f] * x[f] + q[f], at: f) }
                 } else {
-                    for f in 0 ..< c { y[f] = p[f] * x[f] + q[f] }
+                    for f in 0 ..< c { y[f] = write(p[f] * x[f] + q[f], at: f) }
                 }
             }
             return out
@@ -177,16 +214,16 @@ public final class BatchNorm: Layer {
         // Channels: each channel's sums, then its projection, while its planes are still in cache.
         parallelFor(c, valuesEach: batch * s) { range in
             for ch in range {
-                if needsSums { (sum[ch], dot[ch]) = channelSum(ch, src!, h, batch: batch) }
+                if needsSums { (sum[ch], dot[ch]) = channelSum(ch, src!, input, h, batch: batch) }
                 let k = scale[ch] * inv[ch]
                 let mean = training ? sum[ch] / n : 0, slope = training ? dot[ch] / n : 0
                 let a = addScale?[ch] ?? 0, b = addShift?[ch] ?? 0
                 for i in 0 ..< batch {
                     let o = (i * c + ch) * s
                     if let src {
-                        for j in o ..< o + s { dst[j] = k * (src[j] - mean - h[j] * slope) + a * h[j] + b }
+                        for j in o ..< o + s { dst[j] = output(k * (input(src[j], at: j) - mean - h[j] * slope) + a * h[j] + b, at: j) }
                     } else {
-                        for j in o ..< o + s { dst[j] = a * h[j] + b }
+                        for j in o ..< o + s { dst[j] = output(a * h[j] + b, at: j) }
                     }
                 }
             }
@@ -194,9 +231,9 @@ public final class BatchNorm: Layer {
         return out
     }
 
-    /// Per channel: first[c] = Σ v, second[c] = Σ v ⊙ x̂.
-    private func channelSums(
-        _ v: UnsafePointer<Float>, _ xhat: UnsafePointer<Float>, batch: Int,
+    /// Per channel: first[c] = Σ v, second[c] = Σ v ⊙ x̂, each element of v read as input(v).
+    private func channelSums<In: ElementGate>(
+        _ v: UnsafePointer<Float>, _ input: In, _ xhat: UnsafePointer<Float>, batch: Int,
         into first: UnsafeMutablePointer<Float>, _ second: UnsafeMutablePointer<Float>
     ) {
         let c = channels, s = spatial
@@ -204,27 +241,34 @@ public final class BatchNorm: Layer {
             first.update(repeating: 0, count: c)
             second.update(repeating: 0, count: c)
             for i in 0 ..< batch {
-                let vr = v + i * c, hr = xhat + i * c
+                let o = i * c, vr = v + o, hr = xhat + o, read = input.advanced(by: o)
                 for f in 0 ..< c {
-                    first[f] += vr[f]
-                    second[f] += vr[f] * hr[f]
+                    let value = read(vr[f], at: f)
+                    first[f] += value
+                    second[f] += value * hr[f]
                 }
             }
             return
         }
         parallelFor(c, valuesEach: batch * s) { range in
-            for ch in range { (first[ch], second[ch]) = channelSum(ch, v, xhat, batch: batch) }
+            for ch in range { (first[ch], second[ch]) = channelSum(ch, v, input, xhat, batch: batch) }
         }
     }
 
-    /// (Σ v, Σ v ⊙ x̂) over channel `ch` of a [B, C, S] pair: float within a plane, double across.
-    private func channelSum(_ ch: Int, _ v: UnsafePointer<Float>, _ xhat: UnsafePointer<Float>, batch: Int) -> (Float, Float) {
+    /// (Σ v, Σ v ⊙ x̂) over channel `ch` of a [B, C, S] pair, each element of v read as input(v):
+    /// float within a plane, double across.
+    private func channelSum<In: ElementGate>(_ ch: Int, _ v: UnsafePointer<Float>, _ input: In, _ xhat: UnsafePointer<Float>,
+                                             batch: Int) -> (Float, Float) {
         let c = channels, s = spatial
         var a: Double = 0, b: Double = 0
         for i in 0 ..< batch {
             let o = (i * c + ch) * s
             var pa: Float = 0, pb: Float = 0
-            fdfa_plane_sum_and_dot(v + o, xhat + o, s, &pa, &pb)
+            if let mask = input.mask {
+                fdfa_plane_masked_sum_and_dot(v + o, mask + o, xhat + o, s, &pa, &pb)
+            } else {
+                fdfa_plane_sum_and_dot(v + o, xhat + o, s, &pa, &pb)
+            }
             a += Double(pa)
             b += Double(pb)
         }
@@ -234,7 +278,7 @@ public final class BatchNorm: Layer {
     /// The forward pass over features (S = 1, BatchNorm1d): the same statistics as the per-channel
     /// loop, but every loop runs along a sample's contiguous feature row, so they vectorise.
     private func forwardFeatures(_ x: UnsafePointer<Float>, batch: Int, mode: Mode,
-                                 into y: UnsafeMutablePointer<Float>, normalized h: UnsafeMutablePointer<Float>) {
+                                 into y: UnsafeMutablePointer<Float>, normalized h: UnsafeMutablePointer<Float>, floor: Float) {
         let c = channels, mean = firstMoment.data, variance = secondMoment.data, inv = inverseDeviation.data
         if mode.isTraining {
             mean.update(repeating: 0, count: c)
@@ -275,7 +319,7 @@ public final class BatchNorm: Layer {
                 for f in 0 ..< c {
                     let v = (xr[f] - mean[f]) * inv[f]
                     hr[f] = v
-                    yr[f] = g[f] * v + b[f]
+                    yr[f] = max(g[f] * v + b[f], floor)
                 }
             }
         }

@@ -48,6 +48,10 @@ public final class Network {
         self.specs = specs
         self.layers = layers
         self.taps = taps
+        fusedPairs = layers.indices.map { i in
+            guard i + 1 < layers.count, let norm = layers[i] as? BatchNorm, let relu = layers[i + 1] as? ReLU else { return nil }
+            return BatchNormReLU(norm: norm, relu: relu)
+        }
         gradientNeeded = Self.gradientNeeds(layers, tapsReplaceIt: false)
         gradientNeededWithSignals = Self.gradientNeeds(layers, tapsReplaceIt: true)
     }
@@ -64,8 +68,16 @@ public final class Network {
     public func forward(_ x: Tensor, mode: Mode) -> Tensor {
         precondition(x.shape.count == inputShape.count + 1 && x.shape.dropFirst().elementsEqual(inputShape),
                      "input \(format(Array(x.shape.dropFirst()))) does not match the network's \(format(inputShape))")
-        var h = x
-        for layer in layers { h = layer.forward(h, mode: mode) }
+        var h = x, i = 0
+        while i < layers.count {
+            if let pair = fusedPairs[i] {
+                h = pair.forward(h, mode: mode)
+                i += 2
+            } else {
+                h = layers[i].forward(h, mode: mode)
+                i += 1
+            }
+        }
         return h
     }
 
@@ -73,13 +85,19 @@ public final class Network {
     /// and the parameters' directions and taps' perturbations in `seeds` (nil: none). `nil` when
     /// every tangent is zero.
     public func tangent(_ dx: Tensor? = nil, seeds: TangentSeeds? = nil) -> Tensor? {
-        var t = dx
-        for (i, layer) in layers.enumerated() {
-            if let tap = layer as? Tap {
+        var t = dx, i = 0
+        while i < layers.count {
+            if let pair = fusedPairs[i] {
+                t = pair.tangent(t, along: seeds?.layers[i] ?? [])
+                i += 2
+                continue
+            }
+            if let tap = layers[i] as? Tap {
                 t = tap.tangent(t, adding: seeds?.taps[tap.index - 1])
             } else {
-                t = layer.tangent(t, along: seeds?.layers[i] ?? [])
+                t = layers[i].tangent(t, along: seeds?.layers[i] ?? [])
             }
+            i += 1
         }
         return t
     }
@@ -90,11 +108,25 @@ public final class Network {
     @discardableResult
     public func backpropagate(_ error: Tensor, inputGradient: Bool = false,
                               atTap: (Tap, Tensor) -> Void = { _, _ in }) -> Tensor? {
-        var g: Tensor? = error
-        for (i, layer) in layers.enumerated().reversed() {
-            guard let dy = g else { break }   // nothing below needs a gradient
-            if let tap = layer as? Tap { atTap(tap, dy) }
-            g = layer.adjoint(dy, needInputGradient: needsGradient(below: i, tapsReplaceIt: false) || inputGradient)
+        backward(layers.indices, from: error, tapsReplaceIt: false, inputGradient: inputGradient, atTap: atTap)
+    }
+
+    /// The adjoints of the layers in `range`, from the top down, starting from `dy`: each layer is
+    /// asked for its input gradient where `needsGradient(below:tapsReplaceIt:)` (or `inputGradient`)
+    /// says so, and the pass stops where none is returned (nothing below needs one). Returns the
+    /// gradient at the bottom of the range. `atTap` sees what reaches each tap.
+    func backward(_ range: Range<Int>, from dy: Tensor, tapsReplaceIt: Bool, inputGradient: Bool = false,
+                  atTap: (Tap, Tensor) -> Void = { _, _ in }) -> Tensor? {
+        var g: Tensor? = dy, i = range.upperBound
+        while i > range.lowerBound, let dy = g {
+            if i - 2 >= range.lowerBound, let pair = fusedPairs[i - 2] {
+                i -= 2
+                g = pair.adjoint(dy, needInputGradient: needsGradient(below: i, tapsReplaceIt: tapsReplaceIt) || inputGradient)
+                continue
+            }
+            i -= 1
+            if let tap = layers[i] as? Tap { atTap(tap, dy) }
+            g = layers[i].adjoint(dy, needInputGradient: needsGradient(below: i, tapsReplaceIt: tapsReplaceIt) || inputGradient)
         }
         return g
     }
@@ -106,6 +138,10 @@ public final class Network {
     public func needsGradient(below i: Int, tapsReplaceIt: Bool) -> Bool {
         tapsReplaceIt ? gradientNeededWithSignals[i] : gradientNeeded[i]
     }
+
+    /// At the index of every BatchNorm directly followed by a ReLU, the pair: the passes above run
+    /// it as one (`BatchNormReLU`), with the same numbers as its two layers apart.
+    let fusedPairs: [BatchNormReLU?]
 
     /// `needsGradient` for every layer, worked out once (a step must not build arrays).
     private let gradientNeeded: [Bool], gradientNeededWithSignals: [Bool]

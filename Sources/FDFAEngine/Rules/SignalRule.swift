@@ -27,23 +27,19 @@ public class SignalRule {
     /// segment. Returns whether every gradient is finite. A layer is asked for its input gradient only
     /// when a layer with parameters below uses it before a tap would discard it.
     public func computeGradients(error e: Tensor, outputTangent d: Tensor?) -> Bool {
-        let layers = network.layers, segments = backwardSegments.segments
+        let segments = backwardSegments.segments
         // The buffers first, one after the other: the segments below may run side by side.
         for tap in network.taps { signals[tap.index - 1] = signalBuffers[tap.index - 1].tensor([e.batch] + tap.inputShape) }
         return withUnsafeTemporaryAllocation(of: Bool.self, capacity: segments.count) { finite in
             backwardSegments.forEach { s in
                 let segment = segments[s]
-                var g: Tensor? = e
+                var g = e
                 if let tap = segment.tap {
                     let delta = signals[tap.index - 1]!
                     fillSignal(delta, at: tap, error: e, outputTangent: d)
                     g = delta
                 }
-                // Below the first layer with parameters nothing needs a gradient (g is nil).
-                for i in segment.layers.reversed() {
-                    guard let dy = g else { break }
-                    g = layers[i].adjoint(dy, needInputGradient: network.needsGradient(below: i, tapsReplaceIt: true))
-                }
+                _ = network.backward(segment.layers, from: g, tapsReplaceIt: true)
                 var ok = segment.gradients.allSatisfy(isFinite)
                 if let tap = segment.tap, let feedback = computeFeedbackGradient(at: tap, error: e, outputTangent: d) {
                     ok = ok && isFinite(feedback)
