@@ -86,8 +86,9 @@ final class ConvolutionTests: XCTestCase {
     /// The oneDNN path (primitives) against the im2col reference, on the same layer and operands:
     /// forward, every combination of tangent terms, and the adjoint, for strides, paddings, channel
     /// counts that are and are not multiples of oneDNN's 16-channel blocks, and batches cut into
-    /// uneven blocks (19 into blocks of one or two samples, 150 into blocks of 9 and 10); 3×3 layers
-    /// of stride 1 run Winograd's algorithm where oneDNN has it.
+    /// uneven blocks (on the primitives, 19 into calls of two and three samples, 150 into blocks of
+    /// 18 and 19 taken in calls of six and seven); 3×3 layers of stride 1 run Winograd's algorithm
+    /// where oneDNN has it.
     func testPrimitivesMatchTheIm2colReference() {
         let saved = BLAS.library
         defer { BLAS.library = saved }

@@ -13,12 +13,15 @@ import CKernels
 /// How it runs: on oneDNN's convolution primitives when `BLAS.library` is oneDNN (forward,
 /// backward-data, backward-weights; ConvolutionPrimitives.swift; Winograd's algorithm for 3×3
 /// kernels of stride 1 where oneDNN has it), otherwise on the reference below: im2col and one
-/// GEMM per sample, on the same library as every other product. Both cut
-/// the batch into `sampleBlocks` contiguous blocks of samples, which fdfa's threads claim, and
-/// handle one sample at a time on one thread, so the sample's operands stay in the core's cache.
-/// In the reference a thread builds a sample's columns into its own buffer and W · cols(x_s) lands
-/// in y_s's own layout with nothing to reshuffle. Each block adds up its own share of dW and db; the
-/// shares are then added in block order, so the numbers do not depend on the number of threads.
+/// GEMM per sample, on the same library as every other product. Both cut the batch into a fixed
+/// number of contiguous blocks of samples, which fdfa's threads claim. The reference handles one
+/// sample at a time, so the sample's operands stay in the core's cache: a thread builds a sample's
+/// columns into its own buffer and W · cols(x_s) lands in y_s's own layout with nothing to
+/// reshuffle. The primitives take a block's samples in calls of up to `samplesPerCall`: Winograd's
+/// algorithm transforms the weights on every call, and pays only when a call has several samples
+/// (AlexNet's BP step measured 1.18 s with eight a call, 2.15 s with one, 1.52 s on the direct
+/// kernels, which do not care). Each block adds up its own share of dW and db; the shares are then
+/// added in block order, so the numbers do not depend on the number of threads.
 public final class Conv2d: Layer {
     public let outputs: Int
     public let weight: Parameter
@@ -35,15 +38,25 @@ public final class Conv2d: Layer {
     private var columns = Workspace()
     /// Each block's share of the weight and bias gradients.
     private var blockGradients = Workspace()
-    /// Each thread's weight and bias gradients of one sample (the oneDNN path).
-    private var sampleGradients = Workspace()
-    /// oneDNN's primitives, made on the first step that runs on oneDNN (and again if the threads
-    /// change); nil where oneDNN cannot make them, and the layer runs the reference.
-    private var primitives: ConvolutionPrimitives?
+    /// Each thread's weight and bias gradients of one call (the oneDNN path).
+    private var callGradients = Workspace()
+    /// oneDNN's primitives by samples per call, made on the first step that needs that size (and
+    /// again if the threads change); nil where oneDNN cannot make them, and the layer runs the reference.
+    private var primitives: [Int: ConvolutionPrimitives?] = [:]
     /// The thread count `primitives` were made (or refused) for; 0 before the first try.
     private var primitivesThreads = 0
-    /// Blocks a batch is cut into (fixed, so that the gradients' sums do not depend on the threads).
+    /// Whether the last batch ran on oneDNN's primitives (for the tests).
+    private(set) var runsOnPrimitives = false
+    /// Whether those primitives run Winograd's algorithm (for the tests).
+    var runsWinograd: Bool { runsOnPrimitives && primitives.values.contains { $0?.isWinograd == true } }
+    /// Blocks a batch is cut into on the reference (fixed, so that the gradients' sums do not depend
+    /// on the threads).
     static let sampleBlocks = 16
+    /// Blocks on the primitives: fewer and larger, so that a call has several samples (a batch of
+    /// 64 makes eight calls of eight).
+    static let primitiveBlocks = 8
+    /// The most samples one call of the primitives takes (their buffers grow with it).
+    static let samplesPerCall = 8
 
     /// PyTorch's default initialisation: W and b uniform in ±1/sqrt(inputs·k·k).
     init(geometry: WindowGeometry, outputs: Int, rng: inout Random) {
@@ -83,12 +96,12 @@ public final class Conv2d: Layer {
     public func forward(_ x: Tensor, mode: Mode) -> Tensor {
         input = x
         let y = output.tensor([x.batch] + outputShape)
-        if let p = oneDNN() {
+        if onPrimitives(x.batch) {
             recordProducts(x.batch, [(false, false)])
-            p.setWeights(.layer, weight.value.data)
+            setWeights(.layer, weight.value.data, batch: x.batch)
             let g = geometry, b = bias.value.data, count = outputs * g.outputArea
-            forEachBlock(x.batch) { samples, _, _, _ in
-                for s in samples { p.forward(x.data + s * g.inputCount, .layer, bias: b, into: y.data + s * count) }
+            forEachCall(x.batch) { samples, _, _, p in
+                p.forward(x.data + samples.lowerBound * g.inputCount, .layer, bias: b, into: y.data + samples.lowerBound * count)
             }
             return y
         }
@@ -109,9 +122,9 @@ public final class Conv2d: Layer {
         let dW = directions.direction(0), db = directions.direction(1)
         guard dx != nil || dW != nil || db != nil else { return nil }
         let dy = outputTangent.tensor([x.batch] + outputShape)
-        if let p = oneDNN(), dx != nil || dW != nil {
+        if dx != nil || dW != nil, onPrimitives(x.batch) {
             recordProducts(x.batch, Array(repeating: (false, false), count: (dx == nil ? 0 : 1) + (dW == nil ? 0 : 1)))
-            tangentOnPrimitives(p, x: x, dx: dx, dW: dW, db: db, into: dy)
+            tangentOnPrimitives(x: x, dx: dx, dW: dW, db: db, into: dy)
             return dy
         }
         let g = geometry, o = outputs, area = g.outputArea, w = weight.value.data
@@ -140,11 +153,12 @@ public final class Conv2d: Layer {
         let x = input!
         let o = outputs, patch = geometry.patchSize
         let dx = needInputGradient ? inputGradient.tensor(x.shape) : nil
-        let blocks = blockCount(x.batch), shareSize = o * patch + o
+        let primitive = onPrimitives(x.batch)
+        let blocks = blockCount(x.batch, onPrimitives: primitive), shareSize = o * patch + o
         let shares = blockGradients.tensor([blocks, shareSize]).data
-        if let p = oneDNN() {
+        if primitive {
             recordProducts(x.batch, [(false, true)] + (dx == nil ? [] : [(true, false)]))
-            adjointOnPrimitives(p, x: x, dy: dy, dx: dx, shares: shares)
+            adjointOnPrimitives(x: x, dy: dy, dx: dx, shares: shares)
         } else {
             adjointOnColumns(x: x, dy: dy, dx: dx, shares: shares)
         }
@@ -185,56 +199,59 @@ public final class Conv2d: Layer {
 
     // MARK: On oneDNN's primitives
 
-    /// The layer's primitives when products run on oneDNN and it can make them; nil otherwise.
-    private func oneDNN() -> ConvolutionPrimitives? {
-        guard BLAS.library == .onednn else { return nil }
+    /// Whether this batch runs on oneDNN: products run there and the layer has (or can now make)
+    /// the primitives for every call size the batch is cut into.
+    private func onPrimitives(_ batch: Int) -> Bool {
+        runsOnPrimitives = false
+        guard BLAS.library == .onednn else { return false }
         if primitivesThreads != Threads.count {
-            primitives = ConvolutionPrimitives(geometry, outputs: outputs, threads: Threads.count)
+            primitives = [:]
             primitivesThreads = Threads.count
         }
-        return primitives
+        var made = true
+        forEachCallSize(batch) { samples in
+            if primitives[samples] == nil {
+                primitives[samples] = ConvolutionPrimitives(geometry, outputs: outputs, samples: samples, threads: Threads.count)
+            }
+            made = made && primitives[samples]! != nil
+        }
+        runsOnPrimitives = made
+        return made
     }
 
-    /// Whether the last call ran on oneDNN's primitives (for the tests).
-    var runsOnPrimitives: Bool { BLAS.library == .onednn && primitives != nil }
-    /// Whether those run Winograd's algorithm (for the tests).
-    var runsWinograd: Bool { runsOnPrimitives && primitives!.isWinograd }
+    /// Brings weights (or a direction) into the layouts of the primitives this batch uses.
+    private func setWeights(_ which: ConvolutionPrimitives.Weights, _ w: UnsafePointer<Float>, batch: Int) {
+        forEachCallSize(batch) { primitives[$0]!!.setWeights(which, w) }
+    }
 
     /// dy = conv(dx, W) + conv(x, dW) + db, the terms whose directions are given (dx or dW is).
-    private func tangentOnPrimitives(_ p: ConvolutionPrimitives, x: Tensor, dx: Tensor?, dW: Tensor?, db: Tensor?,
-                                     into dy: Tensor) {
-        if dx != nil { p.setWeights(.layer, weight.value.data) }
-        if let dW { p.setWeights(.direction, dW.data) }
+    private func tangentOnPrimitives(x: Tensor, dx: Tensor?, dW: Tensor?, db: Tensor?, into dy: Tensor) {
+        if dx != nil { setWeights(.layer, weight.value.data, batch: x.batch) }
+        if let dW { setWeights(.direction, dW.data, batch: x.batch) }
         let g = geometry, count = outputs * g.outputArea, bias = db.map { UnsafePointer($0.data) }
-        forEachBlock(x.batch) { samples, _, _, _ in
-            for s in samples {
-                let xs = x.data + s * g.inputCount, ys = dy.data + s * count
-                if let dx {
-                    let dxs = dx.data + s * g.inputCount
-                    p.forward(dxs, .layer, plus: dW == nil ? nil : xs, .direction, bias: bias, into: ys)
-                } else {
-                    p.forward(xs, .direction, bias: bias, into: ys)
-                }
+        forEachCall(x.batch) { samples, _, _, p in
+            let s = samples.lowerBound, xs = x.data + s * g.inputCount, ys = dy.data + s * count
+            if let dx {
+                p.forward(dx.data + s * g.inputCount, .layer, plus: dW == nil ? nil : xs, .direction, bias: bias, into: ys)
+            } else {
+                p.forward(xs, .direction, bias: bias, into: ys)
             }
         }
     }
 
     /// The adjoint on the primitives: each block's dW and db into its share, dx by backward-data.
-    private func adjointOnPrimitives(_ p: ConvolutionPrimitives, x: Tensor, dy: Tensor, dx: Tensor?,
-                                     shares: UnsafeMutablePointer<Float>) {
-        if dx != nil { p.setWeights(.layer, weight.value.data) }
+    private func adjointOnPrimitives(x: Tensor, dy: Tensor, dx: Tensor?, shares: UnsafeMutablePointer<Float>) {
+        if dx != nil { setWeights(.layer, weight.value.data, batch: x.batch) }
         let g = geometry, o = outputs, count = o * g.outputArea, weights = o * g.patchSize, shareSize = weights + o
-        let sampleShares = sampleGradients.tensor([Threads.count, shareSize]).data
-        forEachBlock(x.batch) { samples, block, _, _ in
-            let share = shares + block * shareSize, mine = sampleShares + Threads.current * shareSize
-            for s in samples {
-                let xs = x.data + s * g.inputCount, dys = dy.data + s * count
-                // The block's first sample writes its share; the others add theirs onto it.
-                let into = s == samples.lowerBound ? share : mine
-                p.backwardWeights(xs, dys, into: into, into + weights)
-                if into == mine { BLAS.axpy(1, mine, share, count: shareSize) }
-                if let dx { p.backwardData(dys, into: dx.data + s * g.inputCount) }
-            }
+        let callShares = callGradients.tensor([Threads.count, shareSize]).data
+        forEachCall(x.batch) { samples, block, first, p in
+            let s = samples.lowerBound, xs = x.data + s * g.inputCount, dys = dy.data + s * count
+            // The block's first call writes its share; the others add theirs onto it.
+            let share = shares + block * shareSize, mine = callShares + Threads.current * shareSize
+            let into = first ? share : mine
+            p.backwardWeights(xs, dys, into: into, into + weights)
+            if !first { BLAS.axpy(1, mine, share, count: shareSize) }
+            if let dx { p.backwardData(dys, into: dx.data + s * g.inputCount) }
         }
     }
 
@@ -255,8 +272,11 @@ public final class Conv2d: Layer {
 
     // MARK: Blocks of samples
 
-    /// How many blocks a batch is cut into: at most `sampleBlocks`, at least one sample each.
-    private func blockCount(_ batch: Int) -> Int { max(1, min(batch, Self.sampleBlocks)) }
+    /// How many blocks a batch is cut into: at most `sampleBlocks` (`primitiveBlocks` on the
+    /// primitives), at least one sample each.
+    private func blockCount(_ batch: Int, onPrimitives: Bool) -> Int {
+        max(1, min(batch, onPrimitives ? Self.primitiveBlocks : Self.sampleBlocks))
+    }
 
     /// Runs `body` once per block of samples, blocks spread over fdfa's threads, with the two
     /// column buffers (patch × pixels, one sample's) of the thread that runs the block.
@@ -264,12 +284,43 @@ public final class Conv2d: Layer {
         _ batch: Int,
         _ body: (_ samples: Range<Int>, _ block: Int, _ cols: UnsafeMutablePointer<Float>, _ spare: UnsafeMutablePointer<Float>) -> Void
     ) {
-        let blocks = blockCount(batch), size = geometry.patchSize * geometry.outputArea
+        let size = geometry.patchSize * geometry.outputArea
         let buffers = columns.tensor([Threads.count, 2, size]).data
-        parallelParts(blocks) { block, blocks in
+        parallelParts(blockCount(batch, onPrimitives: false)) { block, blocks in
             let cols = buffers + Threads.current * 2 * size
             body(chunk(block, of: blocks, count: batch), block, cols, cols + size)
         }
+    }
+
+    /// Runs `body` once per call of the primitives: every block's samples cut into near-equal runs
+    /// of at most `samplesPerCall`, blocks spread over fdfa's threads; `first` marks a block's first
+    /// run, and `p` are the primitives made for the run's size.
+    private func forEachCall(
+        _ batch: Int, _ body: (_ samples: Range<Int>, _ block: Int, _ first: Bool, _ p: ConvolutionPrimitives) -> Void
+    ) {
+        parallelParts(blockCount(batch, onPrimitives: true)) { block, blocks in
+            let samples = chunk(block, of: blocks, count: batch)
+            let runs = (samples.count + Self.samplesPerCall - 1) / Self.samplesPerCall
+            for run in 0 ..< runs {
+                let part = chunk(run, of: runs, count: samples.count)
+                body(samples.lowerBound + part.lowerBound ..< samples.lowerBound + part.upperBound, block, run == 0,
+                     primitives[part.count]!!)
+            }
+        }
+    }
+
+    /// Calls `body` once with every run size `forEachCall` cuts a batch into: blocks are of two
+    /// sizes at most (`chunk`), and so are the runs of each.
+    private func forEachCallSize(_ batch: Int, _ body: (Int) -> Void) {
+        let blocks = blockCount(batch, onPrimitives: true), small = batch / blocks, large = (batch + blocks - 1) / blocks
+        let runsOfSmall = (small + Self.samplesPerCall - 1) / Self.samplesPerCall
+        let runsOfLarge = (large + Self.samplesPerCall - 1) / Self.samplesPerCall
+        let s0 = small / runsOfSmall, s1 = (small + runsOfSmall - 1) / runsOfSmall
+        let s2 = large / runsOfLarge, s3 = (large + runsOfLarge - 1) / runsOfLarge
+        body(s0)
+        if s1 != s0 { body(s1) }
+        if s2 != s0 && s2 != s1 { body(s2) }
+        if s3 != s0 && s3 != s1 && s3 != s2 { body(s3) }
     }
 
     /// y[c, :] += v[c] for one sample's [outputs, pixels].
