@@ -299,28 +299,33 @@ public final class Conv2d: Layer {
         _ batch: Int, _ body: (_ samples: Range<Int>, _ block: Int, _ first: Bool, _ p: ConvolutionPrimitives) -> Void
     ) {
         parallelParts(blockCount(batch, onPrimitives: true)) { block, blocks in
-            let samples = chunk(block, of: blocks, count: batch)
-            let runs = (samples.count + Self.samplesPerCall - 1) / Self.samplesPerCall
-            for run in 0 ..< runs {
-                let part = chunk(run, of: runs, count: samples.count)
-                body(samples.lowerBound + part.lowerBound ..< samples.lowerBound + part.upperBound, block, run == 0,
-                     primitives[part.count]!!)
+            Self.forEachRun(of: chunk(block, of: blocks, count: batch)) { run, first in
+                body(run, block, first, primitives[run.count]!!)
             }
         }
     }
 
-    /// Calls `body` once with every run size `forEachCall` cuts a batch into: blocks are of two
-    /// sizes at most (`chunk`), and so are the runs of each.
+    /// A block's samples cut into near-equal runs of at most `samplesPerCall`; `first` marks the first.
+    private static func forEachRun(of samples: Range<Int>, _ body: (_ run: Range<Int>, _ first: Bool) -> Void) {
+        let runs = (samples.count + samplesPerCall - 1) / samplesPerCall
+        for run in 0 ..< runs {
+            let part = chunk(run, of: runs, count: samples.count)
+            body(samples.lowerBound + part.lowerBound ..< samples.lowerBound + part.upperBound, run == 0)
+        }
+    }
+
+    /// Calls `body` once with every run size `forEachCall` cuts a batch into (sizes are at most
+    /// `samplesPerCall`, so one bit each records the sizes already seen).
     private func forEachCallSize(_ batch: Int, _ body: (Int) -> Void) {
-        let blocks = blockCount(batch, onPrimitives: true), small = batch / blocks, large = (batch + blocks - 1) / blocks
-        let runsOfSmall = (small + Self.samplesPerCall - 1) / Self.samplesPerCall
-        let runsOfLarge = (large + Self.samplesPerCall - 1) / Self.samplesPerCall
-        let s0 = small / runsOfSmall, s1 = (small + runsOfSmall - 1) / runsOfSmall
-        let s2 = large / runsOfLarge, s3 = (large + runsOfLarge - 1) / runsOfLarge
-        body(s0)
-        if s1 != s0 { body(s1) }
-        if s2 != s0 && s2 != s1 { body(s2) }
-        if s3 != s0 && s3 != s1 && s3 != s2 { body(s3) }
+        let blocks = blockCount(batch, onPrimitives: true)
+        var seen: UInt = 0
+        for block in 0 ..< blocks {
+            Self.forEachRun(of: chunk(block, of: blocks, count: batch)) { run, _ in
+                guard seen & 1 << run.count == 0 else { return }
+                seen |= 1 << run.count
+                body(run.count)
+            }
+        }
     }
 
     /// y[c, :] += v[c] for one sample's [outputs, pixels].
