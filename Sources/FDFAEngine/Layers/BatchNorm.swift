@@ -80,10 +80,16 @@ public final class BatchNorm: Layer {
 
     /// The tangent with the ReLU above applied as it is written: dy ⊙ `mask` into `out` (the ReLU's tangent).
     func tangent(_ dx: Tensor?, along directions: [Tensor?], rectifiedBy mask: ReLU.Mask, into out: Tensor) -> Tensor? {
+        tangent(dx, along: directions, writing: mask, into: out)
+    }
+
+    /// The tangent, each value written as `output`(dy) into `out`; nil when every direction is zero.
+    private func tangent<Out: ElementGate>(_ dx: Tensor?, along directions: [Tensor?], writing output: Out,
+                                           into out: @autoclosure () -> Tensor) -> Tensor? {
         let dg = directions.direction(0), db = directions.direction(1)
         guard dx != nil || dg != nil || db != nil else { return nil }
         return project(dx, xhat: normalized!, scale: gamma.value.data, addScale: dg?.data, addShift: db?.data,
-                       reading: ReLU.Open(), writing: mask, into: out)
+                       reading: ReLU.Open(), writing: output, into: out())
     }
 
     /// The adjoint of dy ⊙ `mask`, the ReLU above's adjoint applied as dy is read.
@@ -147,10 +153,7 @@ public final class BatchNorm: Layer {
     }
 
     public func tangent(_ dx: Tensor?, along directions: [Tensor?]) -> Tensor? {
-        let dg = directions.direction(0), db = directions.direction(1)
-        guard dx != nil || dg != nil || db != nil else { return nil }
-        return project(dx, xhat: normalized!, scale: gamma.value.data, addScale: dg?.data, addShift: db?.data,
-                       reading: ReLU.Open(), writing: ReLU.Open(), into: outputTangent.tensor(normalized!.shape))
+        tangent(dx, along: directions, writing: ReLU.Open(), into: outputTangent.tensor(normalized!.shape))
     }
 
     public func adjoint(_ dy: Tensor, needInputGradient: Bool) -> Tensor? {
