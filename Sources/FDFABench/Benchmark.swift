@@ -42,6 +42,8 @@ public enum Benchmark {
         public let peakMilliseconds: Double
         /// Resident set size of the process after the case, MiB.
         public let residentMegabytes: Double
+        /// Median milliseconds of each phase of the timed steps (`StepClock.Phase`, by raw value).
+        public let phaseMilliseconds: [Double]
         public var ratio: Double { stepMilliseconds / floorMilliseconds }
         public var peakRatio: Double { stepMilliseconds / peakMilliseconds }
 
@@ -110,14 +112,20 @@ public enum Benchmark {
         for _ in 0 ..< warmup { floor.run() }
         let peak = peakFlopsPerSecond()
         var steps: [Double] = [], floors: [Double] = []
+        let clock = StepClock()
+        trainer.clock = clock
+        var phases = StepClock.Phase.allCases.map { _ in [Double]() }
         for _ in 0 ..< max(repeats, 1) {
+            clock.reset()
             steps.append(try milliseconds { try trainer.step(images: images, labels: labels) })
+            for phase in StepClock.Phase.allCases { phases[phase.rawValue].append(clock.seconds[phase.rawValue] * 1e3) }
             floors.append(milliseconds { floor.run() })
         }
         let stepFlops = flops(of: shapes)
         return Result(arch: c.arch, rule: c.rule, batch: c.batch, stepMilliseconds: median(steps),
                       floorMilliseconds: median(floors), flops: stepFlops,
-                      peakMilliseconds: stepFlops / peak * 1e3, residentMegabytes: residentMegabytes())
+                      peakMilliseconds: stepFlops / peak * 1e3, residentMegabytes: residentMegabytes(),
+                      phaseMilliseconds: phases.map(median))
     }
 
     /// The recorded sgemm calls of a step, replayed on buffers as large as the largest operands

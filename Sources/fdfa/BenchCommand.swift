@@ -26,6 +26,9 @@ struct BenchCommand: ParsableCommand {
     /// Where a step's time goes: each layer's forward, tangent and adjoint timed alone.
     @Flag(help: "After each case, time every layer's forward, tangent and adjoint alone.")
     var layers = false
+    /// Where a step's time goes: its phases, timed as the step runs them.
+    @Flag(help: "After each case, the step's phases (perturbations, forward, tangent, loss, gradients, updates) as they ran in the timed steps.")
+    var phases = false
 
     var archs: [String] { get throws {
         try CommaList.parse(arch, option: "--arch", expected: "one of " + Benchmark.architectures.joined(separator: ", ")) {
@@ -74,6 +77,7 @@ struct BenchCommand: ParsableCommand {
                             format: " %6d %9.2f %9.2f %7.2f %7.1f %8.3f %11.2f %8.1f", b,
                             result.stepMilliseconds, result.floorMilliseconds, result.ratio, result.flops / 1e6,
                             result.peakMilliseconds, result.peakRatio, result.residentMegabytes))
+                    if phases { for line in json ? result.phaseJSON() : result.phaseTable() { emit(line) } }
                     if layers {
                         let c = Benchmark.Case(arch: a, rule: r, batch: b)
                         let profile = LayerProfile(try Benchmark.network(arch: a, rule: r), batch: b, warmup: warmup,

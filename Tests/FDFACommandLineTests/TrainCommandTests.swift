@@ -195,6 +195,29 @@ final class TrainCommandTests: CommandLineTestCase {
         XCTAssertTrue(table.stdout.contains("all layers' maps"), table.stdout)
     }
 
+    func testBenchCutsTheStepIntoItsPhases() throws {
+        let run = try FDFAProcess.run(["bench", "--arch", "fc2", "--rule", "FDFA", "--warmup", "0", "--repeats", "2", "--phases", "--json"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let objects = try run.stdout.split(separator: "\n").map {
+            try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
+        }
+        XCTAssertEqual(objects.count, 1 + 7)
+        let step = try XCTUnwrap(objects[0]["step_ms"] as? Double)
+        let phases = objects.dropFirst()
+        XCTAssertEqual(phases.map { $0["phase"] as? String },
+                       ["perturbations", "forward", "tangent", "loss", "gradients", "update", "rule update"])
+        XCTAssertGreaterThan(phases[2]["ms"] as! Double, 0)   // FDFA's forward pass
+        XCTAssertGreaterThan(phases[3]["ms"] as! Double, 0)   // and its tangent
+        // Medians of the parts of two steps against the median step: close, not equal.
+        let sum = phases.reduce(0) { $0 + ($1["ms"] as! Double) }
+        XCTAssertEqual(sum, step, accuracy: 0.5 * step)
+        let table = try FDFAProcess.run(["bench", "--arch", "fc2", "--rule", "BP", "--warmup", "0", "--repeats", "1", "--phases"])
+        XCTAssertEqual(table.status, 0, table.stderr)
+        for name in ["perturbations", "forward", "tangent", "gradients", "rule update", "phases "] {
+            XCTAssertTrue(table.stdout.contains(name), table.stdout)
+        }
+    }
+
     /// The arguments line and the dry-run row as the original writes them (its own CSV in the fixtures).
     func testArgumentsAndDryRunRowAreLoggedAsTheOriginalLogsThem() throws {
         let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

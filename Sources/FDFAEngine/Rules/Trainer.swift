@@ -37,6 +37,9 @@ public final class Trainer {
     public var steps = 0
     /// Epochs finished so far (each one multiplied the learning rate by gamma).
     public var epochs = 0
+    /// When set, every step adds the time of each of its phases to it (`computeGradients` and
+    /// `applyUpdates` called apart add theirs too; `measureGradients` does not).
+    public var clock: StepClock?
 
     /// The rule's signal δ_l at each tap from the last `computeGradients` (nil for BP and FG-W).
     public var signals: [Tensor?] { learningRule.signals }
@@ -95,6 +98,7 @@ public final class Trainer {
         let result = try computeGradients(images: images, labels: labels)
         applyUpdates()
         steps += 1
+        clock?.finishStep()
         return result
     }
 
@@ -108,7 +112,7 @@ public final class Trainer {
         if updateStatistics { for (live, saved) in statistics { saved.assign(live) } }
         do {
             return try gradients(images: images, labels: labels, updateStatistics: updateStatistics, drawing: &rng,
-                                 perturb: drawsPerturbations)
+                                 perturb: drawsPerturbations, clock: clock)
         } catch {
             rng = drawn
             if updateStatistics { for (live, saved) in statistics { live.assign(saved) } }
@@ -125,11 +129,13 @@ public final class Trainer {
     public func measureGradients(images: Tensor, labels: [Int32], drawing generator: inout Random) throws -> StepResult {
         let supplied = learningRule.seeds?.taps
         defer { if let supplied { learningRule.seeds?.taps = supplied } }
-        return try gradients(images: images, labels: labels, updateStatistics: false, drawing: &generator, perturb: true)
+        return try gradients(images: images, labels: labels, updateStatistics: false, drawing: &generator, perturb: true,
+                             clock: nil)
     }
 
     private func gradients(images: Tensor, labels: [Int32], updateStatistics: Bool,
-                           drawing generator: inout Random, perturb: Bool) throws -> StepResult {
+                           drawing generator: inout Random, perturb: Bool, clock: StepClock?) throws -> StepResult {
+        clock?.start()
         let batch = images.batch, number = steps + 1
         if batch < 2, normalizesFeatures {
             throw RuleError("a batch of 1 in training mode with BatchNorm over features: every normalised value is 0, "
@@ -138,20 +144,28 @@ public final class Trainer {
         if learningRule.seeds != nil {
             if perturb { learningRule.perturb(batch: batch, rng: &generator) } else { try learningRule.checkPerturbations(batch: batch) }
         }
+        clock?.lap(.perturbations)
         let logits = network.forward(images, mode: .training(updateStatistics: updateStatistics))
+        clock?.lap(.forward)
         outputTangent = learningRule.seeds.flatMap { network.tangent(nil, seeds: $0) }
+        clock?.lap(.tangent)
         let result = loss.evaluate(logits: logits, labels: labels)
         guard result.loss.isFinite else { throw DivergenceError(step: number, quantity: "loss (\(result.loss))") }
         if let d = outputTangent, !isFinite(d) { throw DivergenceError(step: number, quantity: "tangent of the logits") }
+        clock?.lap(.loss)
         let checkedFinite = learningRule.computeGradients(error: result.error, outputTangent: outputTangent)
         if !checkedFinite, let bad = firstNonFiniteGradient() { throw DivergenceError(step: number, quantity: bad) }
+        clock?.lap(.gradients)
         return StepResult(loss: result.loss, correct: result.correct, batch: batch)
     }
 
     /// The second half of a step: Adam on the parameters, then the rule's own update.
     public func applyUpdates() {
+        clock?.start()
         optimizer.update(values: values, gradients: gradients)
+        clock?.lap(.update)
         learningRule.applyUpdates(outputTangent: outputTangent)
+        clock?.lap(.ruleUpdate)
     }
 
     /// Ends an epoch: the learning rate of the forward parameters is multiplied by gamma (StepLR).
