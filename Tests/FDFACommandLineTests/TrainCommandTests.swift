@@ -165,12 +165,9 @@ final class TrainCommandTests: CommandLineTestCase {
     }
 
     func testBenchPrintsJSONLines() throws {
-        let run = try FDFAProcess.run(["bench", "--arch", "fc2", "--rule", "BP,FDFA", "--warmup", "1", "--repeats", "2", "--json"])
-        XCTAssertEqual(run.status, 0, run.stderr)
-        let lines = run.stdout.split(separator: "\n")
-        XCTAssertEqual(lines.count, 2)
-        for line in lines {
-            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+        let objects = try benchJSON(["--arch", "fc2", "--rule", "BP,FDFA", "--warmup", "1", "--repeats", "2"])
+        XCTAssertEqual(objects.count, 2)
+        for object in objects {
             for key in ["arch", "rule", "batch", "step_ms", "floor_ms", "ratio", "rss_mb"] { XCTAssertNotNil(object[key], key) }
             XCTAssertGreaterThan(object["step_ms"] as! Double, 0)
         }
@@ -178,12 +175,17 @@ final class TrainCommandTests: CommandLineTestCase {
 
     /// `--layers`: under each case, a row per layer of its network (fc2: flatten, then two blocks of
     /// linear, BatchNorm, ReLU and tap, then the output layer), as JSON lines or a table.
-    func testBenchProfilesEveryLayer() throws {
-        let run = try FDFAProcess.run(["bench", "--arch", "fc2", "--rule", "BP", "--warmup", "0", "--repeats", "1", "--layers", "--json"])
+    /// The objects `fdfa bench ARGS --json` prints, one a line.
+    private func benchJSON(_ arguments: [String]) throws -> [[String: Any]] {
+        let run = try FDFAProcess.run(["bench"] + arguments + ["--json"])
         XCTAssertEqual(run.status, 0, run.stderr)
-        let objects = try run.stdout.split(separator: "\n").map {
+        return try run.stdout.split(separator: "\n").map {
             try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
         }
+    }
+
+    func testBenchProfilesEveryLayer() throws {
+        let objects = try benchJSON(["--arch", "fc2", "--rule", "BP", "--warmup", "0", "--repeats", "1", "--layers"])
         XCTAssertEqual(objects.count, 1 + 10)
         XCTAssertNotNil(objects[0]["step_ms"])
         XCTAssertEqual(objects.dropFirst().map { $0["layer"] as? Int }, Array(0 ..< 10))
@@ -196,11 +198,7 @@ final class TrainCommandTests: CommandLineTestCase {
     }
 
     func testBenchCutsTheStepIntoItsPhases() throws {
-        let run = try FDFAProcess.run(["bench", "--arch", "fc2", "--rule", "FDFA", "--warmup", "0", "--repeats", "2", "--phases", "--json"])
-        XCTAssertEqual(run.status, 0, run.stderr)
-        let objects = try run.stdout.split(separator: "\n").map {
-            try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
-        }
+        let objects = try benchJSON(["--arch", "fc2", "--rule", "FDFA", "--warmup", "0", "--repeats", "2", "--phases"])
         XCTAssertEqual(objects.count, 1 + 7)
         let step = try XCTUnwrap(objects[0]["step_ms"] as? Double)
         let phases = objects.dropFirst()
