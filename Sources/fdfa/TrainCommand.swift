@@ -128,6 +128,7 @@ struct TrainCommand: ParsableCommand {
         let seeds = SeedPlan(flag: seed)
         let model = ReferenceModel(dataset: dataset, conv: conv, hiddenLayers: hiddenLayers, rule: rule)
         let run = try makeRun(model, data: data, seeds: seeds)
+        if timing { run.trainer.clock = spent.phases }
         let log = try openLog(run, spent: &spent)
         let tracker = try makeTracker(run, model: model, log: log, seed: seeds.rule)
         defer { tracker?.close() }

@@ -45,8 +45,11 @@ final class TrainCommandTests: CommandLineTestCase {
         let timed = try train(["--epochs", "1", "--train-mode", "FDFA", "--timing"])
         XCTAssertEqual(timed.status, 0, timed.stderr)
         XCTAssertEqual(timed.stdout, plain.stdout)
-        let line = #"^Timing: \d+\.\d\d s in all: loading \d+\.\d\d s, 2 evaluations \d+\.\d\d s, 32 steps \d+\.\d\d s \(\d+\.\d\d ms a step\), batches \d+\.\d\d s, the rest \d+\.\d\d s\n$"#
+        let line = #"^Timing: \d+\.\d\d s in all: loading \d+\.\d\d s, 2 evaluations \d+\.\d\d s, 32 steps \d+\.\d\d s \(\d+\.\d\d ms a step\), batches \d+\.\d\d s, the rest \d+\.\d\d s\n"#
         XCTAssertNotNil(timed.stderr.range(of: line, options: .regularExpression), timed.stderr)
+        // Then the phases of a step, those an FDFA step runs among them.
+        let phases = #"\nA step: (perturbations \d+\.\d\d ms, )?forward \d+\.\d\d ms, tangent \d+\.\d\d ms, .*gradients \d+\.\d\d ms, update \d+\.\d\d ms.*\n$"#
+        XCTAssertNotNil(timed.stderr.range(of: phases, options: .regularExpression), timed.stderr)
     }
 
     func testDryRunTrainsOneBatchPerEpoch() throws {

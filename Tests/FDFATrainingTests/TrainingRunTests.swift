@@ -108,6 +108,7 @@ final class TrainingRunTests: XCTestCase {
         let line = timing.summary(total: .seconds(6) + timing.evaluations)
         XCTAssertTrue(line.hasPrefix("Timing: 6.00 s in all: loading 0.15 s, 1 evaluation 0.00 s, 1000 steps 5.00 s (5.00 ms a step), "), line)
         XCTAssertTrue(line.hasSuffix("batches 0.06 s, the rest 0.79 s"), line)
+        XCTAssertFalse(line.contains("A step"), "no step was timed by phases")
     }
 
     func testStoppingAfterABatchAndInterrupting() throws {
