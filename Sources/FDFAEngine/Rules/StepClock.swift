@@ -48,7 +48,7 @@ public final class StepClock {
     public func secondsPerStep(_ phase: Phase) -> Double { steps == 0 ? 0 : seconds[phase.rawValue] / Double(steps) }
 
     public func reset() {
-        seconds = seconds.map { _ in 0 }
+        for i in seconds.indices { seconds[i] = 0 }
         steps = 0
     }
 
