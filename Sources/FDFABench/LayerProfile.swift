@@ -5,11 +5,13 @@ import FDFAEngine
 /// - forward: y = f(x) in training mode (batch statistics, running estimates left as they are);
 /// - tangent: the JVP along a random input tangent dx (parameters held fixed);
 /// - adjoint: the VJP of a random output gradient dy, with the parameters' gradients, and the
-///   input gradient for every layer but the first (as a step asks for it).
+///   input gradient where backpropagation asks for it (not below the first layer with parameters:
+///   no step computes dL/dx of the images).
 /// A rule's step runs these maps with other tangents (FDFA's start at the taps, FG-W's carry
 /// parameter directions), so the profile shows the layers' costs, not one rule's step.
 public struct LayerProfile {
     public struct Row {
+        /// The layer's number, from 1 (as `info` and `net.layer(i)` number them).
         public let index: Int
         public let layer: String
         /// Median milliseconds of the three maps.
@@ -48,10 +50,11 @@ public struct LayerProfile {
             // The other maps run at the point of the last forward, which is also the input of the next layer.
             let y = layer.forward(x, mode: mode)
             let tangent = median { _ = layer.tangent(dx) }
-            let adjoint = median { _ = layer.adjoint(dy, needInputGradient: i > 0) }
+            let inputGradient = net.needsGradient(below: i, tapsReplaceIt: false)
+            let adjoint = median { _ = layer.adjoint(dy, needInputGradient: inputGradient) }
             let flops = 2 * Double(layer.multiplyAdds) * Double(batch)
-            rows.append(Row(index: i, layer: layer.description, forward: forward, tangent: tangent, adjoint: adjoint,
-                            forwardFlops: flops, adjointFlops: i > 0 ? 2 * flops : flops))
+            rows.append(Row(index: i + 1, layer: layer.description, forward: forward, tangent: tangent, adjoint: adjoint,
+                            forwardFlops: flops, adjointFlops: inputGradient ? 2 * flops : flops))
             x = y
         }
         self.rows = rows

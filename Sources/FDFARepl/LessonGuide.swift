@@ -40,8 +40,9 @@ struct LessonGuide {
             return
         }
         let own = Session(registry: session.registry, output: session.output)
-        print("Lesson \(number) runs in a session of its own: your variables stay as they are. At a pause,")
-        print("Enter goes on, q leaves, and anything else runs in the lesson.")
+        print("Lesson \(number) runs in a session of its own: your variables stay as they are. A step's code")
+        print("is typed for you a line at a time: edit it if you like, Enter runs the line. At a pause, Enter")
+        print("goes on, q leaves, and anything else runs in the lesson. Ctrl-C leaves at any prompt.")
         if first > 1, !catchUp(walk, in: own, to: first) { return leave() }
         while let step = walk.current {
             print("\n── \(walk.header) ──")

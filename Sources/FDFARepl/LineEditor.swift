@@ -8,6 +8,10 @@ import Foundation
 ///
 /// libedit calls back through C function pointers that cannot capture Swift state, so the one
 /// active editor is reachable through `LineEditor.active`; there is one terminal, so one editor.
+///
+/// libedit edits wide characters: the key function hands it one Unicode scalar at a time (decoded
+/// from the terminal's UTF-8 here, since it would take each byte for a character of its own), and
+/// it encodes the line in the C library's character set, which must therefore be UTF-8.
 final class LineEditor {
     enum Input {
         case line(String)
@@ -18,8 +22,9 @@ final class LineEditor {
     }
 
     nonisolated(unsafe) private static var active: LineEditor?
-    /// Bytes handed to libedit as if typed before the terminal's: a pre-filled line stays editable.
-    nonisolated(unsafe) private static var typeahead: [UInt8] = []
+    /// Characters (Unicode scalars) handed to libedit as if typed before the terminal's: a
+    /// pre-filled line stays editable.
+    nonisolated(unsafe) private static var typeahead: [Int32] = []
 
     private let completer: Completer
     private let historyPath: String
@@ -28,6 +33,7 @@ final class LineEditor {
         self.completer = completer
         self.historyPath = historyPath
         LineEditor.active = self
+        Self.useUTF8Characters()
         rl_readline_name = UnsafePointer(strdup("fdfa"))
         // libedit's own signal handling would re-raise SIGINT; the REPL's handler does the work.
         rl_catch_signals = 0
@@ -45,7 +51,7 @@ final class LineEditor {
     /// Reads a line; `prefill` starts it as if the user had typed it (a lesson's next input).
     func read(prompt: String, prefill: String = "") -> Input {
         Interrupt.clear()
-        LineEditor.typeahead = Array(prefill.utf8)
+        LineEditor.typeahead = prefill.unicodeScalars.map { Int32(bitPattern: $0.value) }
         defer { LineEditor.typeahead = [] }
         guard let raw = readline(prompt) else { return Interrupt.requested ? .interrupted : .end }
         defer { free(raw) }
@@ -59,15 +65,43 @@ final class LineEditor {
         write_history(historyPath)
     }
 
-    /// One byte of typeahead, else from the terminal; -1 (end of input) for Ctrl-C or a closed terminal.
+    /// The environment's character set for the C library (LC_CTYPE), or C.UTF-8 when that one is
+    /// not UTF-8 (an unset or "C" locale), so that libedit can hold any character typed. Only the
+    /// character type changes: numbers are still printed with a decimal point.
+    private static func useUTF8Characters() {
+        func isUTF8() -> Bool {
+            guard let codeset = nl_langinfo(nl_item(CODESET)) else { return false }
+            return ["UTF-8", "utf8"].contains(String(cString: codeset))
+        }
+        if setlocale(LC_CTYPE, "") != nil, isUTF8() { return }
+        if setlocale(LC_CTYPE, "C.UTF-8") == nil { setlocale(LC_CTYPE, "C") }
+    }
+
+    /// One character of typeahead, else from the terminal: a Unicode scalar decoded from its UTF-8
+    /// (U+FFFD for a malformed sequence); -1 (end of input) for Ctrl-C or a closed terminal.
     private static func readKey() -> Int32 {
-        if !typeahead.isEmpty { return Int32(typeahead.removeFirst()) }
+        if !typeahead.isEmpty { return typeahead.removeFirst() }
+        guard let lead = readByte() else { return -1 }
+        let continuations = lead < 0x80 ? 0 : lead >= 0xF0 ? 3 : lead >= 0xE0 ? 2 : lead >= 0xC0 ? 1 : -1
+        guard continuations >= 0 else { return 0xFFFD }
+        var bytes = [lead]
+        for _ in 0 ..< continuations {
+            guard let byte = readByte() else { return -1 }
+            bytes.append(byte)
+        }
+        var decoder = UTF8(), iterator = bytes.makeIterator()
+        guard case .scalarValue(let scalar) = decoder.decode(&iterator) else { return 0xFFFD }
+        return Int32(bitPattern: scalar.value)
+    }
+
+    /// One byte from the terminal; nil for Ctrl-C or a closed terminal.
+    private static func readByte() -> UInt8? {
         var byte: UInt8 = 0
         while true {
             let n = Foundation.read(STDIN_FILENO, &byte, 1)
-            if n == 1 { return Int32(byte) }
+            if n == 1 { return byte }
             if n < 0, errno == EINTR, !Interrupt.requested { continue }
-            return -1
+            return nil
         }
     }
 

@@ -191,12 +191,14 @@ final class TrainCommandTests: CommandLineTestCase {
         let objects = try benchJSON(["--arch", "fc2", "--rule", "BP", "--warmup", "0", "--repeats", "1", "--layers"])
         XCTAssertEqual(objects.count, 1 + 10)
         XCTAssertNotNil(objects[0]["step_ms"])
-        XCTAssertEqual(objects.dropFirst().map { $0["layer"] as? Int }, Array(0 ..< 10))
+        XCTAssertEqual(objects.dropFirst().map { $0["layer"] as? Int }, Array(1 ... 10))
         XCTAssertEqual(objects[2]["name"] as? String, "Linear(784 → 800)")
         XCTAssertGreaterThan(objects[2]["forward_ms"] as! Double, 0)
+        // The first Linear (after the Flatten) makes no input gradient, as in training.
+        XCTAssertEqual(objects[2]["adjoint_flops"] as? Double, objects[2]["forward_flops"] as? Double)
         let table = try FDFAProcess.run(["bench", "--arch", "fc2", "--rule", "BP", "--warmup", "0", "--repeats", "1", "--layers"])
         XCTAssertEqual(table.status, 0, table.stderr)
-        XCTAssertTrue(table.stdout.contains("1 Linear(784 → 800)"), table.stdout)
+        XCTAssertTrue(table.stdout.contains("2 Linear(784 → 800)"), table.stdout)
         XCTAssertTrue(table.stdout.contains("all layers' maps"), table.stdout)
     }
 

@@ -108,6 +108,8 @@ final class TerminalTests: XCTestCase {
         usleep(200_000)
         terminal.enter("\r", expecting: "\r\n42\r\n")
 
+        // Characters beyond ASCII, typed as UTF-8 (the session has no LANG: the editor picks a UTF-8 one).
+        terminal.enter("print(\"δ → é\")\r", expecting: "\r\nδ → é\r\n")
         terminal.enter("junk junk\u{3}", expecting: "^C") // Ctrl-C at the prompt drops the line
         terminal.enter("x\r", expecting: "\r\n41\r\n")
 
@@ -167,6 +169,7 @@ final class TerminalTests: XCTestCase {
         terminal.enter("net = 5\r", expecting: prompt)
         terminal.type("lesson 1\r")
         terminal.expect("runs in a session of its own")
+        terminal.expect("Ctrl-C leaves at any prompt")
         terminal.expect("Lesson 1, step 1 of 7")
         terminal.expect("Forward-mode automatic differentiation")
         terminal.expect(pause)
