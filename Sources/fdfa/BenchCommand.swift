@@ -44,8 +44,9 @@ struct BenchCommand: ParsableCommand {
 
     func validate() throws {
         guard try !archs.isEmpty, try !rules.isEmpty else { throw ValidationError("--arch and --rule must name something") }
+        let largest = try batches.max()!
         for a in try archs {
-            do { try TrainingRun.checkBatchFits(Benchmark.network(arch: a, rule: .bp), batchSize: try batches.max()!) } catch {
+            do { try TrainingRun.checkBatchFits(Benchmark.network(arch: a, rule: .bp), batchSize: largest) } catch {
                 throw ValidationError("--batch: \(error)")
             }
         }

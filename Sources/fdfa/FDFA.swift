@@ -1,4 +1,5 @@
 import ArgumentParser
+import FDFALanguage
 
 /// The `fdfa` command. With no arguments it opens the REPL.
 ///
@@ -23,4 +24,18 @@ struct FDFA: ParsableCommand {
         ],
         defaultSubcommand: ReplCommand.self
     )
+
+    /// Runs the command line. A first word that names no command (`fdfa trian`, `fdfa help trian`)
+    /// is refused with the commands' names: otherwise it would go to the default command, the
+    /// REPL, which takes no words, and the error would be the REPL's usage.
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        let names = configuration.subcommands.map { $0._commandName }
+        let asked = arguments.first == "help" ? arguments.dropFirst().first : arguments.first
+        if let word = asked, !word.hasPrefix("-"), !names.contains(word), arguments.first == "help" || word != "help" {
+            exit(withError: ValidationError("unknown command '\(word)'" + Suggestion.hint(for: word, among: names)
+                + "; the commands are " + names.joined(separator: ", ")))
+        }
+        main(arguments)
+    }
 }

@@ -15,13 +15,18 @@ final class CommandLineErrorTests: CommandLineTestCase {
             (train + ["--track", "cos,bogus"], "The value 'cos,bogus' is invalid for '--track <track>': unknown quantity 'bogus' to track"),
             (["study", "--widths", "100000000"], "--widths: '100000000' is not a whole number between 1 and 16384"),
             (["study", "--steps=-1"], "--steps must be between 1 and 10000, got -1"),
-            (["bench", "--batch", "1000000000"], "--batch: '1000000000' is not a whole number between 1 and 65536"),
+            (["bench", "--batch", "1000000000"], "Error: --batch: '1000000000' is not a whole number between 1 and 65536"),
+            (["bench", "--batch", "0"], "Error: --batch: '0' is not a whole number between 1 and 65536"),
             (["bench", "--arch", "conv", "--batch", "60000"], "a batch of 60000 needs about"),
             (["bench", "--warmup=-1"], "--warmup must be between 0 and 100000, got -1"),
             (["bench", "--repeats", "0"], "--repeats must be between 1 and 100000, got 0"),
             (["bench", "--arch", "fc3"], "--arch: 'fc3' is not one of fc2, conv"),
             (["replay", "n.md", "--tolerance", "-1"], "--tolerance must be a finite number at least 0, got -1.0"),
             (["replay", "n.md", "--tolerance", "nan"], "--tolerance must be a finite number at least 0, got nan"),
+            // A misspelt command is named as one, not taken for the REPL's arguments.
+            (["swep", "report", "x"], "unknown command 'swep' (did you mean 'sweep'?); the commands are repl, run,"),
+            (["trian", "--epochs", "1"], "unknown command 'trian'"),
+            (["help", "nonsense"], "unknown command 'nonsense'"),
         ]
         for (arguments, expected) in cases {
             let output = try FDFAProcess.run(arguments, in: directory)

@@ -1,8 +1,8 @@
 /// "Did you mean …?" for misspelt names, by edit distance.
-enum Suggestion {
+public enum Suggestion {
     /// " (did you mean 'x'?)" for the closest name within one edit (two for names of six or more
     /// letters), or "". Names of one or two letters get no hint: every short name is close to them.
-    static func hint(for name: String, among candidates: some Sequence<String>) -> String {
+    public static func hint(for name: String, among candidates: some Sequence<String>) -> String {
         let limit = name.count <= 2 ? 0 : name.count < 6 ? 1 : 2
         let scored = candidates.map { ($0, distance(name, $0)) }.filter { $0.1 <= limit && $0.0 != name }
         guard let best = scored.min(by: { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }) else { return "" }
