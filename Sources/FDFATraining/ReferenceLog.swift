@@ -137,8 +137,9 @@ public final class CSVLog {
                 throw refuse("it does not begin with the arguments line and the header of a log of fdfa train")
             }
             let arguments = lines[0].trimmingCharacters(in: .newlines)
-            for field in fields where !arguments.contains(", \(field), ") && !arguments.hasSuffix(", \(field))") {
-                throw refuse("it is the log of another run (this run has \(field)): \(arguments)")
+            for field in fields where !["(\(field), ", ", \(field), ", ", \(field))"].contains(where: arguments.contains) {
+                throw refuse("it is the log of a run started with other flags (this one has \(field); a resumed run "
+                             + "keeps the flags it was started with, but --epochs): \(arguments)")
             }
             let rows = lines.dropFirst(2)
             guard rows.count >= epochs else {

@@ -70,7 +70,7 @@ struct TrainCommand: ParsableCommand {
     var feedbackMomentum: Float = 0.99
     @Option(help: "Write the full training state to DIR/checkpoint.safetensors after every epoch.")
     var checkpoint: String?
-    @Option(help: "Continue the run saved in this checkpoint (same flags as the run that wrote it).")
+    @Option(help: "Continue the run saved in this checkpoint (same flags as the run that wrote it, but --epochs; other flags are refused).")
     var resume: String?
     @Option(name: .customLong("init"),
             help: "Start from these weights: a PyTorch state_dict saved as safetensors (the original's names), an export or a checkpoint.")
@@ -176,6 +176,9 @@ struct TrainCommand: ParsableCommand {
         let log = try CSVLog(resuming: try resumedLogPath(metadata, checkpoint: checkpoint), afterEpoch: trainer.epochs,
                              sameRunAs: identifyingFields())
         emit("Resumed from \(checkpoint) after epoch \(trainer.epochs) (step \(trainer.steps)).")
+        if trainer.epochs >= epochs {
+            emit("Nothing to train: the run is at epoch \(trainer.epochs) and --epochs is \(epochs).")
+        }
         return log
     }
 
@@ -278,10 +281,13 @@ struct TrainCommand: ParsableCommand {
         "Namespace(" + argumentFields().joined(separator: ", ") + ")"
     }
 
-    /// The fields of the arguments line that fix the network and its data: the log a resumed run
-    /// continues must have them.
+    /// The fields of the arguments line that fix the run (its network, data, rule and settings):
+    /// the log a resumed run continues must have them, since a checkpoint continues with the
+    /// settings it was started with. Left out: the epochs (a resume goes further), where the logs
+    /// go and how often the console reports, and the two flags kept only for compatibility.
     func identifyingFields() -> [String] {
-        argumentFields().filter { field in ["train_mode", "dataset", "conv", "n_layers"].contains { field.hasPrefix($0 + "=") } }
+        let free = ["epochs", "log_dir", "log_interval", "no_cuda", "test_batch_size"]
+        return argumentFields().filter { field in !free.contains { field.hasPrefix($0 + "=") } }
     }
 
     /// The fields of the arguments line, `name=value` as Python prints them.

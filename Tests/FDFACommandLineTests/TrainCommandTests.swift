@@ -76,6 +76,24 @@ final class TrainCommandTests: CommandLineTestCase {
         XCTAssertEqual(csvA.split(separator: "\n").dropFirst(), csvB.split(separator: "\n").dropFirst(), "the resumed run continues its CSV")
     }
 
+    /// A resume keeps the flags its run was started with: another setting is refused (it would be
+    /// ignored, the checkpoint's optimisers and generators going on as they were), and --epochs at
+    /// or below the checkpoint's says there is nothing to train.
+    func testResumeRefusesOtherFlagsAndSaysWhenNothingIsLeft() throws {
+        let checkpoints = directory.appendingPathComponent("ckpt").path, logs = directory.appendingPathComponent("b").path
+        let run = ["--train-mode", "FDFA", "--checkpoint", checkpoints, "--log-dir", logs]
+        XCTAssertEqual(try train(["--epochs", "2"] + run).status, 0)
+        let resume = run + ["--resume", checkpoints + "/checkpoint.safetensors"]
+        for (flag, field) in [(["--lr", "0.1"], "lr=0.1"), (["--seed", "5"], "seed=5"), (["--gamma", "0.5"], "gamma=0.5")] {
+            let changed = try train(["--epochs", "3"] + resume + flag)
+            XCTAssertNotEqual(changed.status, 0, "\(flag)")
+            XCTAssertTrue(changed.stderr.contains("a run started with other flags (this one has \(field);"), changed.stderr)
+        }
+        let done = try train(["--epochs", "1"] + resume)
+        XCTAssertEqual(done.status, 0, done.stderr)
+        XCTAssertTrue(done.stdout.contains("Nothing to train: the run is at epoch 2 and --epochs is 1."), done.stdout)
+    }
+
     func testBadInputIsAClearErrorWithNonZeroStatus() throws {
         let mode = try train(["--train-mode", "SGD"])
         XCTAssertNotEqual(mode.status, 0)

@@ -93,7 +93,7 @@ final class CheckpointValidationTests: XCTestCase {
             .write(to: URL(fileURLWithPath: path))
         let foreign = try String(contentsOfFile: path, encoding: .utf8)
         XCTAssertThrowsError(try CSVLog(resuming: path, afterEpoch: 2, sameRunAs: ["dataset='FashionMNIST'", "conv=False"])) { error in
-            XCTAssertTrue("\(error)".contains("it is the log of another run (this run has dataset='FashionMNIST')"), "\(error)")
+            XCTAssertTrue("\(error)".contains("it is the log of a run started with other flags (this one has dataset='FashionMNIST'"), "\(error)")
         }
         XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), foreign)
         XCTAssertNoThrow(try CSVLog(resuming: path, afterEpoch: 3, sameRunAs: ["dataset='synthetic'", "conv=False"]))
