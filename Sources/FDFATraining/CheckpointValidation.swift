@@ -38,7 +38,8 @@ extension Checkpoint {
     /// Refuses a checkpoint trained on another data set than `dataset` (its metadata 'dataset').
     public static func requireDataset(_ dataset: String, in metadata: [String: String], path: String) throws {
         guard let recorded = metadata["dataset"] else {
-            throw MismatchError(path: path, reason: "it does not record its data set (written by an older fdfa; start the run again)")
+            throw MismatchError(path: path, reason: "it does not record the data set and the log a resumed run needs: it was not "
+                                + "written by fdfa train (a session's save_checkpoint, or an older fdfa); --init starts a run from its weights")
         }
         guard recorded == dataset else {
             throw MismatchError(path: path, reason: "it was trained on \(recorded), this run uses \(dataset)")

@@ -62,7 +62,10 @@ final class CheckpointValidationTests: XCTestCase {
         XCTAssertThrowsError(try Checkpoint.requireDataset("synthetic", in: ["dataset": "FashionMNIST"], path: "c")) { error in
             XCTAssertEqual("\(error)", "c: checkpoint does not fit this run: it was trained on FashionMNIST, this run uses synthetic")
         }
-        XCTAssertThrowsError(try Checkpoint.requireDataset("synthetic", in: [:], path: "c"))
+        XCTAssertThrowsError(try Checkpoint.requireDataset("synthetic", in: [:], path: "c")) { error in
+            // A session's save_checkpoint records no data set: the message says where to go instead.
+            XCTAssertTrue("\(error)".contains("it was not written by fdfa train (a session's save_checkpoint, or an older fdfa); --init starts"), "\(error)")
+        }
     }
 
     func testOnlyLogNamesNameALog() {
@@ -97,6 +100,8 @@ final class CheckpointValidationTests: XCTestCase {
         }
         XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), foreign)
         XCTAssertNoThrow(try CSVLog(resuming: path, afterEpoch: 3, sameRunAs: ["dataset='synthetic'", "conv=False"]))
+        // The first field of the line counts as well as the others.
+        XCTAssertNoThrow(try CSVLog(resuming: path, afterEpoch: 3, sameRunAs: ["epochs=3", "conv=False"]))
 
         try Data("a,b\n".utf8).write(to: URL(fileURLWithPath: path))
         XCTAssertThrowsError(try CSVLog(resuming: path, afterEpoch: 0)) { error in
