@@ -13,6 +13,12 @@ final class ConvenienceTests: XCTestCase {
         XCTAssertTrue(try output("plot?").hasPrefix("plot(series..."))
         XCTAssertTrue(try output("fn f(a) { return a }\n?f").hasPrefix("f(a)  (defined at"))
         XCTAssertTrue(try output("help zeros").hasPrefix("zeros(dims...)"))
+        // The statements help syntax lists, and the REPL's exit, have help of their own.
+        XCTAssertTrue(try output("help del").hasPrefix("del x   del r.f"))
+        XCTAssertTrue(try output("help exit").contains("ends the session"))
+        XCTAssertEqual(try output("x = \"hi\"\nhelp x"), "a string: \"hi\"\n")
+        XCTAssertTrue(Captured().error("help nonexistent").contains("help: no help for 'nonexistent' (help lists"))
+        XCTAssertTrue(Captured().error("?dell").contains("no help for 'dell' (did you mean 'del'?)"))
     }
 
     /// `help syntax` and the README's summary of the language are one text (`Help.syntax`).
