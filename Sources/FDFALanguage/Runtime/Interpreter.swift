@@ -123,8 +123,8 @@ final class Interpreter {
     }
 
     /// Changes the variable, field or element `target` in place: `a = …`, `a.f = …`, `a[i] += …`.
-    /// An error of this step (an unknown variable, a missing field) points at `target`; one of `change`
-    /// is left for the statement to locate.
+    /// An error of this step (an unknown variable, a field of what is no record) points at `target`;
+    /// one of `change` is left for the statement to locate.
     private func modify(_ target: Expr, in scope: Scope, _ change: (inout Value) throws -> Void) throws {
         var changeFailed = false
         func body(_ value: inout Value) throws {
