@@ -118,9 +118,10 @@ public final class Session {
     /// The names of the global variables.
     public var variableNames: [String] { interpreter.globals.variables.keys.sorted() }
 
-    /// What `help NAME` shows for the variable or built-in `name`, or nil if there is none.
+    /// What `help NAME` shows for the language topic, variable or built-in `name`, or nil if there is none.
     public func help(for name: String) -> String? {
+        if let topic = Help.topic(name) { return topic }
         guard let value = variable(named: name) ?? registry.builtin(named: name).map(Value.builtin) else { return nil }
-        return try? BuiltinGroup.helpText(value, registry)
+        return BuiltinGroup.description(value)
     }
 }

@@ -40,7 +40,7 @@ final class BuiltinTests: XCTestCase {
               axis: integer, default none
 
             """)
-        XCTAssertTrue(Captured().error("help \"sumn\"").contains("no built-in named 'sumn' (did you mean 'sum'?)"))
+        XCTAssertTrue(Captured().error("help \"sumn\"").contains("no help for 'sumn' (did you mean 'sum'?)"))
     }
 
     func testAGroupInItsOwnRegistryWithHostObjects() throws {
@@ -90,6 +90,9 @@ final class BuiltinTests: XCTestCase {
             tensor([[1, 1]])
 
             """)
+        XCTAssertTrue(Captured().error("reshape(reshape(tensor(0..<6), 2, -1), 4, -1)")
+                        .contains("reshape: cannot make 6 values into [4, -1]: 6 is not a multiple of 4"))
+        XCTAssertTrue(Captured().error("reshape(1..6, -1, -1)").contains("reshape: only one dimension may be -1, got [-1, -1]"))
     }
 
     func testSeedMakesRandomDrawsRepeatable() throws {

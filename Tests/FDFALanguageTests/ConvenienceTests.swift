@@ -13,6 +13,12 @@ final class ConvenienceTests: XCTestCase {
         XCTAssertTrue(try output("plot?").hasPrefix("plot(series..."))
         XCTAssertTrue(try output("fn f(a) { return a }\n?f").hasPrefix("f(a)  (defined at"))
         XCTAssertTrue(try output("help zeros").hasPrefix("zeros(dims...)"))
+        // The statements help syntax lists, and the REPL's exit, have help of their own.
+        XCTAssertTrue(try output("help del").hasPrefix("del x   del r.f"))
+        XCTAssertTrue(try output("help exit").contains("ends the session"))
+        XCTAssertEqual(try output("x = \"hi\"\nhelp x"), "a string: \"hi\"\n")
+        XCTAssertTrue(Captured().error("help nonexistent").contains("help: no help for 'nonexistent' (help lists"))
+        XCTAssertTrue(Captured().error("?dell").contains("no help for 'dell' (did you mean 'del'?)"))
     }
 
     /// `help syntax` and the README's summary of the language are one text (`Help.syntax`).
@@ -40,7 +46,16 @@ final class ConvenienceTests: XCTestCase {
         let c = Captured()
         XCTAssertEqual(try c.run("x = 1\nr = {a: 1, b: 2, c: 3}\nxs = [1, 2, 3]\ndel x\ndel r.a\ndel r[\"b\"]\ndel xs[-1]\nprint(r, xs)"), "{c: 3} [1, 2]\n")
         XCTAssertTrue(c.error("x").contains("unknown variable 'x'"))
-        XCTAssertTrue(c.error("del r.z").contains("no field \"z\""))
+        // A missing field is reported as reading it is, at its dot; an unknown variable at its name.
+        XCTAssertTrue(c.error("r.z").hasPrefix("<repl>:1:2: error: record has no field 'z' (fields: c)"))
+        XCTAssertEqual(c.error("del r.z"), """
+            <repl>:1:6: error: record has no field 'z' (fields: c)
+             1 | del r.z
+               |      ^
+            """)
+        XCTAssertTrue(c.error("del r[\"z\"]").hasPrefix("<repl>:1:6: error: the record has no field \"z\" (fields: c)"))
+        XCTAssertTrue(c.error("del q.a").hasPrefix("<repl>:1:5: error: unknown variable 'q'"))
+        XCTAssertTrue(c.error("r.c.d = 1").hasPrefix("<repl>:1:4: error: cannot set fields of a number"))
     }
 
     func testListAndTextBuiltins() throws {
@@ -83,6 +98,21 @@ final class ConvenienceTests: XCTestCase {
         XCTAssertTrue(c.error("net.layer(1).W = zeros(8, 4)").contains("set_param(net.layer(2), \"W\", value)"))
         XCTAssertTrue(c.error("l = net.layer(1)\nl.W = 1").contains("use set_param"))
         XCTAssertTrue(c.error("dump(net.params, \"/tmp/never.npy\")").contains("this list holds tensors"))
+    }
+
+    func testHintsForANetworksFieldsNameWhatWorks() throws {
+        let c = Captured()
+        try c.run("net = stack([4], linear(8), relu, linear(2))")
+        let rule = c.error("net.rule = \"DFA\"")
+        XCTAssertTrue(rule.contains("configure net, rule=") && !rule.contains("set_param("), rule)
+        XCTAssertTrue(c.error("net.config.lr = 1").contains("configure net, rule=\"DFA\", lr=1e-3"))
+        try c.run("configure net, rule=\"FA\", lr=1e-3")
+        XCTAssertEqual(try c.run("print(net.rule, net.config.lr)"), "FA 0.001\n")
+        XCTAssertTrue(c.error("net.params[0][0, 0] = 7").contains("set_params(net, values) with a list like net.params"))
+        try c.run("p = net.params\np[0][0, 0] = 7\nset_params(net, p)")
+        XCTAssertEqual(try c.run("net.params[0][0, 0]"), "7\n")
+        XCTAssertTrue(c.error("l = net.layer(1)\nl.b = 1").contains("set_param(layer, \"b\", value)"))
+        XCTAssertFalse(c.error("net.steps = 3").contains("set_param"))
     }
 
     func testPlotOptionsAndUndrawnValues() throws {

@@ -43,7 +43,8 @@ final class DataBuiltinTests: XCTestCase {
         XCTAssertTrue(c.error("load(\"mnist\", classes=3)").contains("'classes' only shapes synthetic data"))
         XCTAssertTrue(c.error("load(\"synthetic\", classes=1)").contains("'classes' must be at least 2, got 1"))
         XCTAssertTrue(c.error(load + "batch(data.test, 16, index=3)").contains("'index' 3 is out of range: synthetic test has batches 0 to 2 of 16"))
-        XCTAssertTrue(c.error("batch(3)").contains("batch: 'data' must be a dataset, split or batch, got a number"))
+        XCTAssertTrue(c.error("batch(3)").contains("batch: 'data' must be a dataset or split, got a number"))
+        XCTAssertTrue(c.error(load + "batch(batch(data), 4)").contains("batch: 'data' must be a dataset or split, got a batch"))
         XCTAssertTrue(c.error(load + "show(data.test, 40)").contains("'i' 40 is out of range: there are samples 0 to 39"))
         XCTAssertTrue(c.error("load(\"cifar10\", data_dir=\"/nonexistent\")").contains("CIFAR10 not found"))
     }

@@ -27,7 +27,7 @@ final class InferenceBuiltinTests: XCTestCase {
         XCTAssertEqual(numbers(try c.run("print(forward(net, x, layer=2))")), [0, 3, 0, 3.25, 0, 0, 0.5, 0])
         XCTAssertEqual(numbers(try c.run("print(forward(net, tensor([1, 2, 3])).shape)")), [1, 2])
         XCTAssertEqual(try c.run("print(predict(net, x))"), "tensor([0, 0])\n")
-        XCTAssertTrue(c.error("forward(net, x, layer=4)").contains("layer must be in 1...3, got 4"))
+        XCTAssertTrue(c.error("forward(net, x, layer=4)").contains("forward: 'layer' must be in 1..3, got 4"))
         XCTAssertTrue(c.error("forward(net, x, mode=\"test\")").contains("mode must be \"eval\" or \"train\""))
         XCTAssertTrue(c.error("forward(net, ones(2, 5))").contains("is not samples of the network's input 3"))
     }
@@ -78,6 +78,10 @@ final class InferenceBuiltinTests: XCTestCase {
         XCTAssertEqual(try c.run("print(sum(e.test.labels == y[0:8]), sum(batch(d.train, 4).images == x[0:4]))"), "8 24\n")
         XCTAssertEqual(numbers(try c.run("net = fc(d, [8])\nprint(eval(net, d).count)")), [40])
         XCTAssertTrue(c.error("dataset(x, y[0:5])").contains("is not one sample per label (5 labels)"))
+        XCTAssertTrue(c.error("dataset(x, y, test_images=x[0:8])").contains("dataset: 'test_images' needs 'test_labels' too"))
+        XCTAssertTrue(c.error("dataset(x, y, test_labels=y[0:8])").contains("dataset: 'test_labels' needs 'test_images' too"))
+        // Its values are used as given, and info says so.
+        XCTAssertTrue(try c.run("info(d)").contains("\n  values as given (not normalised); fields: "))
         XCTAssertTrue(c.error("dataset(x, y - 0.5)").contains("labels must be class indices"))
         XCTAssertTrue(c.error("dataset(x, y, classes=2)").contains("label 2 but only 2 classes"))
     }

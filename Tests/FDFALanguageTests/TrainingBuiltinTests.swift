@@ -50,7 +50,7 @@ final class TrainingBuiltinTests: XCTestCase {
         XCTAssertEqual(try c.run("configure net, lr=2e-3\nprint(net.steps, net.config.lr, net.config.rule)"), "1 0.002 DKP\n")
         let before = try c.run("print(net.params[0])")
         XCTAssertEqual(try c.run("configure net, rule=\"fga\"\nprint(net.steps, net.rule)"),
-                       "rule DKP → FG-A: the parameters keep their 1 steps of training; feedback matrices and optimiser state start afresh\n0 FG-A\n")
+                       "rule DKP → FG-A: the parameters keep their 1 step of training; feedback matrices and optimiser state start afresh\n0 FG-A\n")
         XCTAssertEqual(try c.run("print(net.params[0])"), before)
     }
 
@@ -63,7 +63,8 @@ final class TrainingBuiltinTests: XCTestCase {
         XCTAssertTrue(c.error("configure net, momentum=2").contains("'momentum' must be \"adam\" or a number β in [0, 1)"))
         XCTAssertTrue(c.error("step(net, data)").contains("step: 'batch' must be a batch, got a dataset"))
         XCTAssertTrue(c.error("step(fc(3, [2]), b)").contains("a batch of 16 samples does not fit the network's input 3"))
-        XCTAssertTrue(c.error("train(net, b)").contains("'data' must be a dataset or split (use step for one batch)"))
+        XCTAssertTrue(c.error("train(net, b)").contains("'data' must be a dataset or split (use step for one batch), got a batch"))
+        XCTAssertTrue(c.error("train(net, \"data\")").contains("'data' must be a dataset or split, got a string"))
         XCTAssertTrue(c.error("train(net, data, epochs=0)").contains("'epochs', 'batch' and 'steps' must be at least 1"))
         XCTAssertTrue(c.error("train(fc(16, [4], 2), data)").contains("the data has 4 classes; the network has 2"))
         XCTAssertEqual(try c.run("print(net.params, net.steps, net.rule)"), params.dropLast() + " 1 FDFA\n")
@@ -141,6 +142,15 @@ final class PartialEpochTests: XCTestCase {
         try loop.run(Self.setup + "for i in 0..<8 { train(net, data, steps=1, quiet=true) }")
         try whole.run(Self.setup + "train(net, data, quiet=true)")
         XCTAssertEqual(try loop.run("print(net.params, net.epochs)"), try whole.run("print(net.params, net.epochs)"))
+    }
+
+    func testCountsOfOneAreSingular() throws {
+        let c = Captured()
+        try c.run(Self.setup)
+        XCTAssertTrue(try c.run("h = train(net, data, steps=1)").hasSuffix(" over 1 step\n"))
+        XCTAssertEqual(try c.run("print(h)"), "history of 1 step, 0 finished epochs\n")
+        XCTAssertTrue(try c.run("print(train(net, data, steps=7, quiet=true))").hasPrefix("history of 7 steps, 1 finished epoch; after epoch 1: "))
+        XCTAssertEqual(try c.run("print(stack([3], linear(1)))"), "network stack: 3 → 1 class, 1 layer, 4 parameters, rule BP, 0 steps\n")
     }
 
     func testTrainReturnsItsHistoryAndQuietPrintsNothing() throws {

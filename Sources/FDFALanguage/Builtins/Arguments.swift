@@ -45,8 +45,11 @@ public struct Arguments {
         var items = try list(name)
         if items.count == 1, case .list(let inner) = items[0] { items = inner.array }
         var dims = try items.map { try Indexing.integer($0, "a dimension") }
-        if let count, let unknown = dims.firstIndex(of: -1), let known = dims.filter({ $0 != -1 }).checkedProduct,
-           known > 0, count % known == 0 {
+        if let count, let unknown = dims.firstIndex(of: -1), let known = dims.filter({ $0 != -1 }).checkedProduct, known > 0 {
+            guard dims.filter({ $0 == -1 }).count == 1 else { throw LanguageError.runtime("only one dimension may be -1, got \(dims)") }
+            guard count % known == 0 else {
+                throw LanguageError.runtime("cannot make \(count) values into \(dims): \(count) is not a multiple of \(known)")
+            }
             dims[unknown] = count / known
         }
         guard dims.allSatisfy({ $0 >= 0 }) else { throw LanguageError.runtime("dimensions cannot be negative: \(dims)") }

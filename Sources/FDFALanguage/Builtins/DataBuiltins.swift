@@ -39,9 +39,7 @@ extension BuiltinGroup {
                     With shuffle=true it holds size samples drawn without replacement, from seed or the session's
                     generator. The images are a copy: the batch stays valid while others are taken.
                     """) { args, session in
-            guard case .split(let split) = try args.samples("data", datasetRole: \.train) else {
-                throw args.mismatch("data", expected: "a dataset or split")
-            }
+            let split = try args.split("data", datasetRole: \.train)
             let size = try args.integer("size"), index = try args.integer("index")
             guard size > 0 else { throw LanguageError.runtime("'size' must be at least 1, got \(size)") }
             let count = split.split.count

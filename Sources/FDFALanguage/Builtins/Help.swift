@@ -29,8 +29,18 @@ enum Help {
         return lines.joined(separator: "\n")
     }
 
-    /// `help for`: what a keyword does, with an example.
-    static func keyword(_ word: String) -> String {
+    /// The words `help` explains beyond values and built-ins: syntax, the keywords and the statements.
+    static let topics = ["syntax", "del", "exit", "quit"] + Keyword.allCases.map(\.rawValue)
+
+    /// `help syntax`, `help for`, `help del`: the language, or what a keyword or statement does, with
+    /// an example; nil for a word that is not one of `topics`.
+    static func topic(_ word: String) -> String? {
+        switch word {
+        case "syntax": return syntax
+        case "del": return "del x   del r.f   del r[\"f\"]   del xs[i]\n  Removes a variable, a record's field or a list's element."
+        case "exit", "quit": return "exit or quit (or Ctrl-D), alone on a line of the REPL, ends the session."
+        default: break
+        }
         switch Keyword(rawValue: word) {
         case .if, .else: return "if c { … } else if d { … } else { … }\n  Runs the first block whose condition is true (false, none, 0, \"\" and empty lists are false)."
         case .for, .in: return "for x in xs { … }\n  Runs the block once per element of a list, range (0..<n, 1..n), tensor (rows) or string.\n  Example: for epoch in 1..3 { train(net, data) }"
@@ -40,7 +50,7 @@ enum Help {
         case .time: return "time { … }\n  Runs the block and prints how long it took: time { train(net, data) }"
         case .and, .or, .not: return "a and b, a or b, not a\n  and / or stop at the first operand that decides the answer and give that operand."
         case .true, .false, .some(.none): return "true, false: the two bools. none: no value (what a function without return gives)."
-        case nil: return syntax
+        case nil: return nil
         }
     }
 

@@ -22,7 +22,7 @@ extension BuiltinGroup {
             }
             let layers = net.network.layers.count
             let last = args.isNone("layer") ? layers : try args.integer("layer")
-            guard (1 ... layers).contains(last) else { throw LanguageError.runtime("layer must be in 1...\(layers), got \(last)") }
+            guard (1 ... layers).contains(last) else { throw LanguageError.runtime("'layer' must be in 1..\(layers), got \(last)") }
             return .tensor(try activations(net, samples(args, net), through: last, mode: mode))
         },
         Builtin("predict", [.required("net", .host("network")), .required("x", .any)],
@@ -40,6 +40,10 @@ extension BuiltinGroup {
                     test_labels the test split is the training split. Images are used as given (not normalised).
                     """) { args, _ in
             let images = try array(args, "images"), labels = try array(args, "labels")
+            guard args.isNone("test_images") == args.isNone("test_labels") else {
+                let (given, missing) = args.isNone("test_labels") ? ("test_images", "test_labels") : ("test_labels", "test_images")
+                throw LanguageError.runtime("'\(given)' needs '\(missing)' too (without both, the test split is the training split)")
+            }
             let testImages = args.isNone("test_images") ? images : try array(args, "test_images")
             let testLabels = args.isNone("test_labels") ? labels : try array(args, "test_labels")
             let all = labels.array + testLabels.array
@@ -56,7 +60,8 @@ extension BuiltinGroup {
                 throw LanguageError.runtime("test samples are \(format(test.sampleShape)), training samples \(format(train.sampleShape))")
             }
             return .host(DatasetValue(Dataset(name: try args.string("name"), classCount: classes,
-                                              classNames: (0 ..< classes).map(String.init), train: train, test: test)))
+                                              classNames: (0 ..< classes).map(String.init), train: train, test: test),
+                                      valuesAsGiven: true))
         },
     ])
 

@@ -24,7 +24,7 @@ extension BuiltinGroup {
             let hyperparameters = try TrainingConfiguration.hyperparameters(args, current: net.trainer.hyperparameters)
             let previous = net.trainer
             if try net.configure(rule: rule, hyperparameters: hyperparameters), previous.steps > 0 {
-                session.write("rule \(previous.rule) → \(rule): the parameters keep their \(previous.steps) steps of training; "
+                session.write("rule \(previous.rule) → \(rule): the parameters keep their \(counted(previous.steps, "step")) of training; "
                               + "feedback matrices and optimiser state start afresh\n")
             }
             return .none
@@ -79,10 +79,10 @@ extension BuiltinGroup {
                 let epoch = net.trainer.epochs + (summary.stoppedEarly ? 1 : 0)
                 net.openEpoch = summary.stoppedEarly ? NetworkValue.OpenEpoch(run: run, data: data, batchSize: size) : nil
                 if summary.interrupted {
-                    session.write("interrupted in epoch \(epoch) after \(summary.batches) steps; the network keeps them (\(net.trainer.steps) steps in all)\n")
+                    session.write("interrupted in epoch \(epoch) after \(counted(summary.batches, "step")); the network keeps them (\(counted(net.trainer.steps, "step")) in all)\n")
                     throw LanguageError.interrupted
                 }
-                let mean = "mean loss \(Display.number(summary.meanLoss)) over \(summary.batches) steps"
+                let mean = "mean loss \(Display.number(summary.meanLoss)) over \(counted(summary.batches, "step"))"
                 guard !summary.stoppedEarly else {
                     let left = run.trainLoader.batchesLeft
                     if !quiet { session.write("epoch \(epoch) (open, \(left) of \(run.trainLoader.batchCount) batches to go): \(mean)\n") }
@@ -91,7 +91,7 @@ extension BuiltinGroup {
                 // A Ctrl-C during the test comes after the epoch's steps, which the network keeps.
                 let test = try run.evaluate {
                     guard Interrupt.requested else { return }
-                    session.write("interrupted in the test after epoch \(epoch), \(summary.batches) steps; the network keeps them (\(net.trainer.steps) steps in all)\n")
+                    session.write("interrupted in the test after epoch \(epoch), \(counted(summary.batches, "step")); the network keeps them (\(counted(net.trainer.steps, "step")) in all)\n")
                     throw LanguageError.interrupted
                 }
                 finished.append(.init(number: epoch, meanLoss: summary.meanLoss, testLoss: test.loss, testAccuracy: test.accuracy))
@@ -153,11 +153,10 @@ extension BuiltinGroup {
 
     /// The data set `train` reads: a data set as it is, a split as a data set of that split alone.
     private static func trainingSet(_ args: Arguments) throws -> Dataset {
-        switch try args.samples("data", datasetRole: \.train) {
-        case .split(let split):
-            if case .host(let data as DatasetValue) = args["data"] { return data.dataset }
-            return dataset(of: split)
-        case .batch: throw args.mismatch("data", expected: "a dataset or split (use step for one batch)")
+        switch args["data"] {
+        case .host(let data as DatasetValue): return data.dataset
+        case .host(is BatchValue): throw args.mismatch("data", expected: "a dataset or split (use step for one batch)")
+        default: return dataset(of: try args.split("data", datasetRole: \.train))
         }
     }
 

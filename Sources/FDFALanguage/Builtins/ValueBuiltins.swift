@@ -15,7 +15,7 @@ extension BuiltinGroup {
         },
         Builtin("help", [.optional("topic", .any, default: .none)],
                 summary: "Lists the built-ins, or explains one: help zeros, ?zeros, zeros?, help syntax, help for.") { args, session in
-            session.page(try helpText(args["topic"], session.registry) + "\n")
+            session.page(try helpText(args["topic"], session) + "\n")
             return .none
         },
         Builtin("len", [.required("x", .any)],
@@ -61,19 +61,27 @@ extension BuiltinGroup {
         try args.list("values").map(Display.plain).joined(separator: " ") + "\n"
     }
 
-    static func helpText(_ topic: Value, _ registry: Registry) throws -> String {
+    /// `help`'s text: the index, or for a string (`help zeros` passes "zeros") the topic, variable or
+    /// built-in of that name, or for any other value what it is.
+    static func helpText(_ topic: Value, _ session: Session) throws -> String {
         switch topic {
-        case .none: return Help.index(registry)
+        case .none: return Help.index(session.registry)
+        case .string(let name):
+            guard let text = session.help(for: name) else {
+                let known = session.registry.names + session.variableNames + Help.topics
+                throw LanguageError.runtime("no help for '\(name)'" + Suggestion.hint(for: name, among: known)
+                                            + " (help lists the built-ins, help syntax explains the language)")
+            }
+            return text
+        default: return description(topic)
+        }
+    }
+
+    /// What `help` says about a value: a built-in's page, a function's signature, else the value.
+    static func description(_ value: Value) -> String {
+        switch value {
         case .builtin(let builtin): return Help.page(builtin)
         case .function(let function): return "\(function.signature)  (defined at \(function.declaration.location))"
-        case .string("syntax"): return Help.syntax
-        case .string(let word) where Keyword(rawValue: word) != nil: return Help.keyword(word)
-        case .string(let name):
-            guard let builtin = registry.builtin(named: name) else {
-                throw LanguageError.runtime("no built-in named '\(name)'" + Suggestion.hint(for: name, among: registry.names)
-                                            + " (help syntax explains the language, help for a keyword)")
-            }
-            return Help.page(builtin)
         case let other: return "a \(other.typeName): \(Display.repr(other))"
         }
     }

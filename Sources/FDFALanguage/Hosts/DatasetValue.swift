@@ -1,11 +1,16 @@
 import FDFAData
 import FDFAEngine
 
-/// A data set returned by `load`: its two splits and what describes its samples.
+/// A data set returned by `load` or `dataset`: its two splits and what describes its samples.
 final class DatasetValue: HostObject {
     let dataset: Dataset
+    /// True for a data set of one's own (`dataset`), whose values are used as given, not normalised.
+    let valuesAsGiven: Bool
 
-    init(_ dataset: Dataset) { self.dataset = dataset }
+    init(_ dataset: Dataset, valuesAsGiven: Bool = false) {
+        self.dataset = dataset
+        self.valuesAsGiven = valuesAsGiven
+    }
 
     var typeName: String { "dataset" }
     var fieldNames: [String] { ["train", "test", "classes", "class_names", "shape", "name"] }
@@ -26,7 +31,7 @@ final class DatasetValue: HostObject {
     }
 
     var description: String {
-        "dataset \(dataset.name): \(dataset.train.count) train / \(dataset.test.count) test samples of \(format(dataset.sampleShape)), \(dataset.classCount) classes"
+        "dataset \(dataset.name): \(dataset.train.count) train / \(dataset.test.count) test samples of \(format(dataset.sampleShape)), \(counted(dataset.classCount, "class", plural: "classes"))"
     }
 }
 
@@ -36,7 +41,7 @@ extension DatasetValue: Informative {
         return [
             description,
             "  classes: \(names)",
-            "  pixels normalised to [-1, 1]; fields: \(fieldNames.joined(separator: ", "))",
+            "  \(valuesAsGiven ? "values as given (not normalised)" : "pixels normalised to [-1, 1]"); fields: \(fieldNames.joined(separator: ", "))",
         ].joined(separator: "\n")
     }
 }

@@ -34,6 +34,6 @@ final class HistoryValue: HostObject, Reported {
 
     var description: String {
         let last = epochs.last.map { "; after epoch \($0.number): test loss \(Display.shortNumber($0.testLoss)), accuracy \(Display.shortNumber($0.testAccuracy)) %" } ?? ""
-        return "history of \(losses.count) steps, \(epochs.count) finished epochs\(last)"
+        return "history of \(counted(losses.count, "step")), \(counted(epochs.count, "finished epoch"))\(last)"
     }
 }

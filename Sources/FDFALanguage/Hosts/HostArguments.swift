@@ -30,11 +30,18 @@ extension Arguments {
 
     /// The samples a built-in reads: a batch as it is, or a split; a data set means its `role` split.
     func samples(_ name: String, datasetRole role: KeyPath<DatasetValue, SplitValue>) throws -> Samples {
+        if case .host(let batch as BatchValue) = self[name] { return .batch(batch) }
+        return .split(try split(name, datasetRole: role, accepted: "a dataset, split or batch"))
+    }
+
+    /// The split a built-in reads: a split, or a data set's `role` split; the error for anything
+    /// else says what the argument accepts.
+    func split(_ name: String, datasetRole role: KeyPath<DatasetValue, SplitValue>,
+               accepted: String = "a dataset or split") throws -> SplitValue {
         switch self[name] {
-        case .host(let batch as BatchValue): return .batch(batch)
-        case .host(let split as SplitValue): return .split(split)
-        case .host(let dataset as DatasetValue): return .split(dataset[keyPath: role])
-        default: throw mismatch(name, expected: "a dataset, split or batch")
+        case .host(let split as SplitValue): return split
+        case .host(let dataset as DatasetValue): return dataset[keyPath: role]
+        default: throw mismatch(name, expected: accepted)
         }
     }
 }

@@ -93,8 +93,8 @@ final class NetworkValue: HostObject {
     }
 
     var description: String {
-        "network \(kind): \(format(network.inputShape)) → \(network.classes) classes, \(network.layers.count) layers, "
-            + "\(network.parameterCount) parameters, rule \(trainer.rule), \(trainer.steps) steps"
+        "network \(kind): \(format(network.inputShape)) → \(counted(network.classes, "class", plural: "classes")), \(counted(network.layers.count, "layer")), "
+            + "\(counted(network.parameterCount, "parameter")), rule \(trainer.rule), \(counted(trainer.steps, "step"))"
     }
 
     /// `net.layer(i)`: 1-based, as `info` numbers the layers and engine messages cite them.

@@ -30,10 +30,7 @@ enum Indexing {
             }
         case .record(let record):
             let name = try key(components)
-            guard let value = record[name] else {
-                throw LanguageError.runtime("the record has no field \(Display.quoted(name))" + Suggestion.hint(for: name, among: record.names)
-                                            + " (fields: \(record.names.isEmpty ? "none" : record.names.joined(separator: ", ")))")
-            }
+            guard let value = record[name] else { throw missingKey(name, in: record) }
             return value
         case .tensor(let t):
             let selection = try Selection(t.shape, components)
@@ -116,6 +113,12 @@ enum Indexing {
             throw LanguageError.runtime("index \(i) is out of range\(which)")
         }
         return p
+    }
+
+    /// `r["name"]` for a field the record lacks, as reading and `del r["name"]` report it.
+    static func missingKey(_ name: String, in record: Record) -> LanguageError {
+        LanguageError.runtime("the record has no field \(Display.quoted(name))" + Suggestion.hint(for: name, among: record.names)
+                              + " (fields: \(record.names.isEmpty ? "none" : record.names.joined(separator: ", ")))")
     }
 
     private static func notANumber(_ name: String) -> LanguageError {

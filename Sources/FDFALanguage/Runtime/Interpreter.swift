@@ -123,50 +123,67 @@ final class Interpreter {
     }
 
     /// Changes the variable, field or element `target` in place: `a = …`, `a.f = …`, `a[i] += …`.
-    private func modify(_ target: Expr, in scope: Scope, _ body: (inout Value) throws -> Void) throws {
-        switch target.kind {
-        case .variable(let name):
-            guard try scope.modify(name, body) else { throw unknownVariable(name, in: scope) }
-        case .field(let base, let name):
-            try modify(base, in: scope) { try $0.modifyField(name, body) }
-        case .index(let base, let components):
-            let indices = try components.map { try evaluate($0, in: scope) }
-            try modify(base, in: scope) { try Indexing.modify(&$0, indices, body) }
-        default:
-            throw LanguageError.runtime("cannot assign to this expression")
+    /// An error of this step (an unknown variable, a field of what is no record) points at `target`;
+    /// one of `change` is left for the statement to locate.
+    private func modify(_ target: Expr, in scope: Scope, _ change: (inout Value) throws -> Void) throws {
+        var changeFailed = false
+        func body(_ value: inout Value) throws {
+            do { try change(&value) } catch { changeFailed = true; throw error }
+        }
+        do {
+            switch target.kind {
+            case .variable(let name):
+                guard try scope.modify(name, body) else { throw unknownVariable(name, in: scope) }
+            case .field(let base, let name):
+                try modify(base, in: scope) { try $0.modifyField(name, body) }
+            case .index(let base, let components):
+                let indices = try components.map { try evaluate($0, in: scope) }
+                try modify(base, in: scope) { try Indexing.modify(&$0, indices, body) }
+            default:
+                throw LanguageError.runtime("cannot assign to this expression")
+            }
+        } catch var error as LanguageError where !changeFailed && error.location == nil && error.kind == .runtime {
+            error.location = target.location
+            throw error
         }
     }
 
     /// `del target`: the variable leaves its scope; a field leaves its record; an element its list.
+    /// Errors point at the target (a missing field: at its dot, as reading it would).
     private func delete(_ target: Expr, in scope: Scope) throws {
-        switch target.kind {
-        case .variable(let name):
-            guard scope.remove(name) else { throw unknownVariable(name, in: scope) }
-        case .field(let base, let name):
-            try modify(base, in: scope) { try Interpreter.removeField(name, from: &$0) }
-        case .index(let base, let components):
-            let indices = try components.map { try evaluate($0, in: scope) }
-            try modify(base, in: scope) { container in
-                switch (container, indices.first) {
-                case (.record, .key(let name)?) where indices.count == 1:
-                    try Interpreter.removeField(name, from: &container)
-                case (.list(var items), .single(let i)?) where indices.count == 1:
-                    let position = try Indexing.position(i, count: items.count)
-                    container = .none
-                    items.remove(at: position)
-                    container = .list(items)
-                default:
-                    throw LanguageError.runtime("del removes one element of a list (del xs[0]) or a record's field (del r[\"f\"])")
+        do {
+            switch target.kind {
+            case .variable(let name):
+                guard scope.remove(name) else { throw unknownVariable(name, in: scope) }
+            case .field(let base, let name):
+                try modify(base, in: scope) { try Interpreter.removeField(name, from: &$0) { Value.record($0).missingField(name) } }
+            case .index(let base, let components):
+                let indices = try components.map { try evaluate($0, in: scope) }
+                try modify(base, in: scope) { container in
+                    switch (container, indices.first) {
+                    case (.record, .key(let name)?) where indices.count == 1:
+                        try Interpreter.removeField(name, from: &container) { Indexing.missingKey(name, in: $0) }
+                    case (.list(var items), .single(let i)?) where indices.count == 1:
+                        let position = try Indexing.position(i, count: items.count)
+                        container = .none
+                        items.remove(at: position)
+                        container = .list(items)
+                    default:
+                        throw LanguageError.runtime("del removes one element of a list (del xs[0]) or a record's field (del r[\"f\"])")
+                    }
                 }
+            default:
+                throw LanguageError.runtime("del removes a variable, a field or an element")
             }
-        default:
-            throw LanguageError.runtime("del removes a variable, a field or an element")
+        } catch var error as LanguageError where error.location == nil && error.kind == .runtime {
+            error.location = target.location
+            throw error
         }
     }
 
-    private static func removeField(_ name: String, from value: inout Value) throws {
+    private static func removeField(_ name: String, from value: inout Value, missing: (Record) -> LanguageError) throws {
         guard case .record(var record) = value else { throw LanguageError.runtime("only records have fields to delete, not \(withArticle(value.typeName))") }
-        guard record[name] != nil else { throw LanguageError.runtime("the record has no field \(Display.quoted(name))") }
+        guard record[name] != nil else { throw missing(record) }
         value = .none
         record[name] = nil
         value = .record(record)

@@ -195,12 +195,11 @@ public struct Parser {
         }
     }
 
-    /// `help(topic)`: a keyword or `syntax` as a string (they name no value), any other name as the
-    /// variable, so that `help f` describes the user's function f and `?zeros` the built-in.
+    /// `help("topic")`: the word as a string, which help looks up as a language topic (`syntax`, a keyword,
+    /// `del`), a global variable (`help f` describes the user's function f) or a built-in (`?zeros`), so
+    /// that a name that is none of them gets help's own message, not an unknown variable's.
     private func helpCall(_ topic: Token, at start: SourceLocation) -> Stmt.Kind {
-        let word = helpTopic(topic)!
-        let isLanguageTopic = word == "syntax" || Keyword(rawValue: word) != nil
-        let argument = Expr(isLanguageTopic ? .literal(.string(word)) : .variable(word), at: topic.location)
+        let argument = Expr(.literal(.string(helpTopic(topic)!)), at: topic.location)
         return .expression(Expr(.call(Expr(.variable("help"), at: start), [CallArgument(label: nil, value: argument)]), at: start))
     }
 
