@@ -5,8 +5,3 @@ func emit(_ line: String) {
     print(line)
     fflush(stdout)
 }
-
-/// `n` and the noun, plural unless `n` is 1: "1 run", "4 runs".
-func counted(_ n: Int, _ noun: String) -> String {
-    "\(n) \(noun)\(n == 1 ? "" : "s")"
-}

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FDFALanguage
 import FDFATraining
 import Foundation
 

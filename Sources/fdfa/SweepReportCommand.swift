@@ -1,6 +1,7 @@
 import ArgumentParser
 import FDFAAnalysis
 import FDFAEngine
+import FDFALanguage
 import FDFATraining
 import Foundation
 

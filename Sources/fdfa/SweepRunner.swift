@@ -1,6 +1,7 @@
-import FDFAEngine
 import ArgumentParser
 import CProcess
+import FDFAEngine
+import FDFALanguage
 import FDFATraining
 import Foundation
 

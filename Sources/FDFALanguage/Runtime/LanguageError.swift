@@ -67,7 +67,7 @@ public struct LanguageError: Error, CustomStringConvertible {
 }
 
 /// `n` and the noun, plural unless `n` is 1: "1 step", "4 steps", "1 class", "3 classes".
-func counted(_ n: Int, _ noun: String, plural: String? = nil) -> String {
+public func counted(_ n: Int, _ noun: String, plural: String? = nil) -> String {
     "\(n) " + (n == 1 ? noun : plural ?? noun + "s")
 }
 
