@@ -2,6 +2,7 @@
 #include "CKernels.h"
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <time.h>
@@ -107,6 +108,13 @@ static uint64_t await_job(uint32_t seen) {
 
 static void *worker_main(void *index) {
     thread_index = (int)(intptr_t)index;
+    // Ctrl-C is taken by the thread that installed its handler, on a stack of the handler's own
+    // (Interrupt.swift): a signal frame pushed onto a worker's stack in the middle of one of
+    // oneDNN's generated kernels overwrote data the kernel keeps below its stack pointer.
+    sigset_t interrupt;
+    sigemptyset(&interrupt);
+    sigaddset(&interrupt, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &interrupt, NULL);
     uint32_t seen = job_of(atomic_load(&claim));
     for (;;) {
         uint64_t word = await_job(seen);

@@ -10,6 +10,36 @@ final class ParallelTests: XCTestCase {
     override func setUp() { savedThreads = Threads.count }
     override func tearDown() { Threads.count = savedThreads }
 
+    /// Ctrl-C never lands on a pool worker, and the thread that takes it runs the handler on a stack
+    /// of its own: a signal frame pushed below the stack pointer of one of oneDNN's generated kernels
+    /// overwrote its data (Interrupt.swift).
+    func testInterruptsAreTakenOnTheHandlersStackAndNeverByAWorker() {
+        var previous = sigaction()
+        sigaction(SIGINT, nil, &previous)
+        defer { sigaction(SIGINT, &previous, nil) }
+        Interrupt.installSignalHandler()
+        var installed = sigaction()
+        sigaction(SIGINT, nil, &installed)
+        XCTAssertNotEqual(installed.sa_flags & SA_ONSTACK, 0)
+        var stack = stack_t()
+        sigaltstack(nil, &stack)
+        XCTAssertEqual(stack.ss_flags & Int32(SS_DISABLE), 0)
+        XCTAssertGreaterThanOrEqual(stack.ss_size, Int(MINSIGSTKSZ))
+
+        Threads.count = 2
+        parallelParts(2) { _, _ in usleep(1_000) }   // starts the worker (one started mid-job waits for the next)
+        let lock = NSLock()
+        var workerMasks: [Bool] = []   // whether SIGINT is blocked, for each part a worker ran
+        parallelParts(8) { _, _ in
+            usleep(5_000)   // long enough that the worker claims parts too
+            var mask = sigset_t()
+            pthread_sigmask(SIG_BLOCK, nil, &mask)
+            if Threads.current != 0 { lock.withLock { workerMasks.append(sigismember(&mask, SIGINT) == 1) } }
+        }
+        XCTAssertFalse(workerMasks.isEmpty, "no part ran on a worker")
+        XCTAssertTrue(workerMasks.allSatisfy { $0 }, "a worker takes SIGINT")
+    }
+
     func testEveryPartRunsExactlyOnce() {
         for threads in [1, 2, 3] {
             Threads.count = threads
