@@ -16,9 +16,9 @@ struct BenchCommand: ParsableCommand {
     var rule = Rule.allCases.map(\.rawValue).joined(separator: ",")
     @Option(help: "Batch sizes, comma separated.")
     var batch = "64"
-    @Option(help: "Untimed steps before timing.")
+    @Option(parsing: .unconditional, help: "Untimed steps before timing.")
     var warmup = 5
-    @Option(help: "Timed steps (the median is reported).")
+    @Option(parsing: .unconditional, help: "Timed steps (the median is reported).")
     var repeats = 30
     @OptionGroup var threadOptions: ThreadOptions
     @Flag(help: "One JSON object per line instead of a table.")

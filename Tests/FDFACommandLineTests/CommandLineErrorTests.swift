@@ -19,6 +19,7 @@ final class CommandLineErrorTests: CommandLineTestCase {
             (["bench", "--batch", "0"], "Error: --batch: '0' is not a whole number between 1 and 65536"),
             (["bench", "--arch", "conv", "--batch", "60000"], "a batch of 60000 needs about"),
             (["bench", "--warmup=-1"], "--warmup must be between 0 and 100000, got -1"),
+            (["bench", "--warmup", "-1"], "--warmup must be between 0 and 100000, got -1"),
             (["bench", "--repeats", "0"], "--repeats must be between 1 and 100000, got 0"),
             (["bench", "--arch", "fc3"], "--arch: 'fc3' is not one of fc2, conv"),
             (["replay", "n.md", "--tolerance", "-1"], "--tolerance must be a finite number at least 0, got -1.0"),
