@@ -105,19 +105,24 @@ final class LineEditor {
         }
     }
 
-    /// The readline match list for the word at `start..<end` (byte offsets into the line):
+    /// The readline match list for the word at `start..<end` (character offsets into the line):
     /// entry 0 is what to insert for several matches (their common prefix), then the matches.
     private func completions(start: Int, end: Int) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
         rl_attempted_completion_over = 1
         guard let buffer = rl_line_buffer else { return nil }
-        let lineBytes = Array(UnsafeBufferPointer(start: UnsafeRawPointer(buffer).assumingMemoryBound(to: UInt8.self), count: end))
-        let line = String(decoding: lineBytes, as: UTF8.self)
+        // libedit gives `start` and `end` in characters (it edits wide characters) and the line in
+        // the C library's multibyte encoding, UTF-8 here: so the line is cut by Unicode scalars.
+        let scalars = Array(String(cString: buffer).unicodeScalars.prefix(end))
+        guard start <= scalars.count else { return nil }
+        var view = String.UnicodeScalarView()
+        view.append(contentsOf: scalars)
+        let line = String(view)
         let (wordStart, candidates) = completer.complete(line)
         guard !candidates.isEmpty else { return nil }
         // Our word may start before or after readline's; re-anchor candidates at readline's start.
-        let ourStart = String(line.prefix(wordStart)).utf8.count
-        let anchored: [[UInt8]] = candidates.map { candidate in
-            ourStart <= start ? Array(Array(candidate.utf8).dropFirst(start - ourStart)) : Array(lineBytes[start ..< ourStart]) + Array(candidate.utf8)
+        let ourStart = line.prefix(wordStart).unicodeScalars.count
+        let anchored: [[Unicode.Scalar]] = candidates.map { candidate in
+            ourStart <= start ? Array(candidate.unicodeScalars.dropFirst(start - ourStart)) : Array(scalars[start ..< ourStart]) + candidate.unicodeScalars
         }
         var common = anchored[0]
         for candidate in anchored.dropFirst() {
@@ -125,7 +130,11 @@ final class LineEditor {
         }
         let entries = (anchored.count == 1 ? [] : [common]) + anchored
         let list = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: entries.count + 1)
-        for (i, entry) in entries.enumerated() { list[i] = strdup(String(decoding: entry, as: UTF8.self)) }
+        for (i, entry) in entries.enumerated() {
+            var text = String.UnicodeScalarView()
+            text.append(contentsOf: entry)
+            list[i] = strdup(String(text))
+        }
         list[entries.count] = nil
         return list
     }

@@ -110,6 +110,8 @@ final class TerminalTests: XCTestCase {
 
         // Characters beyond ASCII, typed as UTF-8 (the session has no LANG: the editor picks a UTF-8 one).
         terminal.enter("print(\"δ → é\")\r", expecting: "\r\nδ → é\r\n")
+        terminal.enter("s = \"δδ\"; t = zer\t(2)\r", expecting: prompt) // Tab completes after them too
+        terminal.enter("t\r", expecting: "tensor([0, 0])")
         terminal.enter("junk junk\u{3}", expecting: "^C") // Ctrl-C at the prompt drops the line
         terminal.enter("x\r", expecting: "\r\n41\r\n")
 
