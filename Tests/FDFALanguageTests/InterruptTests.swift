@@ -21,6 +21,20 @@ final class InterruptTests: XCTestCase {
         XCTAssertEqual(try captured.run("1 + 1"), "2\n", file: file, line: line)
     }
 
+    /// An interrupted `h = train(...)` gives h the history of the steps it took; a compound
+    /// assignment or an expression keeps nothing.
+    func testAnInterruptedTrainAssignsItsHistory() throws {
+        let captured = Captured()
+        try captured.run("""
+            data = load("synthetic", shape=[16], classes=4, train=4096, test=64)
+            net = fc(data, [64])
+            """)
+        assertInterrupted(captured, "h = train(net, data, epochs=100000, quiet=true)")
+        XCTAssertEqual(try captured.run("len(h.losses) == net.steps and net.steps > 0"), "true\n")
+        assertInterrupted(captured, "train(net, data, epochs=100000, quiet=true)")
+        XCTAssertEqual(try captured.run("len(h.losses) < net.steps"), "true\n", "h is as it was")
+    }
+
     func testLongBuiltinsStopOnCtrlC() throws {
         let captured = Captured()
         try captured.run("""

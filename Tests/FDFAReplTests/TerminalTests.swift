@@ -218,18 +218,21 @@ final class TerminalTests: XCTestCase {
     }
 
     /// Ctrl-C during `train` stops between two steps; the network keeps the steps it took.
+    /// Ctrl-C during `h = train(...)`: the network keeps its steps, and h their history.
     func testInterruptingTrainingKeepsTheCompletedSteps() throws {
         let terminal = try Terminal(executable: try FDFABinary.path(), home: try temporaryDirectory(self).path)
         defer { close(terminal.master) }
         terminal.expect(prompt)
         terminal.enter("data = load(\"synthetic\", shape=[64], classes=4, train=4096, test=64)\r", expecting: prompt)
         terminal.enter("net = fc(data, [64])\r", expecting: prompt)
-        terminal.type("train(net, data, epochs=100000)\r")
+        terminal.type("h = train(net, data, epochs=100000)\r")
         usleep(500_000)
         terminal.type("\u{3}")
         terminal.expect("steps; the network keeps them")
         terminal.enter("", expecting: "interrupted")
         terminal.enter("net.steps > 0\r", expecting: "\r\ntrue\r\n")
+        // The assignment got the history of the steps taken.
+        terminal.enter("len(h.losses) == net.steps\r", expecting: "\r\ntrue\r\n")
         terminal.type("\u{4}")
         XCTAssertEqual(terminal.exitStatus(), 0)
     }

@@ -47,7 +47,8 @@ extension BuiltinGroup {
                     the same data and batch size finishes it (a loop of short calls trains exactly as one long one).
                     One line per epoch reports the mean loss and the test result (quiet=true: none); a progress bar shows
                     on a terminal. Returns the history: h.losses (every step), h.test_loss and h.test_accuracy (every
-                    finished epoch); plot(h.losses). Ctrl-C stops between two steps, keeping every completed step.
+                    finished epoch); plot(h.losses). Ctrl-C stops between two steps, keeping every completed step, and
+                    h = train(...) interrupted still gives h the history of the steps taken.
                     A diverging step stops training with an error and is not applied.
                     """) { args, session in
             let net = args.host("net", NetworkValue.self)
@@ -79,8 +80,9 @@ extension BuiltinGroup {
                 let epoch = net.trainer.epochs + (summary.stoppedEarly ? 1 : 0)
                 net.openEpoch = summary.stoppedEarly ? NetworkValue.OpenEpoch(run: run, data: data, batchSize: size) : nil
                 if summary.interrupted {
-                    session.write("interrupted in epoch \(epoch) after \(counted(summary.batches, "step")); the network keeps them (\(counted(net.trainer.steps, "step")) in all)\n")
-                    throw LanguageError.interrupted
+                    session.write("interrupted in epoch \(epoch) after \(counted(summary.batches, "step")); the network keeps them (\(counted(net.trainer.steps, "step")) in all)"
+                                  + ", and a name this call is assigned to gets their history\n")
+                    throw LanguageError.interrupted(keeping: .host(HistoryValue(losses: losses, epochs: finished)))
                 }
                 let mean = "mean loss \(Display.number(summary.meanLoss)) over \(counted(summary.batches, "step"))"
                 guard !summary.stoppedEarly else {
@@ -91,8 +93,9 @@ extension BuiltinGroup {
                 // A Ctrl-C during the test comes after the epoch's steps, which the network keeps.
                 let test = try run.evaluate {
                     guard Interrupt.requested else { return }
-                    session.write("interrupted in the test after epoch \(epoch), \(counted(summary.batches, "step")); the network keeps them (\(counted(net.trainer.steps, "step")) in all)\n")
-                    throw LanguageError.interrupted
+                    session.write("interrupted in the test after epoch \(epoch), \(counted(summary.batches, "step")); the network keeps them (\(counted(net.trainer.steps, "step")) in all)"
+                                  + ", and a name this call is assigned to gets their history\n")
+                    throw LanguageError.interrupted(keeping: .host(HistoryValue(losses: losses, epochs: finished)))
                 }
                 finished.append(.init(number: epoch, meanLoss: summary.meanLoss, testLoss: test.loss, testAccuracy: test.accuracy))
                 if !quiet {

@@ -74,7 +74,14 @@ final class Interpreter {
         case .expression(let expr):
             _ = try evaluate(expr, in: scope)
         case .assign(let target, let op, let valueExpr):
-            let value = try evaluate(valueExpr, in: scope)
+            let value: Value
+            do {
+                value = try evaluate(valueExpr, in: scope)
+            } catch let error as LanguageError where error.partialValue != nil && op == nil {
+                // An interrupted `h = train(...)`: h gets the steps taken, then the cell stops.
+                if case .variable(let name) = target.kind { scope.variables[name] = error.partialValue }
+                throw error
+            }
             guard case .variable(let name) = target.kind else {
                 try modify(target, in: scope) { old in old = try op.map { try Operators.binary($0, old, value) } ?? value }
                 break

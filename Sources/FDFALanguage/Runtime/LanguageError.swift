@@ -14,6 +14,9 @@ public struct LanguageError: Error, CustomStringConvertible {
     public var notes: [String] = []
     /// True for syntax errors at the end of the input: the REPL then asks for another line.
     public let needsMoreInput: Bool
+    /// What an interrupted built-in had made so far (train's history): an assignment of the call
+    /// to a name binds it before the interruption goes on, so `h = train(...)` keeps its steps'.
+    var partialValue: Value?
 
     init(_ kind: Kind, _ message: String, at location: SourceLocation?, needsMoreInput: Bool = false) {
         self.kind = kind
@@ -32,6 +35,13 @@ public struct LanguageError: Error, CustomStringConvertible {
     }
 
     static let interrupted = LanguageError(.interrupted, "interrupted", at: nil)
+
+    /// `interrupted`, with what the built-in had made so far.
+    static func interrupted(keeping partial: Value) -> LanguageError {
+        var error = interrupted
+        error.partialValue = partial
+        return error
+    }
 
     /// The one wording of a value of the wrong type: `'x' must be a tensor, got a list`. `subject` is
     /// written as given (quote a parameter's name); `expected` carries its own article ("a dataset or split").
