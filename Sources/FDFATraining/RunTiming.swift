@@ -40,8 +40,8 @@ public struct RunTiming {
         let rest = total - loading - evaluations - steps - batches
         let perStep = stepCount > 0 ? String(format: " (%.2f ms a step)", 1000 * Self.seconds(steps) / Double(stepCount)) : ""
         return "Timing: \(Self.format(total)) in all: loading \(Self.format(loading)), "
-            + "\(evaluationCount) evaluation\(evaluationCount == 1 ? "" : "s") \(Self.format(evaluations)), "
-            + "\(stepCount) step\(stepCount == 1 ? "" : "s") \(Self.format(steps))\(perStep), "
+            + "\(counted(evaluationCount, "evaluation")) \(Self.format(evaluations)), "
+            + "\(counted(stepCount, "step")) \(Self.format(steps))\(perStep), "
             + "batches \(Self.format(batches)), the rest \(Self.format(rest))"
             + (phases.steps == 0 ? "" : "\nA step: " + StepClock.Phase.allCases.compactMap { phase in
                 let ms = 1000 * phases.secondsPerStep(phase)

@@ -1,5 +1,5 @@
 import ArgumentParser
-import FDFALanguage
+import FDFAEngine
 import FDFATraining
 import Foundation
 

@@ -1,7 +1,6 @@
 import ArgumentParser
 import FDFAAnalysis
 import FDFAEngine
-import FDFALanguage
 import FDFATraining
 import Foundation
 
@@ -54,7 +53,7 @@ struct SweepReportCommand: ParsableCommand {
         emit(csv ? table.csv : table.markdown)
         if !sweep.missing.isEmpty {
             let list = sweep.missing.map { $0.rows.isEmpty ? $0.run.name : "\($0.run.name) (epoch \($0.rows.count) logged)" }
-            fputs("Missing \(sweep.missing.count) run\(sweep.missing.count == 1 ? "" : "s"): \(list.joined(separator: ", "))\n", stderr)
+            fputs("Missing \(counted(sweep.missing.count, "run")): \(list.joined(separator: ", "))\n", stderr)
         }
         if let plot {
             try SweepTable.figure(sweep, metric: metric).write(to: plot)

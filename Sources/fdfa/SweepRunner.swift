@@ -1,7 +1,6 @@
 import ArgumentParser
 import CProcess
 import FDFAEngine
-import FDFALanguage
 import FDFATraining
 import Foundation
 
@@ -188,7 +187,7 @@ final class SweepRunner {
             let relative = String(logs[0].dropFirst(folder.count + 1))
             let result = SweepResult(run: ended.run, csv: relative, rows: rows)
             try result.write(runDirectory: folder)
-            say("\(ended.run.name): finished, test accuracy \(String(format: "%.2f", result.finalTestAccuracy)) % after \(rows.count) epoch\(rows.count == 1 ? "" : "s")")
+            say("\(ended.run.name): finished, test accuracy \(String(format: "%.2f", result.finalTestAccuracy)) % after \(counted(rows.count, "epoch"))")
             return .finished
         } catch {
             return .failed("\(ended.run.name): \(error)")

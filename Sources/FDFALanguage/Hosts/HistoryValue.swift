@@ -1,3 +1,5 @@
+import FDFAEngine
+
 /// What `train` returns: the loss of every step it took and the test result of every epoch it
 /// finished. `train` has printed it already, so the REPL does not echo it again (see `Reported`);
 /// `h = train(...)` keeps it for plotting: plot(h.losses).

@@ -1,3 +1,5 @@
+import FDFAEngine
+
 /// Puts the arguments of a call into parameter slots; shared by built-ins and `fn` functions, so
 /// both report argument mistakes the same way.
 enum ArgumentMatching {
@@ -22,7 +24,7 @@ enum ArgumentMatching {
                 rest.append(value)
             } else {
                 guard next < names.count else {
-                    throw LanguageError.runtime("\(callee)() takes at most \(names.count) argument\(names.count == 1 ? "" : "s"), got \(arguments.count)")
+                    throw LanguageError.runtime("\(callee)() takes at most \(counted(names.count, "argument")), got \(arguments.count)")
                 }
                 slots[next] = value
                 next += 1

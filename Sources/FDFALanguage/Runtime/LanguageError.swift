@@ -76,11 +76,6 @@ public struct LanguageError: Error, CustomStringConvertible {
     }
 }
 
-/// `n` and the noun, plural unless `n` is 1: "1 step", "4 steps", "1 class", "3 classes".
-public func counted(_ n: Int, _ noun: String, plural: String? = nil) -> String {
-    "\(n) " + (n == 1 ? noun : plural ?? noun + "s")
-}
-
 /// The noun with its indefinite article: "a list", "an integer", "an alignment".
 func withArticle(_ noun: String) -> String {
     ("aeiou".contains(noun.first ?? "x") ? "an " : "a ") + noun
