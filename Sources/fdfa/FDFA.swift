@@ -32,7 +32,7 @@ struct FDFA: ParsableCommand {
         let arguments = Array(CommandLine.arguments.dropFirst())
         let names = configuration.subcommands.map { $0._commandName }
         let asked = arguments.first == "help" ? arguments.dropFirst().first : arguments.first
-        if let word = asked, !word.hasPrefix("-"), !names.contains(word), arguments.first == "help" || word != "help" {
+        if let word = asked, !word.hasPrefix("-"), !names.contains(word) {
             exit(withError: ValidationError("unknown command '\(word)'" + Suggestion.hint(for: word, among: names)
                 + "; the commands are " + names.joined(separator: ", ")))
         }
