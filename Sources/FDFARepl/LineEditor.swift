@@ -114,9 +114,7 @@ final class LineEditor {
         // the C library's multibyte encoding, UTF-8 here: so the line is cut by Unicode scalars.
         let scalars = Array(String(cString: buffer).unicodeScalars.prefix(end))
         guard start <= scalars.count else { return nil }
-        var view = String.UnicodeScalarView()
-        view.append(contentsOf: scalars)
-        let line = String(view)
+        let line = String(String.UnicodeScalarView(scalars))
         let (wordStart, candidates) = completer.complete(line)
         guard !candidates.isEmpty else { return nil }
         // Our word may start before or after readline's; re-anchor candidates at readline's start.
@@ -130,11 +128,7 @@ final class LineEditor {
         }
         let entries = (anchored.count == 1 ? [] : [common]) + anchored
         let list = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: entries.count + 1)
-        for (i, entry) in entries.enumerated() {
-            var text = String.UnicodeScalarView()
-            text.append(contentsOf: entry)
-            list[i] = strdup(String(text))
-        }
+        for (i, entry) in entries.enumerated() { list[i] = strdup(String(String.UnicodeScalarView(entry))) }
         list[entries.count] = nil
         return list
     }

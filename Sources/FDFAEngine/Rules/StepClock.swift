@@ -5,7 +5,7 @@ import Dispatch
 ///
 /// A phase is timed as the step runs it, with the other phases around it, so the caches and the
 /// threads are as they are in training (unlike `fdfa bench --layers`, which times each layer's maps
-/// alone). Reading the clock costs two monotonic clock reads a phase, tens of nanoseconds.
+/// alone). Reading the clock costs one monotonic clock read a phase, tens of nanoseconds.
 public final class StepClock {
     public enum Phase: Int, CaseIterable {
         /// The rule's perturbations drawn for the step (FDFA, FG-A, FG-W).
